@@ -32,6 +32,13 @@ export interface Api {
   secp256k1Verify(hash: Uint8Array, sig: Uint8Array, pubkey: Uint8Array): boolean;
   /** bech32 `secret1…` address of a 33-byte compressed secp256k1 public key (RIPEMD-160(SHA-256(pubkey))). */
   pubkeyToAddress(pubkey: Uint8Array): string;
+  /**
+   * Optional: secp256k1 ECDSA verify of `sig` (64-byte r‖s) over SHA-256(`message`), `pubkey` 33-byte compressed.
+   * Same result as `secp256k1Verify(sha256(message), sig, pubkey)`, for hosts whose crypto library only verifies
+   * over the message and hashes internally (Node's `crypto.verify('sha256', …)` cannot take a prehashed digest).
+   * Contracts use it when present and fall back to `secp256k1Verify` otherwise (see `contracts/common/crypto.ts`).
+   */
+  secp256k1VerifySha256?(message: Uint8Array, sig: Uint8Array, pubkey: Uint8Array): boolean;
 }
 
 /** Cross-contract read access (a contract querying another contract). */
@@ -107,6 +114,20 @@ export interface Contract<I = unknown, E = unknown, Q = unknown> {
   instantiate(deps: Deps, env: Env, info: MessageInfo, msg: I): Response;
   execute(deps: Deps, env: Env, info: MessageInfo, msg: E): Response;
   query(deps: ReadonlyDeps, env: Env, msg: Q): unknown;
+  /**
+   * Optional: the contract's JSON Schemas (the wire interface, `contracts/<name>/schema/*.json`). Entry points
+   * already validate their input against them; this is for tools (clients, the devnet's diagnostics).
+   */
+  readonly schemas?: ContractSchemaSet;
+}
+
+/** The JSON Schemas of one contract's wire interface (draft-07 subset, see `contracts/common/schema.ts`). */
+export interface ContractSchemaSet {
+  instantiate: object;
+  execute: object;
+  query: object;
+  /** Answer schemas keyed by message name (`config`, `balance`, …), plus `execute` for execute `data` answers. */
+  responses: Record<string, object>;
 }
 
 /** Builds an empty response. */
