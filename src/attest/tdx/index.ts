@@ -1,0 +1,6 @@
+/** Intel TDX DCAP quote verification: parse → verify → validate (attestation.md §1). */
+export * from './quote.js';
+export * from './pck.js';
+export * from './collateral.js';
+export * from './verify.js';
+export {buildTdxQuote, type BuildTdxQuoteInput} from './build.js';
