@@ -26,6 +26,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.exit(0);
 }
 
+// Node 22's on-disk compile cache roughly halves module loading time for every later run.
+const {enableCompileCache} = await import('node:module');
+enableCompileCache?.();
+
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
