@@ -164,7 +164,8 @@ export function buildCertificate(spec: CertificateSpec): Uint8Array {
   if (spec.ca !== undefined) exts.push(seq(oid('2.5.29.19'), bool(true), octets(seq(...(spec.ca ? [bool(true)] : [])))));
   if (spec.keyUsage !== undefined) exts.push(seq(oid('2.5.29.15'), bool(true), octets(keyUsageDer(spec.keyUsage))));
   for (const e of spec.extensions ?? []) exts.push(seq(oid(e.oid), ...(e.critical ? [bool(true)] : []), octets(e.value)));
-  const spki = createPublicKey(spec.publicKey).export({type: 'spki', format: 'der'});
+  const pub = spec.publicKey.type === 'public' ? spec.publicKey : createPublicKey(spec.publicKey);
+  const spki = pub.export({type: 'spki', format: 'der'});
   const tbs = seq(
     explicit(0, int(2)),
     int(spec.serial),

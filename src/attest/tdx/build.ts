@@ -4,6 +4,7 @@
  * root the verifier was told to trust (`dangerousExtraRootSha256`), never against Intel's pinned root.
  */
 import {createHash, createPublicKey, sign as cryptoSign, type KeyObject} from 'node:crypto';
+import * as w from '../der-write.js';
 import {
   ATT_KEY_TYPE_ECDSA_P256,
   BODY_TYPE_TD10,
@@ -87,7 +88,7 @@ function put(buf: Uint8Array, off: number, src: Uint8Array | undefined, size: nu
 }
 
 function rawPoint(key: KeyObject): Uint8Array {
-  const spki = createPublicKey(key).export({type: 'spki', format: 'der'});
+  const spki = (key.type === 'public' ? key : createPublicKey(key)).export({type: 'spki', format: 'der'});
   const point = spki.subarray(spki.length - 65);
   if (point[0] !== 0x04 || spki.length !== 91) throw new RangeError('attestation key must be P-256');
   return point.subarray(1);
@@ -165,4 +166,53 @@ export function buildTdxQuote(input: BuildTdxQuoteInput): Uint8Array {
   sigHead.writeUInt16LE(CERT_TYPE_QE_REPORT, SIG.CERT_TYPE);
   sigHead.writeUInt32LE(certData.length, SIG.CERT_SIZE);
   return Uint8Array.from(Buffer.concat([signed, sigHead, certData, Buffer.alloc(input.padding ?? 0)]));
+}
+
+/** Values for a minted Intel SGX PCK extension (attestation.md §1.2). Hex is without prefix. */
+export interface SgxExtensionFields {
+  /** 16 bytes hex (default zeros). */
+  ppid?: string;
+  /** 16 component SVNs. */
+  compSvn: number[];
+  pceSvn: number;
+  /** 16 bytes hex (default: the component SVNs as bytes). */
+  cpuSvn?: string;
+  /** 2 bytes hex (default `0000`). */
+  pceId?: string;
+  /** 6 bytes hex. */
+  fmspc: string;
+  /** 0 standard, 1 scalable (default), 2 scalable with integrity. */
+  sgxType?: number;
+}
+
+/** DER value of the SGX extension `1.2.840.113741.1.13.1` for a minted PCK certificate. */
+export function buildSgxExtension(f: SgxExtensionFields): Uint8Array {
+  if (f.compSvn.length !== 16) throw new RangeError('compSvn must have 16 entries');
+  const base = '1.2.840.113741.1.13.1';
+  const pair = (o: string, v: Uint8Array) => w.seq(w.oid(o), v);
+  const hexOr = (h: string | undefined, size: number, dflt: Uint8Array) => {
+    const b = h === undefined ? dflt : Uint8Array.from(Buffer.from(h, 'hex'));
+    if (b.length !== size) throw new RangeError(`expected ${size} bytes`);
+    return b;
+  };
+  const tcb = w.seq(
+    ...f.compSvn.map((s, i) => pair(`${base}.2.${i + 1}`, w.int(s))),
+    pair(`${base}.2.17`, w.int(f.pceSvn)),
+    pair(`${base}.2.18`, w.octets(hexOr(f.cpuSvn, 16, Uint8Array.from(f.compSvn)))),
+  );
+  return w.seq(
+    pair(`${base}.1`, w.octets(hexOr(f.ppid, 16, new Uint8Array(16)))),
+    pair(`${base}.2`, tcb),
+    pair(`${base}.3`, w.octets(hexOr(f.pceId, 2, new Uint8Array(2)))),
+    pair(`${base}.4`, w.octets(hexOr(f.fmspc, 6, new Uint8Array(6)))),
+    pair(`${base}.5`, w.enumerated(f.sgxType ?? 1)),
+  );
+}
+
+/**
+ * Signs a collateral JSON text (TCB info or enclave identity) the way Intel PCS does: ECDSA P-256/SHA-256
+ * over the exact UTF-8 bytes, `r ‖ s` (64 bytes).
+ */
+export function signCollateralText(text: string, signingKey: KeyObject): Uint8Array {
+  return Uint8Array.from(cryptoSign('sha256', Buffer.from(text, 'utf8'), {key: signingKey, dsaEncoding: 'ieee-p1363'}));
 }

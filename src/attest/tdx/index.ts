@@ -3,4 +3,4 @@ export * from './quote.js';
 export * from './pck.js';
 export * from './collateral.js';
 export * from './verify.js';
-export {buildTdxQuote, type BuildTdxQuoteInput} from './build.js';
+export {buildTdxQuote, buildSgxExtension, signCollateralText, TD_QE_DEFAULTS, type BuildTdxQuoteInput, type SgxExtensionFields} from './build.js';
