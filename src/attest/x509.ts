@@ -269,7 +269,10 @@ export function parsePemChain(pem: string): ParsedCert[] {
     if (stray(pem.slice(last, m.index))) throw new EvidenceFormatError('PEM: unexpected text between certificates');
     const b64 = m[1].replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new EvidenceFormatError('PEM: bad base64');
-    out.push(parseCertDer(Buffer.from(b64, 'base64')));
+    const derBytes = Buffer.from(b64, 'base64');
+    // Canonical encoding only: two texts must never decode to the same certificate (RFC 4648 §3.5).
+    if (derBytes.toString('base64') !== b64) throw new EvidenceFormatError('PEM: non-canonical base64');
+    out.push(parseCertDer(derBytes));
     last = m.index + m[0].length;
   }
   if (stray(pem.slice(last))) throw new EvidenceFormatError('PEM: unexpected text after the last certificate');
