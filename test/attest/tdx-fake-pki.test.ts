@@ -1,6 +1,6 @@
 import {beforeAll, describe, expect, it} from '@jest/globals';
 import {parseTdxQuote} from '../../src/attest/tdx/quote.js';
-import {foldTcbStatus, verifyTdxQuote, type TdxResult} from '../../src/attest/tdx/verify.js';
+import {foldTcbStatus, TdxVerifier, verifyTdxQuote, type TdxResult} from '../../src/attest/tdx/verify.js';
 import {EvidenceFormatError} from '../../src/attest/types.js';
 import {parseCertDer} from '../../src/attest/x509.js';
 import {FakeTdxPki, newKey} from '../helpers/fake-pki.js';
@@ -236,6 +236,20 @@ describe('TDX verifier against a fake DCAP PKI', () => {
     const nm = pki.verify(q, noModules);
     expect(nm.verdict).toBe('valid');
     expect(nm.checks.find((x) => x.name === 'tdx.module.identity')?.detail).toBe('tdxModule');
+  });
+
+  it('memoization follows content: changing a collateral object in place is seen by the next verification', () => {
+    const verifier = new TdxVerifier();
+    const c = pki.collateral();
+    const q = pki.quote();
+    const go = () => verifier.verify({quote: q, collateral: c, now: pki.now, dangerousExtraRootSha256: [pki.rootSha256]});
+    expect(go().verdict).toBe('valid');
+    c.tcbInfoSignature[5] ^= 1;
+    expect(failing(go())).toEqual(['tdx.collateral.tcbInfo.signature']);
+    c.tcbInfoSignature[5] ^= 1;
+    expect(go().verdict).toBe('valid');
+    c.tcbInfo = c.tcbInfo.replace('"UpToDate"', '"upToDate"');
+    expect(failing(go())).toContain('tdx.collateral.tcbInfo.signature');
   });
 
   it('without collateral a fake quote is unverifiable, never valid', () => {

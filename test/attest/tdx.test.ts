@@ -2,7 +2,9 @@ import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {describe, expect, it} from '@jest/globals';
 import {parseTdxCollateral, tdxCollateralToJson, type TdxCollateral} from '../../src/attest/tdx/collateral.js';
+import {pckExtensionOf} from '../../src/attest/tdx/pck.js';
 import {parseTdxQuote} from '../../src/attest/tdx/quote.js';
+import {parsePemChain} from '../../src/attest/x509.js';
 import {INTEL_SGX_ROOT_CA_SHA256, verifyTdxQuote, type TdxResult} from '../../src/attest/tdx/verify.js';
 import {EvidenceFormatError, hex} from '../../src/attest/types.js';
 import {describeShared, sharedPath} from '../helpers/shared.js';
@@ -156,6 +158,20 @@ describeShared('fixtures/attestation')('TDX verifier on the real vectors (MANIFE
     expect(q2.signatureDataOffset).toBe(54 + 648);
     expect(hex(q2.body.teeTcbSvn).startsWith('0b010400')).toBe(true);
     expect(q2.qeReport.isvSvn).toBe(7);
+  });
+
+  it('reads the PCK SGX extension of each vector (MANIFEST facts)', () => {
+    const ext = (v: Vector) => {
+      const q = parseTdxQuote(quoteOf(v));
+      return pckExtensionOf(parsePemChain(q.pckChainPem!)[0]);
+    };
+    const e1 = ext(T1);
+    expect(e1).toMatchObject({fmspc: 'b0c06f000000', pceSvn: 11, cpuSvn: '03030202040100050000000000000000', pceId: '0000', sgxType: 1});
+    expect(e1.compSvn).toEqual([3, 3, 2, 2, 4, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(e1.ppid).toMatch(/^[0-9a-f]{32}$/);
+    expect(ext(T2)).toMatchObject({fmspc: '90c06f000000', pceSvn: 13, cpuSvn: '04040202040100050000000000000000'});
+    expect(ext(T3).compSvn[7]).toBe(3);
+    expect(ext(T4)).toMatchObject({fmspc: 'b0c06f000000', pceSvn: 11});
   });
 
   it('rejects truncation and non-zero trailing data, tolerates extra zero padding', () => {

@@ -1,5 +1,7 @@
+import {generateKeyPairSync} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from '@jest/globals';
+import {buildCertificate, buildCrl, name, toPem} from '../../src/attest/der-write.js';
 import {checkCrl, isRevoked, parseCrl, verifyCrlSignature} from '../../src/attest/crl.js';
 import {CheckList, EvidenceFormatError} from '../../src/attest/types.js';
 import {findExtension, parseCertDer, parsePemChain, sha256Hex, verifyIssuedBy} from '../../src/attest/x509.js';
@@ -17,6 +19,47 @@ describe('x509 / crl on garbage', () => {
     expect(() => parsePemChain('')).toThrow(EvidenceFormatError);
     expect(() => parsePemChain('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).toThrow(EvidenceFormatError);
     expect(() => parsePemChain('-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n')).toThrow(EvidenceFormatError);
+  });
+});
+
+describe('der-write builders round-trip through the parsers', () => {
+  it('a minted certificate and CRL parse back with the values put in', () => {
+    const rootKey = generateKeyPairSync('ec', {namedCurve: 'P-384'});
+    const leafKey = generateKeyPairSync('ec', {namedCurve: 'P-256'});
+    const rootName = name([['CN', 'Test Root'], ['O', 'Test'], ['C', 'US']]);
+    const rootDer = buildCertificate({serial: 1, issuer: rootName, subject: rootName, notBefore: 1700000000, notAfter: 2600000000, publicKey: rootKey.publicKey, signingKey: rootKey.privateKey, ca: true, keyUsage: (1 << 5) | (1 << 6)});
+    const leafDer = buildCertificate({
+      serial: 0x8000n,
+      issuer: rootName,
+      subject: name([['CN', 'Leaf']]),
+      notBefore: 1700000000,
+      notAfter: 1800000000,
+      publicKey: leafKey.publicKey,
+      signingKey: rootKey.privateKey,
+      ca: false,
+      keyUsage: 1,
+      extensions: [{oid: '1.2.3.4', value: Uint8Array.of(0x05, 0x00)}],
+    });
+    const [leaf, root] = parsePemChain(toPem([leafDer, rootDer]));
+    expect(root.subject).toBe('CN=Test Root, O=Test, C=US');
+    expect(root.notAfter).toBe(2600000000);
+    expect(root.isCA).toBe(true);
+    expect(root.keyUsage).toBe((1 << 5) | (1 << 6));
+    expect(root.signatureAlgorithm).toBe('1.2.840.10045.4.3.3');
+    expect(leaf.serial).toBe(0x8000n);
+    expect(leaf.isCA).toBe(false);
+    expect(leaf.keyUsage).toBe(1);
+    expect(findExtension(leaf, '1.2.3.4')?.value).toEqual(Uint8Array.of(0x05, 0x00));
+    expect(verifyIssuedBy(leaf, root)).toBe(true);
+    expect(verifyIssuedBy(root, root)).toBe(true);
+    expect(verifyIssuedBy(root, leaf)).toBe(false);
+    const crl = parseCrl(buildCrl({issuer: rootName, thisUpdate: 1750000000, nextUpdate: 1760000000, revoked: [{serial: 7, date: 1740000000}, {serial: 0x8000n, date: 1740000000}], signingKey: rootKey.privateKey}));
+    expect(crl).toMatchObject({issuer: 'CN=Test Root, O=Test, C=US', thisUpdate: 1750000000, nextUpdate: 1760000000, revokedSerials: [7n, 0x8000n]});
+    expect(verifyCrlSignature(crl, root)).toBe(true);
+    expect(isRevoked(crl, leaf.serial)).toBe(true);
+    const l = new CheckList();
+    expect(checkCrl(l, 'c', crl, leaf, 1755000000)).toBe(false);
+    expect(l.reasons().map((r) => r.split(':')[0])).toEqual(['c.issuer', 'c.signature']);
   });
 });
 

@@ -87,7 +87,10 @@ export interface TdxResult {
   checks: Check[];
   reasons: string[];
   quote?: TdxQuote;
-  /** Combined TCB status (platform ⊕ TDX module ⊕ QE), when collateral allowed computing it. */
+  /**
+   * Combined TCB status (platform ⊕ TDX module ⊕ QE), when collateral allowed computing it. Reported even
+   * when another check made the verdict `invalid`: only `verdict` says whether the quote is trusted.
+   */
   tcbStatus?: string;
   advisoryIds?: string[];
   /** Lower-case hex, from the PCK certificate. */
@@ -248,7 +251,6 @@ export function selectTdxTcbLevel(
 export class TdxVerifier {
   private readonly pckCache = new BoundedCache<PreparedPck>(CACHE_ENTRIES);
   private readonly collateralCache = new BoundedCache<PreparedCollateral>(CACHE_ENTRIES);
-  private readonly collateralByObject = new WeakMap<TdxCollateral, PreparedCollateral>();
   private readonly keyCache = new BoundedCache<KeyObject | null>(CACHE_ENTRIES);
 
   /** Never throws: malformed input becomes an `invalid` verdict with the failing check named. */
@@ -283,8 +285,7 @@ export class TdxVerifier {
   }
 
   private prepareCollateral(c: TdxCollateral): PreparedCollateral {
-    const byObj = this.collateralByObject.get(c);
-    if (byObj && byObj.raw === c) return byObj;
+    // Keyed by the content, never by object identity: a caller may reuse and modify its collateral object.
     const key = sha256(
       c.pckCrlIssuerChain,
       c.rootCaCrl,
@@ -299,7 +300,9 @@ export class TdxVerifier {
     );
     let p = this.collateralCache.get(key);
     if (!p) {
-      p = {errors: [], tcbInfoSigOk: new WeakMap(), qeIdentitySigOk: new WeakMap(), raw: c};
+      // Own copies of the signed material, so later changes to the caller's object cannot reach the cache.
+      const own: TdxCollateral = {...c, tcbInfoSignature: Uint8Array.from(c.tcbInfoSignature), qeIdentitySignature: Uint8Array.from(c.qeIdentitySignature)};
+      p = {errors: [], tcbInfoSigOk: new WeakMap(), qeIdentitySigOk: new WeakMap(), raw: own};
       const attempt = <T>(what: string, f: () => T): T | undefined => {
         try {
           return f();
@@ -319,7 +322,6 @@ export class TdxVerifier {
       if (c.qeIdentitySignature.length !== 64) p.errors.push('qe_identity_signature: must be 64 bytes (r ‖ s)');
       this.collateralCache.set(key, p);
     }
-    this.collateralByObject.set(c, p);
     return p;
   }
 

@@ -1,0 +1,75 @@
+/**
+ * TDX verification throughput: median verifications per second for the real vectors T1 (v4) and T2 (v5)
+ * with warm collateral — this project's verifier (a TdxVerifier that has seen the collateral and the PCK
+ * chain before) against `@phala/dcap-qvl`'s `verify` on the same inputs, in the same run — and their ratio.
+ * Also prints the first (cold) verification of each.
+ *
+ * Run: `npx tsc -p tsconfig.json && npx node dist/bench/attest-tdx.js [rounds]`.
+ * Needs the shared fixtures (`$SECRETAI_SHARED`, else `../shared` beside the repository).
+ */
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {parseTdxCollateral, tdxCollateralToJson} from '../src/attest/tdx/collateral.js';
+import {TdxVerifier} from '../src/attest/tdx/verify.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shared = process.env.SECRETAI_SHARED ? path.resolve(process.env.SECRETAI_SHARED) : path.resolve(root, '..', 'shared');
+const fx = (p: string) => path.join(shared, 'fixtures', 'attestation', 'tdx', p);
+const rounds = Number(process.argv[2] ?? 7);
+
+interface Qvl {
+  verify(quote: Uint8Array, collateral: unknown, now: number): {status: string};
+}
+const qvl = createRequire(import.meta.url)('@phala/dcap-qvl') as Qvl;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median over `rounds` of (iterations / seconds) for `f`, after one warm-up round. */
+function rate(f: () => void, iterations: number): number {
+  for (let i = 0; i < iterations; i++) f();
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) f();
+    rates.push(iterations / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  return median(rates);
+}
+
+const vectors = [
+  {id: 'T1 (v4)', quote: 'phala-tdx-v4-uptodate.quote.bin', collateral: 'phala-tdx-v4-uptodate.collateral.json', now: 1751328000},
+  {id: 'T2 (v5)', quote: 'gotdx-tdx-v5-uptodate.quote.bin', collateral: 'fmspc-90c06f000000-2026-02.collateral.json', now: 1772323200},
+];
+
+console.log(`TDX quote verification, median of ${rounds} rounds, warm collateral (Node ${process.version})`);
+for (const v of vectors) {
+  const quote = Uint8Array.from(readFileSync(fx(v.quote)));
+  const collateral = parseTdxCollateral(readFileSync(fx(v.collateral), 'utf8'));
+  const qvlCollateral = tdxCollateralToJson(collateral);
+  const verifier = new TdxVerifier();
+
+  let t0 = process.hrtime.bigint();
+  const first = verifier.verify({quote, collateral, now: v.now});
+  const coldOurs = Number(process.hrtime.bigint() - t0) / 1e6;
+  t0 = process.hrtime.bigint();
+  const firstQvl = qvl.verify(quote, qvlCollateral, v.now);
+  const coldQvl = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (first.verdict !== 'valid' || firstQvl.status !== 'UpToDate') throw new Error(`${v.id}: unexpected result ${first.verdict} / ${firstQvl.status}`);
+
+  const ours = rate(() => {
+    if (verifier.verify({quote, collateral, now: v.now}).verdict !== 'valid') throw new Error('verdict changed');
+  }, 400);
+  const theirs = rate(() => {
+    qvl.verify(quote, qvlCollateral, v.now);
+  }, 25);
+  console.log(
+    `${v.id}: secretai ${ours.toFixed(0)}/s (${(1000 / ours).toFixed(3)} ms each, first call ${coldOurs.toFixed(1)} ms); ` +
+      `@phala/dcap-qvl ${theirs.toFixed(0)}/s (${(1000 / theirs).toFixed(2)} ms each, first call ${coldQvl.toFixed(1)} ms); ` +
+      `ratio ${(ours / theirs).toFixed(1)}x`,
+  );
+}
