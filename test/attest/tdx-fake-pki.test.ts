@@ -252,6 +252,21 @@ describe('TDX verifier against a fake DCAP PKI', () => {
     expect(failing(go())).toContain('tdx.collateral.tcbInfo.signature');
   });
 
+  it('PPID certification data: unverifiable until the PCK chain comes with the collateral', () => {
+    const q = pki.quote({ppidCertification: {type: 3, data: new Uint8Array(16 + 384 + 16 + 2 + 2).fill(9)}});
+    expect(parseTdxQuote(q).pckChainPem).toBeUndefined();
+    const c = pki.collateral();
+    const without = pki.verify(q, c);
+    expect(without.verdict).toBe('unverifiable');
+    expect(failing(without)).toEqual([]);
+    expect(without.checks.find((x) => x.name === 'tdx.root.pinned')).toMatchObject({missing: true});
+    const withChain = pki.verify(q, {...c, pckCertificateChain: pki.pckChainPem});
+    expect(withChain.reasons).toEqual([]);
+    expect(withChain.verdict).toBe('valid');
+    const otherLeaf = new FakeTdxPki({now: pki.now});
+    expect(pki.verify(q, {...c, pckCertificateChain: otherLeaf.pckChainPem}).verdict).toBe('invalid');
+  });
+
   it('without collateral a fake quote is unverifiable, never valid', () => {
     const r = pki.verify(pki.quote(), undefined);
     expect(r.verdict).toBe('unverifiable');

@@ -77,6 +77,11 @@ export interface BuildTdxQuoteInput {
   qeAuthData?: Uint8Array;
   /** Zero bytes appended after the signature data (real quotes carry some). */
   padding?: number;
+  /**
+   * Inner certification data other than the PEM chain: PPID forms (types 1–4, attestation.md §1.1), whose
+   * PCK certificate the verifier must get from collateral (`pckCertificateChain`).
+   */
+  ppidCertification?: {type: 1 | 2 | 3 | 4; data: Uint8Array};
   /** Negative tests: QE report data to use instead of the binding hash. */
   dangerousQeReportData?: Uint8Array;
 }
@@ -150,9 +155,10 @@ export function buildTdxQuote(input: BuildTdxQuoteInput): Uint8Array {
   put(qe, QE_REPORT.REPORTDATA, input.dangerousQeReportData ?? Buffer.concat([binding, Buffer.alloc(32)]), 64);
 
   const qeSig = cryptoSign('sha256', qe, {key: input.pckKey, dsaEncoding: 'ieee-p1363'});
-  const pem = Buffer.concat([Buffer.from(input.pckChainPem, 'latin1'), Buffer.of(0)]);
+  const ppid = input.ppidCertification;
+  const pem = ppid ? Buffer.from(ppid.data) : Buffer.concat([Buffer.from(input.pckChainPem, 'latin1'), Buffer.of(0)]);
   const inner = Buffer.alloc(6);
-  inner.writeUInt16LE(CERT_TYPE_PCK_CHAIN, 0);
+  inner.writeUInt16LE(ppid ? ppid.type : CERT_TYPE_PCK_CHAIN, 0);
   inner.writeUInt32LE(pem.length, 2);
   const authLen = Buffer.alloc(2);
   authLen.writeUInt16LE(authData.length, 0);
