@@ -1,0 +1,341 @@
+/**
+ * Types of the `subscription-manager` contract's messages and answers, written by scripts/gen-contract-types.ts from
+ * contracts/subscription-manager/schema/**.json. Do not edit by hand: change the schema and rerun the script.
+ */
+
+/** Instantiates the SubscriptionManager: payments (SNIP-20 `send`), plans and API keys. */
+export interface InstantiateMsg {
+  /** Admin; defaults to the instantiating account. */
+  admin?: Addr | null;
+  /** The SNIP-20 payment token; `receive` is accepted only from it. */
+  payment_token: ContractRef;
+  plans?: Array<Plan> | null;
+  worker_manager?: ContractRef | null;
+  rewards_manager?: ContractRef | null;
+}
+
+/** SubscriptionManager execute messages. */
+export type ExecuteMsg =
+  /** SNIP-20 `receive` callback; accepted only from the configured payment token contract. */
+  | {
+    receive: Snip20ReceiveMsg;
+  }
+  /** Subscriber: registers an API key. */
+  | {
+    create_api_key: {
+      /** SHA-256 of the API key; the key itself never goes on chain. */
+      key_hash: Sha256Hex;
+      /** Ignored; lets the sender hide the real message length. */
+      padding?: string | null;
+    };
+  }
+  /** Subscriber: revokes one of their API keys. */
+  | {
+    revoke_api_key: {
+      key_hash: Sha256Hex;
+      /** Ignored; lets the sender hide the real message length. */
+      padding?: string | null;
+    };
+  }
+  /** Admin only: adds or replaces a plan. */
+  | {
+    set_plan: {
+      plan: Plan;
+      /** Ignored; lets the sender hide the real message length. */
+      padding?: string | null;
+    };
+  }
+  /** Admin only: removes a plan (existing subscriptions run to their end). */
+  | {
+    remove_plan: {
+      plan_id: PlanId;
+      /** Ignored; lets the sender hide the real message length. */
+      padding?: string | null;
+    };
+  }
+  /** RewardsManager only: takes usage charges from pay-as-you-go balances and forwards them as revenue. */
+  | {
+    charge_usage: {
+      charges: Array<UsageCharge>;
+      /** Ignored; lets the sender hide the real message length. */
+      padding?: string | null;
+    };
+  }
+  /** Admin only: changes the given settings; absent fields stay as they are. */
+  | {
+    update_config: {
+      admin?: Addr | null;
+      payment_token?: ContractRef | null;
+      worker_manager?: ContractRef | null;
+      rewards_manager?: ContractRef | null;
+      /** Ignored; lets the sender hide the real message length. */
+      padding?: string | null;
+    };
+  }
+  /** SNIP-24: disables every permit of the sender with this name. */
+  | {
+    revoke_permit: {
+      permit_name: string;
+      /** Ignored; lets the sender hide the real message length. */
+      padding?: string | null;
+    };
+  };
+
+/** SubscriptionManager queries. */
+export type QueryMsg =
+  /** Public settings. */
+  | {
+    config: Record<string, never>;
+  }
+  /** Public: the plans on offer. */
+  | {
+    plans: Record<string, never>;
+  }
+  /** The permit signer's subscription: status, plan, expiry, balance, usage this epoch. */
+  | {
+    subscription: {
+      /** Subscriber permit for this contract with the `balance` (or `owner`) permission. */
+      permit: Permit;
+    };
+  }
+  /** Whether an API key hash is active, and its opaque subscriber handle. */
+  | {
+    api_key_status: {
+      key_hash: Sha256Hex;
+    };
+  }
+  /** The permit signer's API keys (hashes only). */
+  | {
+    api_keys: {
+      /** Subscriber permit with the `owner` permission. */
+      permit: Permit;
+    };
+  }
+  /** Every active API key hash (the secret-ai-caddy gateway's cache query). */
+  | {
+    api_keys_with_permit: {
+      /** Permit of the admin or a worker operator. */
+      permit: Permit;
+    };
+  };
+
+/** The message a subscriber base64-encodes into SNIP-20 `send.msg` when paying this contract. */
+export type ReceiveMsg =
+  /** Buys (or extends by) one period of the plan; the amount must equal the plan price. */
+  | {
+    subscribe: {
+      plan_id: PlanId;
+    };
+  }
+  /** Adds the amount to the sender's pay-as-you-go balance. */
+  | {
+    deposit: Record<string, never>;
+  };
+
+/** The `data` answer of each execute message. */
+export type ExecuteAnswer =
+  | {
+    receive: StatusAnswer;
+  }
+  | {
+    create_api_key: StatusAnswer;
+  }
+  | {
+    revoke_api_key: StatusAnswer;
+  }
+  | {
+    set_plan: StatusAnswer;
+  }
+  | {
+    remove_plan: StatusAnswer;
+  }
+  | {
+    charge_usage: StatusAnswer;
+  }
+  | {
+    update_config: StatusAnswer;
+  }
+  | {
+    revoke_permit: StatusAnswer;
+  };
+
+/** Answer to `api_key_status`. */
+export interface ApiKeyStatusResponse {
+  active: boolean;
+  key_handle: KeyHandle | null;
+}
+
+/** Answer to `api_keys`. */
+export interface ApiKeysResponse {
+  api_keys: Array<ApiKeyInfo>;
+}
+
+/** Answer to `api_keys_with_permit` (secret-ai-caddy shape). */
+export interface ApiKeysWithPermitResponse {
+  api_keys: Array<{
+    hashed_key: Sha256Hex;
+  }>;
+}
+
+/** Answer to `config`. */
+export interface ConfigResponse {
+  admin: Addr;
+  payment_token: ContractRef;
+  worker_manager: ContractRef | null;
+  rewards_manager: ContractRef | null;
+}
+
+/** Answer to `plans`. */
+export interface PlansResponse {
+  plans: Array<Plan>;
+}
+
+/** Answer to `subscription`. */
+export interface SubscriptionResponse {
+  subscriber: Addr;
+  /** True while a plan period is running. */
+  active: boolean;
+  plan_id: PlanId | null;
+  /** End of the paid period (Unix seconds), or null. */
+  expires_at: number | null;
+  /** Pay-as-you-go balance in payment-token base units. */
+  balance: Uint128;
+  /** Tokens used in the current epoch, when known. */
+  usage: 
+    | {
+      epoch: EpochId;
+      input_tokens: number;
+      output_tokens: number;
+    }
+    | null;
+}
+
+/** Answer type of each query, by query name. */
+export interface QueryResponses {
+  api_key_status: ApiKeyStatusResponse;
+  api_keys: ApiKeysResponse;
+  api_keys_with_permit: ApiKeysWithPermitResponse;
+  config: ConfigResponse;
+  plans: PlansResponse;
+  subscription: SubscriptionResponse;
+}
+
+/** A Secret Network account or contract address: bech32 with prefix `secret`, 20-byte payload. */
+export type Addr = string;
+
+/** One of the caller's API keys (only its hash is stored). */
+export interface ApiKeyInfo {
+  key_hash: Sha256Hex;
+  active: boolean;
+  created_at: UnixSeconds;
+}
+
+/** Bytes as standard base64 with padding (CosmWasm `Binary`). */
+export type Binary = string;
+
+/** A contract code hash: SHA-256 of the contract code, 64 lower-case hex characters. */
+export type CodeHash = string;
+
+/** Another contract: its address and code hash (the code hash is needed to call or query it). */
+export interface ContractRef {
+  address: Addr;
+  code_hash: CodeHash;
+}
+
+/** Reward epoch number, counting from 0 at instantiation. */
+export type EpochId = number;
+
+/**
+ * Opaque subscriber handle (32 bytes, lower-case hex): says which subscription an API key belongs to without
+ * naming the subscriber.
+ */
+export type KeyHandle = string;
+
+/** A permission a SNIP-24 permit grants (secret-toolkit `TokenPermissions`); `owner` grants all of them. */
+export type Permission = "allowance" | "balance" | "history" | "owner";
+
+/** A SNIP-24 query permit: signed off-chain by the owner, it authenticates a query without a transaction. */
+export interface Permit {
+  params: PermitParams;
+  signature: PermitSignature;
+}
+
+/** What the permit grants (signed as an amino `query_permit` sign document). */
+export interface PermitParams {
+  /** Name chosen by the signer; revoking it (`revoke_permit`) disables every permit with this name. */
+  permit_name: string;
+  /** Contracts the permit is valid for (or the single blanket value `ANY_TOKEN`, SNIP-24.1). */
+  allowed_tokens: Array<string>;
+  /** Chain id the permit was signed for; part of the signed bytes only. */
+  chain_id: string;
+  /** Granted permissions. */
+  permissions: Array<Permission>;
+  /** SNIP-24.1: ISO-8601 UTC time (`…Z`) before which the permit is not valid. */
+  created?: string | null;
+  /** SNIP-24.1: ISO-8601 UTC time (`…Z`) from which the permit is no longer valid. */
+  expires?: string | null;
+}
+
+/** Signature of a permit. */
+export interface PermitSignature {
+  pub_key: PubKey;
+  /** 64-byte secp256k1 signature r‖s over SHA-256 of the sign document. */
+  signature: Binary;
+}
+
+/** A subscription plan. */
+export interface Plan {
+  id: PlanId;
+  /** Price per period in payment-token base units. */
+  price: Uint128;
+  /** Length of one paid period. */
+  period_seconds: number;
+  /** Weighted tokens included per period; unlimited when absent. */
+  token_quota?: Uint128 | null;
+}
+
+/** Plan identifier chosen by the admin. */
+export type PlanId = string;
+
+/** Public key of the permit signer. */
+export interface PubKey {
+  /** Key type; `tendermint/PubKeySecp256k1` is supported. */
+  type: string;
+  /** The public key: 33 bytes compressed (or 65 uncompressed) secp256k1. */
+  value: Binary;
+}
+
+/** Outcome of an execute message. */
+export type ResponseStatus = "success" | "failure";
+
+/** A SHA-256 digest as 64 lower-case hex characters. */
+export type Sha256Hex = string;
+
+/** Body of the SNIP-20 `receive` callback the token contract sends to a registered recipient. */
+export interface Snip20ReceiveMsg {
+  /** Who called `send` (or `send_from`) on the token. */
+  sender: Addr;
+  /** Owner of the tokens that were sent. */
+  from: Addr;
+  amount: Uint128;
+  memo?: string | null;
+  /** The base64 JSON message given to `send`, or null. */
+  msg?: Binary | null;
+}
+
+/** The usual execute answer body. */
+export interface StatusAnswer {
+  status: ResponseStatus;
+}
+
+/** A Uint128 amount in base units, as a decimal string (CosmWasm `Uint128`); at most 2^128 − 1. */
+export type Uint128 = string;
+
+/** A point in time as Unix seconds (UTC), compared with the block time. */
+export type UnixSeconds = number;
+
+/** An amount to take from a pay-as-you-go balance. */
+export interface UsageCharge {
+  key_handle: KeyHandle;
+  amount: Uint128;
+}
