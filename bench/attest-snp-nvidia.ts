@@ -1,0 +1,79 @@
+/**
+ * SEV-SNP and NVIDIA verification throughput: median verifications per second, warm (after a warm-up
+ * round), for the real vectors S1 (Milan report + VCEK + ASK/ARK + CRL, all checks) and N1 (Secret AI
+ * worker GPU JSON, offline checks). N1 is measured twice: with the certificate-signature memo (the
+ * steady state of a client re-verifying workers) and with the memo cleared before every verification
+ * (the cost of a never-seen device chain). Also prints the first (cold) verification of each.
+ *
+ * Run: `npx tsc -p tsconfig.json && npx node dist/bench/attest-snp-nvidia.js [rounds]`.
+ * Needs the shared fixtures (`$SECRETAI_SHARED`, else `../shared` beside the repository).
+ */
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {clearGpuChainCache, verifyGpuEvidence, type GpuVerifyInput} from '../src/attest/nvidia/index.js';
+import {verifySnpReport, type SnpVerifyInput} from '../src/attest/snp/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shared = process.env.SECRETAI_SHARED ? path.resolve(process.env.SECRETAI_SHARED) : path.resolve(root, '..', 'shared');
+const fx = (...p: string[]) => readFileSync(path.join(shared, 'fixtures', 'attestation', ...p));
+const rounds = Number(process.argv[2] ?? 7);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median over `rounds` of (iterations / seconds) for `f`, after one warm-up round. */
+function rate(f: () => void, iterations: number): number {
+  for (let i = 0; i < iterations; i++) f();
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) f();
+    rates.push(iterations / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  return median(rates);
+}
+
+function timeOnce(f: () => void): number {
+  const t0 = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const NOW = 1788220800;
+const s1: SnpVerifyInput = {
+  report: fx('sev-snp', 'virtee-milan-v2.report.hex').toString('latin1'),
+  vcek: fx('sev-snp', 'virtee-milan.vcek.der'),
+  chain: fx('sev-snp', 'amd-milan-ask-ark.pem').toString('latin1'),
+  crl: fx('sev-snp', 'amd-milan-vcek-crl.der'),
+  now: NOW,
+};
+const n1: GpuVerifyInput = {
+  evidence: fx('nvidia', 'secretai-worker-gpu-evidence.json').toString('utf8'),
+  expectedNonce: 'a768bb3a38c48d3636b9e8250a3b12da05f557eca0b484bf9d8fa5719c0341bd',
+  now: NOW,
+};
+
+const expectValid = (what: string, verdict: string) => {
+  if (verdict !== 'valid') throw new Error(`${what} did not verify (${verdict}); the benchmark needs valid inputs`);
+};
+
+console.log(`SEV-SNP / NVIDIA verification, median of ${rounds} rounds (Node ${process.version})`);
+let v = '';
+console.log(`S1 first verification: ${timeOnce(() => (v = verifySnpReport(s1).verdict)).toFixed(1)} ms`);
+expectValid('S1', v);
+clearGpuChainCache();
+console.log(`N1 first verification: ${timeOnce(() => (v = verifyGpuEvidence(n1).verdict)).toFixed(1)} ms`);
+expectValid('N1', v);
+
+const snpRate = rate(() => void verifySnpReport(s1), 100);
+console.log(`S1 SEV-SNP report (parse, chain, CRL, VCEK match, signature, policy): ${snpRate.toFixed(0)} verifications/s (${(1000 / snpRate).toFixed(2)} ms each)`);
+const gpuRate = rate(() => void verifyGpuEvidence(n1), 100);
+console.log(`N1 GPU evidence, certificate memo warm: ${gpuRate.toFixed(0)} verifications/s (${(1000 / gpuRate).toFixed(2)} ms each)`);
+const gpuCold = rate(() => {
+  clearGpuChainCache();
+  verifyGpuEvidence(n1);
+}, 50);
+console.log(`N1 GPU evidence, certificate memo cleared each time: ${gpuCold.toFixed(0)} verifications/s (${(1000 / gpuCold).toFixed(2)} ms each)`);

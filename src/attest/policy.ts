@@ -1,0 +1,52 @@
+/**
+ * Attestation policy: what a verification accepts beyond the cryptographic checks (design.md §3, §5;
+ * attestation.md §1.4 step 15, §2.3 step 8). A network profile carries one; only the `local` devnet
+ * profile allows dev attestation.
+ */
+
+/** Policy applied on top of the evidence checks. */
+export interface AttestationPolicy {
+  /** Accept evidence anchored on the devnet's own roots (`devRootsSha256`), shown as "dev attestation (not hardware)". */
+  allowDev: boolean;
+  /** Reject TCB statuses that are otherwise accepted with a warning (SWHardeningNeeded, ConfigurationNeeded, …). */
+  strict: boolean;
+  /** SEV-SNP VMPLs accepted. */
+  allowedVmpl: number[];
+  /** Require REPORTDATA to bind the TLS key, the GPU nonce and the worker key (attestation.md §4). */
+  requireBinding: boolean;
+  /** SHA-256 pins (lower-case hex) of dev roots; honoured only when `allowDev` is true. */
+  devRootsSha256?: string[];
+}
+
+/** Defaults for real networks: no dev roots, warnings accepted, VMPL 0 or 1, binding required. */
+export const DEFAULT_POLICY: Readonly<AttestationPolicy> = Object.freeze({
+  allowDev: false,
+  strict: false,
+  allowedVmpl: Object.freeze([0, 1]) as unknown as number[],
+  requireBinding: true,
+});
+
+/** A complete policy from partial settings (missing fields take {@link DEFAULT_POLICY}'s values). Arrays are copied. */
+export function resolvePolicy(p: Partial<AttestationPolicy> = {}): AttestationPolicy {
+  const allowedVmpl = [...(p.allowedVmpl ?? DEFAULT_POLICY.allowedVmpl)];
+  for (const v of allowedVmpl) {
+    if (!Number.isInteger(v) || v < 0 || v > 3) throw new RangeError(`allowedVmpl: ${v} is not a VMPL (0..3)`);
+  }
+  const devRootsSha256 = p.devRootsSha256?.map((s) => {
+    const h = s.trim().toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(h)) throw new RangeError(`devRootsSha256: "${s}" is not a SHA-256 hex digest`);
+    return h;
+  });
+  return {
+    allowDev: p.allowDev ?? DEFAULT_POLICY.allowDev,
+    strict: p.strict ?? DEFAULT_POLICY.strict,
+    allowedVmpl,
+    requireBinding: p.requireBinding ?? DEFAULT_POLICY.requireBinding,
+    ...(devRootsSha256 ? {devRootsSha256} : {}),
+  };
+}
+
+/** The dev-root pins a verifier may honour under this policy: none unless `allowDev`. */
+export function dangerousDevRoots(p: AttestationPolicy): string[] {
+  return p.allowDev ? [...(p.devRootsSha256 ?? [])] : [];
+}
