@@ -265,6 +265,11 @@ describe('SEV-SNP with a throw-away PKI', () => {
     expect(snpSignatureToRS(makeReport(vcek.key.privateKey)).rs).toHaveLength(96);
   });
 
+  it('a raw report with SIGNATURE_ALGO ≠ 1 fails snp.report.algo (and its signature)', () => {
+    const rep = makeReport(vcek.key.privateKey, {after: (b) => (b[SnpOffset.SIGNATURE_ALGO] = 2)});
+    expect(failing(verifySnpReport(input(rep)))).toEqual(['snp.report.algo', 'snp.report.signature']);
+  });
+
   it('a report signed by another key fails only the signature', () => {
     const r = verifySnpReport(input(makeReport(ec().privateKey)));
     expect(failing(r)).toEqual(['snp.report.signature']);

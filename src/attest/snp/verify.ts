@@ -13,6 +13,7 @@ import {
   decodeTcb,
   parseSnpReport,
   policyBit,
+  SNP_REPORT_SIZE,
   SNP_SIG_ALGO_ECDSA_P384_SHA384,
   SNP_SIGNED_LENGTH,
   SnpPolicyBit,
@@ -168,10 +169,17 @@ function run(input: SnpVerifyInput, list: CheckList, out: Omit<SnpVerifyResult, 
   // 1. Decode and parse.
   let rep: SnpReport;
   try {
-    const det = detectEvidence(input.report);
-    if (det.kind !== 'snp') throw new EvidenceFormatError(`evidence is a ${det.kind.toUpperCase()} quote, not an SEV-SNP report`);
-    rep = parseSnpReport(det.bytes);
-    list.pass('snp.report.parse', `version ${rep.version}, ${rep.bytes.length} bytes (${det.encoding})`);
+    const raw = input.report;
+    if (typeof raw !== 'string' && raw.length === SNP_REPORT_SIZE && !isText(raw)) {
+      // Raw report bytes: parse directly, so a bad SIGNATURE_ALGO is reported by its own check.
+      rep = parseSnpReport(raw);
+      list.pass('snp.report.parse', `version ${rep.version}, ${rep.bytes.length} bytes (binary)`);
+    } else {
+      const det = detectEvidence(raw);
+      if (det.kind !== 'snp') throw new EvidenceFormatError(`evidence is a ${det.kind.toUpperCase()} quote, not an SEV-SNP report`);
+      rep = parseSnpReport(det.bytes);
+      list.pass('snp.report.parse', `version ${rep.version}, ${rep.bytes.length} bytes (${det.encoding})`);
+    }
   } catch (e) {
     list.fail('snp.report.parse', msg(e));
     return;
