@@ -1,11 +1,15 @@
 /**
- * Writes `contracts/<name>/types.ts` — TypeScript types of every message and answer — from the contract's JSON
- * Schemas (`contracts/<name>/schema/**.json`, the wire interface). Run after changing a schema:
+ * Writes, for every contract, from its JSON Schemas (`contracts/<name>/schema/**.json`, the wire interface):
+ * - `contracts/<name>/types.ts` — TypeScript types of every message and answer;
+ * - `contracts/<name>/schemas.ts` — the schemas themselves as a `ContractSchemaSet` (JSON imports), so the
+ *   contract validates against exactly the files on disk and no answer schema is forgotten.
+ * Run after changing a schema:
  *
- *     npx tsc -p tsconfig.json && npx node dist/scripts/gen-contract-types.js
+ *     npx tsc -p tsconfig.json && npx node dist/scripts/gen-contract-types.js && npx tsc -p tsconfig.json
  *
- * `generateContractTypes` is pure (schemas in, source text out); a test regenerates every contract's types in
- * memory and compares them with the committed files, so schemas and types cannot drift apart.
+ * `generateContractTypes` / `generateSchemasModule` are pure (schemas in, source text out); a test regenerates
+ * both files of every contract in memory and compares them with the committed files, so schemas and types cannot
+ * drift apart.
  */
 import {readdirSync, readFileSync, writeFileSync, existsSync, statSync} from 'node:fs';
 import {join, relative, sep} from 'node:path';
@@ -230,13 +234,54 @@ export function generateContractTypes(contractName: string, files: SchemaFile[])
   return out.join('\n');
 }
 
-/** Writes every contract's `types.ts`; returns the paths written. */
+function camel(snake: string): string {
+  return snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/**
+ * TypeScript source of `contracts/<name>/schemas.ts`: imports every schema file (JSON import attributes) and
+ * exports `SCHEMAS` (messages, and answers keyed by query name plus `execute`) and, when the contract has one,
+ * `RECEIVE_MSG_SCHEMA` (the inner message of SNIP-20 `receive`).
+ */
+export function generateSchemasModule(contractName: string, files: SchemaFile[]): string {
+  const paths = new Set(files.map((f) => f.path));
+  for (const required of ['instantiate.json', 'execute.json', 'query.json']) {
+    if (!paths.has(required)) throw new TypeGenerationError(`${contractName}: missing schema/${required}`);
+  }
+  const responses = files.filter((f) => f.path.startsWith(RESPONSES_DIR)).map((f) => f.path.slice(RESPONSES_DIR.length, -'.json'.length));
+  const imports: string[] = [];
+  const imp = (id: string, path: string): void => {
+    imports.push(`import ${id} from './schema/${path}' with {type: 'json'};`);
+  };
+  imp('instantiateSchema', 'instantiate.json');
+  imp('executeSchema', 'execute.json');
+  imp('querySchema', 'query.json');
+  const hasReceive = paths.has('receive_msg.json');
+  if (hasReceive) imp('receiveMsgSchema', 'receive_msg.json');
+  for (const r of responses) imp(`${camel(r)}Answer`, `${RESPONSES_DIR}${r}.json`);
+  const answerLines = responses.map((r) => `    ${IDENTIFIER.test(r) ? r : JSON.stringify(r)}: ${camel(r)}Answer,`);
+  return (
+    `/**\n * JSON Schemas of the \`${contractName}\` contract (its wire interface), loaded once at module initialisation.\n` +
+    ` * Written by scripts/gen-contract-types.ts from the files in schema/; do not edit by hand.\n */\n` +
+    `import type {ContractSchemaSet} from '../common/types.js';\n` +
+    `${imports.join('\n')}\n\n` +
+    `/** Message schemas, and answer schemas keyed by query name (\`execute\` = execute \`data\` answers). */\n` +
+    `export const SCHEMAS: ContractSchemaSet = {\n  instantiate: instantiateSchema,\n  execute: executeSchema,\n  query: querySchema,\n` +
+    `  responses: {\n${answerLines.join('\n')}\n  },\n};\n` +
+    (hasReceive ? `\n/** Schema of the message carried base64-encoded in SNIP-20 \`receive.msg\`. */\nexport const RECEIVE_MSG_SCHEMA: object = receiveMsgSchema;\n` : '')
+  );
+}
+
+/** Writes every contract's `types.ts` and `schemas.ts`; returns the paths written. */
 export function writeAllContractTypes(root: string): string[] {
   const written: string[] = [];
   for (const name of contractNames(root)) {
-    const target = join(root, 'contracts', name, 'types.ts');
-    writeFileSync(target, generateContractTypes(name, readSchemaFiles(root, name)));
-    written.push(relative(root, target));
+    const files = readSchemaFiles(root, name);
+    for (const [file, text] of [['types.ts', generateContractTypes(name, files)], ['schemas.ts', generateSchemasModule(name, files)]] as const) {
+      const target = join(root, 'contracts', name, file);
+      writeFileSync(target, text);
+      written.push(relative(root, target));
+    }
   }
   return written;
 }

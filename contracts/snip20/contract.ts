@@ -13,7 +13,7 @@ import {bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex, u64be, ut
 import {revokePermit, verifyPermit, type Permit} from '../common/permit.js';
 import {ContractError, response, type Deps, type Env, type ReadonlyDeps, type ReadonlyStorage, type Storage, type SubMsg} from '../common/types.js';
 import {checkedAdd, formatUint128, parseUint128, saturatingAdd, saturatingSub, UINT128_MAX} from '../common/uint128.js';
-import {SNIP20_SCHEMAS} from './schemas.js';
+import {SCHEMAS} from './schemas.js';
 import type {
   AllowanceResponse,
   BalanceResponse,
@@ -263,7 +263,7 @@ const optional = <T>(v: T | null | undefined): T | undefined => (v === null ? un
 export const snip20 = defineContract<InstantiateMsg, ExecuteMsg, QueryMsg>({
   name: SNIP20_NAME,
   version: SNIP20_VERSION,
-  schemas: SNIP20_SCHEMAS,
+  schemas: SCHEMAS,
 
   instantiate(deps, env, info, msg) {
     const admin = validateAddress(deps.api, msg.admin ?? info.sender, 'admin');
