@@ -1,0 +1,772 @@
+/**
+ * Cryptography of the devnet, on `node:crypto` only.
+ *
+ * - Contract-message encryption of Secret Network (`secret-lcd-devnet.md` §4–§5): X25519, HKDF-SHA256 with the
+ *   chain's fixed salt, AES-128-SIV (RFC 5297) with one empty associated-data element.
+ * - secp256k1 (Cosmos signatures): verification of SHA-256-hashed messages through OpenSSL, verification of an
+ *   already hashed 32-byte digest (the contract `Api`), signing, public-key derivation.
+ * - Addresses: bech32 (BIP-173) and `RIPEMD-160(SHA-256(pubkey))`; BIP-39 seed and BIP-32 derivation for the fixed
+ *   development accounts.
+ */
+import {
+  createCipheriv,
+  createECDH,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  pbkdf2Sync,
+  randomBytes,
+  sign as nodeSign,
+  timingSafeEqual,
+  verify as nodeVerify,
+  type KeyObject,
+} from 'node:crypto';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Byte helpers
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Decodes a hex string (even length, either case) into bytes. Throws on any other character. */
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error('invalid hex string');
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}
+
+/** Lower-case hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/** Standard base64 (with padding) of bytes. */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * Decodes standard or URL-safe base64 (padding optional). Throws on characters outside both alphabets, so that a
+ * garbled parameter is reported instead of silently decoded to garbage.
+ */
+export function fromBase64(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new Error('invalid base64 string');
+  return new Uint8Array(Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64'));
+}
+
+/** SHA-256 of bytes (32 bytes). */
+export function sha256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(data).digest());
+}
+
+/** RIPEMD-160 of bytes (20 bytes). */
+export function ripemd160(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('ripemd160').update(data).digest());
+}
+
+function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// X25519 (RFC 7748) through node:crypto with raw 32-byte keys
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Length of X25519 private and public keys, bytes. */
+export const X25519_KEY_LENGTH = 32;
+/** DER prefix of a PKCS#8 X25519 private key; followed by the 32 raw private-key bytes. */
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/** DER prefix of an SPKI X25519 public key; followed by the 32 raw public-key bytes. */
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+function checkLength(bytes: Uint8Array, length: number, what: string): void {
+  if (bytes.length !== length) throw new Error(`${what} must be ${length} bytes, got ${bytes.length}`);
+}
+
+/** Wraps a raw 32-byte X25519 private key (any 32 bytes; clamped by the curve operation) into a KeyObject. */
+export function x25519PrivateKeyObject(privateKey: Uint8Array): KeyObject {
+  checkLength(privateKey, X25519_KEY_LENGTH, 'X25519 private key');
+  return createPrivateKey({key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8'});
+}
+
+/** Wraps a raw 32-byte X25519 public key into a KeyObject. */
+export function x25519PublicKeyObject(publicKey: Uint8Array): KeyObject {
+  checkLength(publicKey, X25519_KEY_LENGTH, 'X25519 public key');
+  return createPublicKey({key: Buffer.concat([X25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki'});
+}
+
+/** Raw 32-byte public key of a raw 32-byte X25519 private key. */
+export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
+  const spki = createPublicKey(x25519PrivateKeyObject(privateKey)).export({format: 'der', type: 'spki'});
+  return new Uint8Array(spki.subarray(spki.length - X25519_KEY_LENGTH));
+}
+
+/** X25519 shared secret (32 bytes) of a private key and a peer's public key, both raw 32 bytes. */
+export function x25519SharedSecret(privateKey: Uint8Array | KeyObject, publicKey: Uint8Array): Uint8Array {
+  const priv = privateKey instanceof Uint8Array ? x25519PrivateKeyObject(privateKey) : privateKey;
+  return new Uint8Array(diffieHellman({privateKey: priv, publicKey: x25519PublicKeyObject(publicKey)}));
+}
+
+/** A raw X25519 key pair. */
+export interface X25519KeyPair {
+  privateKey: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+/** New X25519 key pair from 32 random bytes (or from `seed`, used as the raw private key). */
+export function generateX25519KeyPair(seed?: Uint8Array): X25519KeyPair {
+  const privateKey = seed ? new Uint8Array(seed) : new Uint8Array(randomBytes(X25519_KEY_LENGTH));
+  return {privateKey, publicKey: x25519PublicKey(privateKey)};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Key derivation for contract messages (secret-lcd-devnet.md §4)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** HKDF salt of the Secret Network encryption scheme (a Bitcoin block hash), 32 bytes. */
+export const TX_ENCRYPTION_HKDF_SALT = fromHex('000000000000000000024bead8df69990852c202db0e0097c1a12ea637d7e96d');
+/** Length of the per-message nonce, bytes. */
+export const TX_NONCE_LENGTH = 32;
+/** Length of the derived AES-SIV key, bytes. */
+export const TX_KEY_LENGTH = 32;
+
+/** HKDF-SHA256(IKM = sharedSecret ‖ nonce, salt = {@link TX_ENCRYPTION_HKDF_SALT}, info = empty) → 32-byte key. */
+export function deriveTxEncryptionKey(sharedSecret: Uint8Array, nonce: Uint8Array): Uint8Array {
+  checkLength(sharedSecret, X25519_KEY_LENGTH, 'shared secret');
+  checkLength(nonce, TX_NONCE_LENGTH, 'nonce');
+  const ikm = Buffer.concat([sharedSecret, nonce]);
+  return new Uint8Array(hkdfSync('sha256', ikm, TX_ENCRYPTION_HKDF_SALT, new Uint8Array(0), TX_KEY_LENGTH));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// AES-SIV (RFC 5297) with AES-128: S2V over AES-CMAC (RFC 4493), then AES-CTR
+// ---------------------------------------------------------------------------------------------------------------
+
+const BLOCK = 16;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+/** Length of the synthetic IV that prefixes every AES-SIV ciphertext, bytes. */
+export const SIV_TAG_LENGTH = BLOCK;
+/** The associated data Secret Network uses: exactly one empty element. */
+export const SECRET_ASSOCIATED_DATA: readonly Uint8Array[] = Object.freeze([new Uint8Array(0)]);
+
+/** Doubling in GF(2^128) as defined by RFC 5297 §2.3 (shift left, conditional XOR with 0x87). */
+function dbl(block: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(BLOCK);
+  let carry = 0;
+  for (let i = BLOCK - 1; i >= 0; i--) {
+    const b = block[i]!;
+    out[i] = ((b << 1) | carry) & 0xff;
+    carry = b >>> 7;
+  }
+  if (carry) out[BLOCK - 1]! ^= 0x87;
+  return out;
+}
+
+function xorInto(target: Buffer, targetOffset: number, source: Buffer): void {
+  for (let i = 0; i < source.length; i++) target[targetOffset + i]! ^= source[i]!;
+}
+
+/**
+ * AES-128-SIV with a fixed 32-byte key (`K1 ‖ K2`: K1 for S2V/CMAC, K2 for CTR). Build once per key and reuse it for
+ * every output of a message.
+ */
+export class AesSiv {
+  private readonly macKey: Buffer;
+  private readonly ctrKey: Buffer;
+  private readonly subkey1: Buffer;
+  private readonly subkey2: Buffer;
+  /** CMAC of the all-zero block, the first S2V step; constant per key. */
+  private readonly cmacZero: Buffer;
+
+  constructor(key: Uint8Array) {
+    checkLength(key, 2 * BLOCK, 'AES-SIV key');
+    this.macKey = Buffer.from(key.subarray(0, BLOCK));
+    this.ctrKey = Buffer.from(key.subarray(BLOCK));
+    const ecb = createCipheriv('aes-128-ecb', this.macKey, null);
+    ecb.setAutoPadding(false);
+    const l = ecb.update(ZERO_BLOCK);
+    this.subkey1 = dbl(l);
+    this.subkey2 = dbl(this.subkey1);
+    this.cmacZero = this.cmac(ZERO_BLOCK);
+  }
+
+  /** AES-CMAC (RFC 4493) of `message` under K1: CBC-MAC with the last block masked by a subkey. */
+  private cmac(message: Uint8Array): Buffer {
+    const blocks = Math.max(1, Math.ceil(message.length / BLOCK));
+    const complete = message.length > 0 && message.length % BLOCK === 0;
+    const buf = Buffer.alloc(blocks * BLOCK);
+    buf.set(message);
+    const lastOffset = (blocks - 1) * BLOCK;
+    if (complete) {
+      xorInto(buf, lastOffset, this.subkey1);
+    } else {
+      buf[message.length] = 0x80;
+      xorInto(buf, lastOffset, this.subkey2);
+    }
+    const cbc = createCipheriv('aes-128-cbc', this.macKey, ZERO_BLOCK);
+    cbc.setAutoPadding(false);
+    const out = cbc.update(buf);
+    return out.subarray(out.length - BLOCK);
+  }
+
+  /** S2V (RFC 5297 §2.4) over the associated-data elements followed by the plaintext. */
+  private s2v(associatedData: readonly Uint8Array[], plaintext: Uint8Array): Buffer {
+    let d = this.cmacZero;
+    for (const ad of associatedData) {
+      d = dbl(d);
+      xorInto(d, 0, this.cmac(ad));
+    }
+    let t: Buffer;
+    if (plaintext.length >= BLOCK) {
+      t = Buffer.from(plaintext);
+      xorInto(t, t.length - BLOCK, d);
+    } else {
+      t = dbl(d);
+      const padded = Buffer.alloc(BLOCK);
+      padded.set(plaintext);
+      padded[plaintext.length] = 0x80;
+      xorInto(t, 0, padded);
+    }
+    return this.cmac(t);
+  }
+
+  /** AES-CTR under K2 with the counter block = SIV with bits 31 and 63 (from the right of each 32-bit word) cleared. */
+  private ctr(siv: Uint8Array, data: Uint8Array): Buffer {
+    const iv = Buffer.from(siv);
+    iv[8]! &= 0x7f;
+    iv[12]! &= 0x7f;
+    return createCipheriv('aes-128-ctr', this.ctrKey, iv).update(data);
+  }
+
+  /** Encrypts: returns `SIV(16) ‖ ciphertext`. Default associated data: one empty element (Secret Network). */
+  seal(plaintext: Uint8Array, associatedData: readonly Uint8Array[] = SECRET_ASSOCIATED_DATA): Uint8Array {
+    const siv = this.s2v(associatedData, plaintext);
+    const out = Buffer.allocUnsafe(BLOCK + plaintext.length);
+    siv.copy(out, 0);
+    this.ctr(siv, plaintext).copy(out, BLOCK);
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  }
+
+  /** Decrypts and authenticates `SIV ‖ ciphertext`; throws `AesSivError` when the tag does not match. */
+  open(sealed: Uint8Array, associatedData: readonly Uint8Array[] = SECRET_ASSOCIATED_DATA): Uint8Array {
+    if (sealed.length < BLOCK) throw new AesSivError('ciphertext shorter than the 16-byte SIV');
+    const siv = sealed.subarray(0, BLOCK);
+    const plaintext = this.ctr(siv, sealed.subarray(BLOCK));
+    const expected = this.s2v(associatedData, plaintext);
+    if (!timingSafeEqual(expected, siv)) throw new AesSivError('AES-SIV authentication failed');
+    return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.length);
+  }
+}
+
+/** Authentication or format failure of AES-SIV decryption. */
+export class AesSivError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AesSivError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The encrypted contract-input envelope (§4): nonce(32) ‖ client X25519 pubkey(32) ‖ AES-SIV(code_hash ‖ JSON)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Offset of the client public key in an encrypted contract input. */
+const ENVELOPE_PUBKEY_OFFSET = TX_NONCE_LENGTH;
+/** Offset of the AES-SIV ciphertext in an encrypted contract input. */
+const ENVELOPE_CIPHERTEXT_OFFSET = TX_NONCE_LENGTH + X25519_KEY_LENGTH;
+/** Length of the code-hash prefix of every plaintext contract input (64 hex characters). */
+export const CODE_HASH_HEX_LENGTH = 64;
+/** Shortest acceptable encrypted input: nonce + pubkey + SIV tag + 2 bytes (the enclave's rule, §4). */
+export const MIN_ENCRYPTED_INPUT_LENGTH = ENVELOPE_CIPHERTEXT_OFFSET + SIV_TAG_LENGTH + 2;
+
+/** The parts of an encrypted contract input. */
+export interface EncryptedEnvelope {
+  nonce: Uint8Array;
+  clientPublicKey: Uint8Array;
+  ciphertext: Uint8Array;
+}
+
+/** Splits `nonce ‖ pubkey ‖ ciphertext`; throws when shorter than {@link MIN_ENCRYPTED_INPUT_LENGTH}. */
+export function splitEnvelope(input: Uint8Array): EncryptedEnvelope {
+  if (input.length < MIN_ENCRYPTED_INPUT_LENGTH) {
+    throw new AesSivError(`encrypted input is ${input.length} bytes, shorter than ${MIN_ENCRYPTED_INPUT_LENGTH}`);
+  }
+  return {
+    nonce: input.subarray(0, ENVELOPE_PUBKEY_OFFSET),
+    clientPublicKey: input.subarray(ENVELOPE_PUBKEY_OFFSET, ENVELOPE_CIPHERTEXT_OFFSET),
+    ciphertext: input.subarray(ENVELOPE_CIPHERTEXT_OFFSET),
+  };
+}
+
+/** Bound of the cache of X25519 shared secrets per client public key. */
+const SHARED_SECRET_CACHE_LIMIT = 4096;
+
+/**
+ * The devnet's side of the scheme: holds the persistent IO ("consensus IO exchange") key pair, derives per-message
+ * keys, caches shared secrets per client public key (clients reuse one key pair for all their messages).
+ */
+export class IoKey {
+  readonly privateKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+  private readonly privateKeyObject: KeyObject;
+  private readonly sharedSecrets = new Map<string, Uint8Array>();
+
+  constructor(privateKey: Uint8Array) {
+    checkLength(privateKey, X25519_KEY_LENGTH, 'IO private key');
+    this.privateKey = new Uint8Array(privateKey);
+    this.privateKeyObject = x25519PrivateKeyObject(this.privateKey);
+    this.publicKey = x25519PublicKey(this.privateKey);
+  }
+
+  /** New random IO key. */
+  static generate(): IoKey {
+    return new IoKey(new Uint8Array(randomBytes(X25519_KEY_LENGTH)));
+  }
+
+  /** X25519 shared secret with a client public key (cached). */
+  sharedSecret(clientPublicKey: Uint8Array): Uint8Array {
+    const id = toHex(clientPublicKey);
+    let secret = this.sharedSecrets.get(id);
+    if (!secret) {
+      secret = x25519SharedSecret(this.privateKeyObject, clientPublicKey);
+      if (this.sharedSecrets.size >= SHARED_SECRET_CACHE_LIMIT) this.sharedSecrets.clear();
+      this.sharedSecrets.set(id, secret);
+    }
+    return secret;
+  }
+
+  /** The AES-SIV cipher for one message, from its nonce and client public key. */
+  messageCipher(nonce: Uint8Array, clientPublicKey: Uint8Array): AesSiv {
+    return new AesSiv(deriveTxEncryptionKey(this.sharedSecret(clientPublicKey), nonce));
+  }
+
+  /**
+   * Opens an encrypted contract input. Returns the message cipher (for encrypting every output of the message), the
+   * nonce, the 64-character code hash prefix (as sent) and the remaining plaintext.
+   */
+  openInput(input: Uint8Array): {cipher: AesSiv; nonce: Uint8Array; codeHash: string; json: string} {
+    const {nonce, clientPublicKey, ciphertext} = splitEnvelope(input);
+    const cipher = this.messageCipher(nonce, clientPublicKey);
+    const plaintext = Buffer.from(cipher.open(ciphertext)).toString('utf8');
+    if (plaintext.length < CODE_HASH_HEX_LENGTH) throw new AesSivError('decrypted input shorter than a code hash');
+    return {
+      cipher,
+      nonce: new Uint8Array(nonce),
+      codeHash: plaintext.slice(0, CODE_HASH_HEX_LENGTH),
+      json: plaintext.slice(CODE_HASH_HEX_LENGTH),
+    };
+  }
+}
+
+/**
+ * The client's side of the scheme (what secretjs does), used by the devnet's own signer (genesis, faucet) and tests:
+ * encrypts `codeHash ‖ JSON.stringify(msg)` for the chain's IO public key. Returns the envelope and the cipher for
+ * decrypting the outputs.
+ */
+export function encryptContractInput(
+  chainIoPublicKey: Uint8Array,
+  client: X25519KeyPair,
+  codeHash: string,
+  msg: unknown,
+  nonce: Uint8Array = new Uint8Array(randomBytes(TX_NONCE_LENGTH)),
+): {envelope: Uint8Array; cipher: AesSiv} {
+  const shared = x25519SharedSecret(client.privateKey, chainIoPublicKey);
+  const cipher = new AesSiv(deriveTxEncryptionKey(shared, nonce));
+  const plaintext = Buffer.from(codeHash.toLowerCase() + JSON.stringify(msg), 'utf8');
+  return {envelope: concatBytes(nonce, client.publicKey, cipher.seal(plaintext)), cipher};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// secp256k1
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Field prime of secp256k1. */
+const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
+/** Group order of secp256k1. */
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const HALF_N = N >> 1n;
+const GX = 0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n;
+const GY = 0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n;
+/** Length of a compressed secp256k1 public key, bytes. */
+export const SECP256K1_PUBKEY_LENGTH = 33;
+/** Length of a compact `r ‖ s` signature, bytes. */
+export const SECP256K1_SIGNATURE_LENGTH = 64;
+/** DER prefix of an SPKI secp256k1 public key with a compressed point; followed by the 33 key bytes. */
+const SECP256K1_SPKI_PREFIX = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex');
+/** DER prefix of a SEC1 secp256k1 private key; followed by the 32 key bytes and {@link SECP256K1_SEC1_SUFFIX}. */
+const SECP256K1_SEC1_PREFIX = Buffer.from('302e0201010420', 'hex');
+const SECP256K1_SEC1_SUFFIX = Buffer.from('a00706052b8104000a', 'hex');
+
+function bytesToBigInt(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt('0x' + toHex(bytes));
+}
+
+function bigIntTo32(n: bigint): Buffer {
+  return Buffer.from(n.toString(16).padStart(64, '0'), 'hex');
+}
+
+const publicKeyObjects = new Map<string, KeyObject>();
+const PUBLIC_KEY_CACHE_LIMIT = 4096;
+
+/** KeyObject of a 33-byte compressed secp256k1 public key (cached); throws when the point is invalid. */
+export function secp256k1PublicKeyObject(pubkey: Uint8Array): KeyObject {
+  checkLength(pubkey, SECP256K1_PUBKEY_LENGTH, 'secp256k1 public key');
+  const id = toHex(pubkey);
+  let key = publicKeyObjects.get(id);
+  if (!key) {
+    key = createPublicKey({key: Buffer.concat([SECP256K1_SPKI_PREFIX, pubkey]), format: 'der', type: 'spki'});
+    if (publicKeyObjects.size >= PUBLIC_KEY_CACHE_LIMIT) publicKeyObjects.clear();
+    publicKeyObjects.set(id, key);
+  }
+  return key;
+}
+
+/** True when the `s` half of a 64-byte compact signature is at most n/2 (the Cosmos low-S rule). */
+export function isLowS(signature: Uint8Array): boolean {
+  if (signature.length !== SECP256K1_SIGNATURE_LENGTH) return false;
+  return bytesToBigInt(signature.subarray(32)) <= HALF_N;
+}
+
+/**
+ * Verifies a Cosmos signature: ECDSA over SHA-256(`message`), 64-byte `r ‖ s`, low-S required (unless
+ * `dangerousAllowHighS`, for the contract `Api`, which follows CosmWasm in accepting both), 33-byte compressed key.
+ * Returns false (never throws) for malformed keys or signatures.
+ */
+export function verifySecp256k1Sha256(
+  message: Uint8Array,
+  signature: Uint8Array,
+  pubkey: Uint8Array,
+  options: {dangerousAllowHighS?: boolean} = {},
+): boolean {
+  if (signature.length !== SECP256K1_SIGNATURE_LENGTH) return false;
+  if (!options.dangerousAllowHighS && !isLowS(signature)) return false;
+  try {
+    const key = secp256k1PublicKeyObject(pubkey);
+    return nodeVerify('sha256', message, {key, dsaEncoding: 'ieee-p1363'}, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** KeyObject of a raw 32-byte secp256k1 private key. */
+export function secp256k1PrivateKeyObject(privateKey: Uint8Array): KeyObject {
+  checkLength(privateKey, 32, 'secp256k1 private key');
+  return createPrivateKey({
+    key: Buffer.concat([SECP256K1_SEC1_PREFIX, privateKey, SECP256K1_SEC1_SUFFIX]),
+    format: 'der',
+    type: 'sec1',
+  });
+}
+
+/** Signs SHA-256(`message`) with a raw private key; returns a 64-byte low-S `r ‖ s` signature. */
+export function signSecp256k1Sha256(message: Uint8Array, privateKey: Uint8Array | KeyObject): Uint8Array {
+  const key = privateKey instanceof Uint8Array ? secp256k1PrivateKeyObject(privateKey) : privateKey;
+  const sig = nodeSign('sha256', message, {key, dsaEncoding: 'ieee-p1363'});
+  const s = bytesToBigInt(sig.subarray(32));
+  if (s > HALF_N) bigIntTo32(N - s).copy(sig, 32);
+  return new Uint8Array(sig);
+}
+
+/** 33-byte compressed public key of a raw 32-byte secp256k1 private key. */
+export function secp256k1PublicKey(privateKey: Uint8Array): Uint8Array {
+  checkLength(privateKey, 32, 'secp256k1 private key');
+  const ecdh = createECDH('secp256k1');
+  ecdh.setPrivateKey(privateKey);
+  return new Uint8Array(ecdh.getPublicKey(null, 'compressed'));
+}
+
+// --- Prehashed verification in BigInt arithmetic (Jacobian coordinates, a = 0) ----------------------------------
+
+type Jacobian = [bigint, bigint, bigint];
+const INFINITY: Jacobian = [0n, 1n, 0n];
+
+function modP(a: bigint): bigint {
+  const r = a % P;
+  return r < 0n ? r + P : r;
+}
+
+function modInverse(a: bigint, m: bigint): bigint {
+  let [oldR, r] = [((a % m) + m) % m, m];
+  let [oldS, s] = [1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  if (oldR !== 1n) throw new Error('not invertible');
+  return ((oldS % m) + m) % m;
+}
+
+function modPow(base: bigint, exponent: bigint, m: bigint): bigint {
+  let result = 1n;
+  let b = base % m;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % m;
+    b = (b * b) % m;
+    e >>= 1n;
+  }
+  return result;
+}
+
+function jDouble([x, y, z]: Jacobian): Jacobian {
+  if (z === 0n || y === 0n) return INFINITY;
+  const a = modP(x * x);
+  const b = modP(y * y);
+  const c = modP(b * b);
+  const d = modP(2n * (modP((x + b) * (x + b)) - a - c));
+  const e = modP(3n * a);
+  const f = modP(e * e);
+  const x3 = modP(f - 2n * d);
+  const y3 = modP(e * (d - x3) - 8n * c);
+  const z3 = modP(2n * y * z);
+  return [x3, y3, z3];
+}
+
+function jAdd(p1: Jacobian, p2: Jacobian): Jacobian {
+  const [x1, y1, z1] = p1;
+  const [x2, y2, z2] = p2;
+  if (z1 === 0n) return p2;
+  if (z2 === 0n) return p1;
+  const z1z1 = modP(z1 * z1);
+  const z2z2 = modP(z2 * z2);
+  const u1 = modP(x1 * z2z2);
+  const u2 = modP(x2 * z1z1);
+  const s1 = modP(y1 * z2 * z2z2);
+  const s2 = modP(y2 * z1 * z1z1);
+  const h = modP(u2 - u1);
+  const r = modP(s2 - s1);
+  if (h === 0n) return r === 0n ? jDouble(p1) : INFINITY;
+  const hh = modP(h * h);
+  const hhh = modP(h * hh);
+  const v = modP(u1 * hh);
+  const x3 = modP(r * r - hhh - 2n * v);
+  const y3 = modP(r * (v - x3) - s1 * hhh);
+  const z3 = modP(z1 * z2 * h);
+  return [x3, y3, z3];
+}
+
+/** Window width of the joint scalar multiplication. */
+const WINDOW_BITS = 4;
+const WINDOW_SIZE = 1 << WINDOW_BITS;
+
+function windowTable(point: Jacobian): Jacobian[] {
+  const table: Jacobian[] = [INFINITY, point];
+  for (let i = 2; i < WINDOW_SIZE; i++) table.push(jAdd(table[i - 1]!, point));
+  return table;
+}
+
+let generatorTable: Jacobian[] | undefined;
+
+/** u1·G + u2·Q (Straus' joint fixed-window method). */
+function doubleScalarMultiply(u1: bigint, u2: bigint, q: Jacobian): Jacobian {
+  generatorTable ??= windowTable([GX, GY, 1n]);
+  const qTable = windowTable(q);
+  let acc = INFINITY;
+  for (let shift = 256 - WINDOW_BITS; shift >= 0; shift -= WINDOW_BITS) {
+    for (let i = 0; i < WINDOW_BITS; i++) acc = jDouble(acc);
+    const w1 = Number((u1 >> BigInt(shift)) & BigInt(WINDOW_SIZE - 1));
+    const w2 = Number((u2 >> BigInt(shift)) & BigInt(WINDOW_SIZE - 1));
+    if (w1) acc = jAdd(acc, generatorTable[w1]!);
+    if (w2) acc = jAdd(acc, qTable[w2]!);
+  }
+  return acc;
+}
+
+/** Decompresses a 33-byte SEC1 point; throws when it is not on the curve. */
+function decompress(pubkey: Uint8Array): Jacobian {
+  checkLength(pubkey, SECP256K1_PUBKEY_LENGTH, 'secp256k1 public key');
+  const prefix = pubkey[0];
+  if (prefix !== 0x02 && prefix !== 0x03) throw new Error('not a compressed point');
+  const x = bytesToBigInt(pubkey.subarray(1));
+  if (x >= P) throw new Error('x out of range');
+  const rhs = modP(x * x * x + 7n);
+  let y = modPow(rhs, (P + 1n) / 4n, P);
+  if (modP(y * y) !== rhs) throw new Error('point not on curve');
+  if ((y & 1n) !== BigInt(prefix & 1)) y = P - y;
+  return [x, y, 1n];
+}
+
+/**
+ * ECDSA secp256k1 verification of an already hashed 32-byte digest (CosmWasm `secp256k1_verify`): 64-byte `r ‖ s`
+ * (high-S accepted, as CosmWasm normalises), 33-byte compressed key. Returns false for malformed input.
+ */
+export function verifySecp256k1Prehashed(hash: Uint8Array, signature: Uint8Array, pubkey: Uint8Array): boolean {
+  if (hash.length !== 32 || signature.length !== SECP256K1_SIGNATURE_LENGTH) return false;
+  let q: Jacobian;
+  try {
+    q = decompress(pubkey);
+  } catch {
+    return false;
+  }
+  const r = bytesToBigInt(signature.subarray(0, 32));
+  const s = bytesToBigInt(signature.subarray(32));
+  if (r <= 0n || r >= N || s <= 0n || s >= N) return false;
+  const z = bytesToBigInt(hash) % N;
+  const w = modInverse(s, N);
+  const u1 = (z * w) % N;
+  const u2 = (r * w) % N;
+  const [x, , zz] = doubleScalarMultiply(u1, u2, q);
+  if (zz === 0n) return false;
+  const zInv = modInverse(zz, P);
+  const affineX = modP(x * zInv * zInv);
+  return affineX % N === r;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// bech32 (BIP-173) and addresses
+// ---------------------------------------------------------------------------------------------------------------
+
+const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const BECH32_GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+/** Address prefix of Secret Network accounts and contracts. */
+export const SECRET_PREFIX = 'secret';
+/** Length of an account or contract address payload, bytes. */
+export const ADDRESS_LENGTH = 20;
+/** Longest bech32 string BIP-173 allows. */
+const BECH32_MAX_LENGTH = 90;
+
+function bech32Polymod(values: number[]): number {
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= BECH32_GENERATORS[i]!;
+  }
+  return chk;
+}
+
+function hrpExpand(hrp: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < hrp.length; i++) out.push(hrp.charCodeAt(i) >>> 5);
+  out.push(0);
+  for (let i = 0; i < hrp.length; i++) out.push(hrp.charCodeAt(i) & 31);
+  return out;
+}
+
+function convertBits(data: ArrayLike<number>, from: number, to: number, pad: boolean): number[] {
+  let acc = 0;
+  let bits = 0;
+  const out: number[] = [];
+  const maxv = (1 << to) - 1;
+  for (let i = 0; i < data.length; i++) {
+    const value = data[i]!;
+    if (value < 0 || value >> from !== 0) throw new Error('invalid data for bit conversion');
+    acc = (acc << from) | value;
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push((acc >> bits) & maxv);
+    }
+  }
+  if (pad) {
+    if (bits > 0) out.push((acc << (to - bits)) & maxv);
+  } else if (bits >= from || ((acc << (to - bits)) & maxv) !== 0) {
+    throw new Error('invalid padding in bech32 data');
+  }
+  return out;
+}
+
+/** bech32 encoding of `data` with human-readable part `prefix`. */
+export function bech32Encode(prefix: string, data: Uint8Array): string {
+  const words = convertBits(data, 8, 5, true);
+  const values = [...hrpExpand(prefix), ...words, 0, 0, 0, 0, 0, 0];
+  const mod = bech32Polymod(values) ^ 1;
+  let out = prefix + '1';
+  for (const w of words) out += BECH32_CHARSET[w];
+  for (let i = 0; i < 6; i++) out += BECH32_CHARSET[(mod >>> (5 * (5 - i))) & 31];
+  return out;
+}
+
+/** Decodes a bech32 string (single case); throws on a bad checksum, character or padding. */
+export function bech32Decode(text: string): {prefix: string; data: Uint8Array} {
+  if (text.length > BECH32_MAX_LENGTH) throw new Error('bech32 string too long');
+  if (text !== text.toLowerCase() && text !== text.toUpperCase()) throw new Error('mixed-case bech32 string');
+  const lower = text.toLowerCase();
+  const sep = lower.lastIndexOf('1');
+  if (sep < 1 || sep + 7 > lower.length) throw new Error('invalid bech32 separator position');
+  const prefix = lower.slice(0, sep);
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    if (c < 33 || c > 126) throw new Error('invalid bech32 prefix character');
+  }
+  const values: number[] = [];
+  for (const ch of lower.slice(sep + 1)) {
+    const v = BECH32_CHARSET.indexOf(ch);
+    if (v < 0) throw new Error(`invalid bech32 character ${JSON.stringify(ch)}`);
+    values.push(v);
+  }
+  if (bech32Polymod([...hrpExpand(prefix), ...values]) !== 1) throw new Error('invalid bech32 checksum');
+  return {prefix, data: new Uint8Array(convertBits(values.slice(0, -6), 5, 8, false))};
+}
+
+/** True when `address` is a valid `secret1…` bech32 address with a 20-byte payload. */
+export function isSecretAddress(address: string): boolean {
+  if (typeof address !== 'string') return false;
+  try {
+    const {prefix, data} = bech32Decode(address);
+    return prefix === SECRET_PREFIX && data.length === ADDRESS_LENGTH && address === address.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/** 20-byte payload of a `secret1…` address; throws when invalid. */
+export function addressBytes(address: string): Uint8Array {
+  const {prefix, data} = bech32Decode(address);
+  if (prefix !== SECRET_PREFIX || data.length !== ADDRESS_LENGTH) throw new Error(`invalid address ${address}`);
+  return data;
+}
+
+/** `secret1…` address of a 20-byte payload. */
+export function addressFromBytes(bytes: Uint8Array): string {
+  return bech32Encode(SECRET_PREFIX, bytes);
+}
+
+/** `secret1…` address of a 33-byte compressed secp256k1 public key: bech32(RIPEMD-160(SHA-256(pubkey))). */
+export function pubkeyToAddress(pubkey: Uint8Array): string {
+  checkLength(pubkey, SECP256K1_PUBKEY_LENGTH, 'secp256k1 public key');
+  return addressFromBytes(ripemd160(sha256(pubkey)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// BIP-39 seed and BIP-32 derivation (secp256k1), for the fixed development accounts
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Derivation path of Secret Network accounts (coin type 529), as `Wallet` uses. */
+export const SECRET_HD_PATH = "m/44'/529'/0'/0/0";
+const HARDENED = 0x80000000;
+const BIP39_PBKDF2_ROUNDS = 2048;
+const BIP39_SEED_LENGTH = 64;
+
+/**
+ * secp256k1 private key (32 bytes) of a BIP-39 mnemonic (empty passphrase) at a BIP-32 path. The mnemonic's
+ * checksum is not checked: the devnet only derives its own fixed mnemonics.
+ */
+export function privateKeyFromMnemonic(mnemonic: string, path: string = SECRET_HD_PATH): Uint8Array {
+  const normalised = mnemonic.normalize('NFKD').trim().split(/\s+/).join(' ');
+  const seed = pbkdf2Sync(normalised, 'mnemonic', BIP39_PBKDF2_ROUNDS, BIP39_SEED_LENGTH, 'sha512');
+  const master = createHmac('sha512', 'Bitcoin seed').update(seed).digest();
+  let key = bytesToBigInt(master.subarray(0, 32));
+  let chainCode = master.subarray(32);
+  const segments = path.split('/');
+  if (segments[0] !== 'm') throw new Error(`invalid derivation path ${path}`);
+  for (const segment of segments.slice(1)) {
+    const hardened = segment.endsWith("'");
+    const index = Number(hardened ? segment.slice(0, -1) : segment);
+    if (!Number.isInteger(index) || index < 0 || index >= HARDENED) throw new Error(`invalid path segment ${segment}`);
+    const indexBytes = Buffer.alloc(4);
+    indexBytes.writeUInt32BE(hardened ? index + HARDENED : index);
+    const keyBytes = bigIntTo32(key);
+    const data = hardened
+      ? Buffer.concat([Buffer.from([0]), keyBytes, indexBytes])
+      : Buffer.concat([secp256k1PublicKey(keyBytes), indexBytes]);
+    const digest = createHmac('sha512', chainCode).update(data).digest();
+    const tweak = bytesToBigInt(digest.subarray(0, 32));
+    if (tweak >= N) throw new Error('invalid BIP-32 child (tweak out of range)');
+    key = (key + tweak) % N;
+    if (key === 0n) throw new Error('invalid BIP-32 child (zero key)');
+    chainCode = digest.subarray(32);
+  }
+  return new Uint8Array(bigIntTo32(key));
+}
