@@ -188,7 +188,7 @@ export class SchemaValidator {
       }
     }
     if (schema.$ref !== undefined) {
-      const siblings = Object.keys(schema).filter((k) => k !== '$ref' && !ANNOTATION_KEYWORDS.has(k));
+      const siblings = Object.keys(schema).filter((k) => !['$ref', 'definitions', '$defs'].includes(k) && !ANNOTATION_KEYWORDS.has(k));
       if (siblings.length > 0) throw new SchemaDefinitionError(`${where}: $ref cannot have sibling keywords (${siblings.join(', ')})`);
       this.resolveRef(schema.$ref);
     }

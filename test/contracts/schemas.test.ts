@@ -1,0 +1,96 @@
+import {describe, expect, it} from '@jest/globals';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {CONTRACTS, codeHashOf, contractByCodeHash} from '../../contracts/index.js';
+import {compileSchema, jsonEqual, type JsonSchema} from '../../contracts/common/schema.js';
+import {contractCodeHash} from '../../contracts/common/codehash.js';
+import {contractNames, generateContractTypes, generateSchemasModule, readSchemaFiles} from '../../scripts/gen-contract-types.js';
+import {repoRoot} from '../helpers/shared.js';
+
+const names = contractNames(repoRoot);
+const shared = JSON.parse(readFileSync(join(repoRoot, 'contracts', 'common', 'schema', 'definitions.json'), 'utf8')) as JsonSchema;
+
+describe('contract registry', () => {
+  it('registers the four contracts by name, each with its schemas', () => {
+    expect(Object.keys(CONTRACTS).sort()).toEqual(['rewards-manager', 'snip20', 'subscription-manager', 'worker-manager']);
+    expect(names).toEqual(Object.keys(CONTRACTS).sort());
+    for (const [name, c] of Object.entries(CONTRACTS)) {
+      expect(c.name).toBe(name);
+      expect(c.schemas).toBeDefined();
+    }
+  });
+
+  it('gives stable, distinct code hashes that map back to the contract', () => {
+    const hashes = Object.keys(CONTRACTS).map(codeHashOf);
+    expect(new Set(hashes).size).toBe(hashes.length);
+    for (const name of Object.keys(CONTRACTS)) {
+      const c = CONTRACTS[name]!;
+      expect(codeHashOf(name)).toBe(contractCodeHash(name, c.version));
+      expect(contractByCodeHash(codeHashOf(name))).toBe(c);
+    }
+    expect(codeHashOf('snip20')).toBe('08d21236145fe0eb654a6bf8557a5eade0c4c32f8e980caa0f151804cfa7cdba');
+    expect(() => codeHashOf('nope')).toThrow('unknown contract "nope"');
+    expect(contractByCodeHash('0'.repeat(64))).toBeUndefined();
+  });
+});
+
+describe.each(names)('%s schemas', (name) => {
+  const files = readSchemaFiles(repoRoot, name);
+
+  it('compile, and every file is exposed through Contract.schemas', () => {
+    for (const f of files) expect(() => compileSchema(f.schema, f.path)).not.toThrow();
+    const set = CONTRACTS[name]!.schemas!;
+    const byPath = new Map(files.map((f) => [f.path, f.schema]));
+    expect(set.instantiate).toEqual(byPath.get('instantiate.json'));
+    expect(set.execute).toEqual(byPath.get('execute.json'));
+    expect(set.query).toEqual(byPath.get('query.json'));
+    const responseFiles = files.filter((f) => f.path.startsWith('responses/')).map((f) => f.path.slice('responses/'.length, -'.json'.length));
+    expect(Object.keys(set.responses).sort()).toEqual(responseFiles.sort());
+  });
+
+  it('have an answer schema for every query (transfer_history of snip20 always fails by design)', () => {
+    const set = CONTRACTS[name]!.schemas!;
+    const queries = ((set.query as JsonSchema).oneOf ?? []).map((b) => b.required![0]!);
+    const missing = queries.filter((q) => !(q in set.responses));
+    expect(missing).toEqual(name === 'snip20' ? ['transfer_history'] : []);
+  });
+
+  it('carry copies of the shared definitions that equal contracts/common/schema/definitions.json', () => {
+    const canonical = shared.definitions!;
+    let copies = 0;
+    for (const f of files) {
+      for (const [def, schema] of Object.entries(f.schema.definitions ?? {})) {
+        if (def in canonical) {
+          copies++;
+          expect({file: f.path, def, same: jsonEqual(schema, canonical[def])}).toEqual({file: f.path, def, same: true});
+        }
+      }
+    }
+    expect(copies).toBeGreaterThan(0);
+  });
+
+  it('match the committed types.ts and schemas.ts (regenerated in memory)', () => {
+    expect(generateContractTypes(name, files)).toBe(readFileSync(join(repoRoot, 'contracts', name, 'types.ts'), 'utf8'));
+    expect(generateSchemasModule(name, files)).toBe(readFileSync(join(repoRoot, 'contracts', name, 'schemas.ts'), 'utf8'));
+  });
+});
+
+describe('type generation', () => {
+  it('refuses conflicting definitions and missing titles', () => {
+    const a = {path: 'instantiate.json', schema: {title: 'InstantiateMsg', type: 'object', properties: {x: {$ref: '#/definitions/X'}}, definitions: {X: {type: 'string'}}} as JsonSchema};
+    const b = {path: 'query.json', schema: {title: 'QueryMsg', type: 'object', properties: {x: {$ref: '#/definitions/X'}}, definitions: {X: {type: 'integer'}}} as JsonSchema};
+    expect(() => generateContractTypes('t', [a, b])).toThrow('definition X differs between instantiate.json and query.json');
+    expect(() => generateContractTypes('t', [{path: 'query.json', schema: {type: 'object'}}])).toThrow('needs a PascalCase "title"');
+  });
+
+  it('renders optional, nullable, union and record types', () => {
+    const schema = {
+      title: 'QueryMsg',
+      oneOf: [{type: 'object', required: ['a'], additionalProperties: false, properties: {a: {type: 'object', additionalProperties: false, properties: {
+        n: {type: ['integer', 'null']}, s: {enum: ['x', 'y']}, m: {type: 'object', additionalProperties: {type: 'string'}}, l: {type: 'array', items: {type: 'boolean'}},
+      }, required: ['s']}}}],
+    } as JsonSchema;
+    const text = generateContractTypes('t', [{path: 'query.json', schema}]);
+    expect(text).toContain('export type QueryMsg =\n  | {\n    a: {\n      n?: number | null;\n      s: "x" | "y";\n      m?: Record<string, string>;\n      l?: Array<boolean>;\n    };\n  };\n');
+  });
+});
