@@ -1,0 +1,48 @@
+/**
+ * Explicit gas limits per operation (secretjs's default of 25 000 is too low for any contract call;
+ * `secret-lcd-devnet.md` §12). Figures are generous for the real chain (Secret Network contract calls cost roughly
+ * 30 000–200 000 gas; stored bytes and tx bytes dominate large messages) and pass the devnet's deterministic gas
+ * model, which charges tx bytes, input bytes and storage reads and writes like the Cosmos SDK KV store.
+ * The fee paid is `ceil(gasLimit × gasPrice)` uscrt whatever is used, so limits are not padded without reason.
+ */
+
+/** Gas limits of fixed-size operations, in gas units. */
+export const GAS_LIMITS = {
+  /** A native `MsgSend` of uscrt. */
+  bankSend: 40_000,
+  /** A contract call with a small message and little storage (default when nothing better is known). */
+  execute: 200_000,
+  /** SNIP-20 `transfer` (two balance writes, history). */
+  snip20Transfer: 180_000,
+  /** SNIP-20 `send` with a `receive` callback into a second contract. */
+  snip20Send: 400_000,
+  /** SNIP-20 `create_viewing_key` / `set_viewing_key`. */
+  snip20ViewingKey: 150_000,
+  /** SNIP-20 `deposit` / `redeem` (with a bank transfer). */
+  snip20DepositRedeem: 200_000,
+  /** SNIP-20 / SNIP-24 `revoke_permit`. */
+  snip20RevokePermit: 120_000,
+  /** An admin or bookkeeping call that touches a handful of keys. */
+  admin: 250_000,
+} as const;
+
+/** Gas charged per byte of a message that is broadcast and stored (tx bytes + input bytes + storage write), with margin. */
+export const GAS_PER_STORED_BYTE = 60;
+
+/** Gas charged per byte of a message that is broadcast but not stored (tx bytes + input bytes), with margin. */
+export const GAS_PER_PASSED_BYTE = 20;
+
+/**
+ * Gas for a contract call whose size is dominated by its JSON payload: `base` plus a per-byte charge.
+ * @param payloadBytes UTF-8 length of the message JSON.
+ * @param stored whether the contract stores the payload (e.g. an attestation bundle) or only reads it.
+ */
+export function gasForPayload(base: number, payloadBytes: number, stored: boolean): number {
+  const perByte = stored ? GAS_PER_STORED_BYTE : GAS_PER_PASSED_BYTE;
+  return Math.ceil(base + payloadBytes * perByte);
+}
+
+/** UTF-8 length of the JSON of a message, in bytes. */
+export function jsonBytes(msg: unknown): number {
+  return Buffer.byteLength(JSON.stringify(msg), 'utf8');
+}
