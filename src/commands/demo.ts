@@ -23,7 +23,8 @@ export default class Demo extends BaseCommand<typeof Demo, DemoSummary> {
     this.out.line(c.bold('Demo summary'));
     for (const st of s.steps) {
       const mark = st.status === 'ok' ? c.green('✓') : st.status === 'failed' ? c.red('✗') : c.yellow('…');
-      this.out.line(`${mark} ${st.name}${st.status === 'ok' ? '' : ` — ${st.detail}`}`);
+      this.out.line(`${mark} ${st.name}`);
+      this.out.line(`    ${st.status === 'ok' ? c.gray(st.detail) : st.detail}`);
     }
     if (s.notBuilt.length > 0) this.out.line(c.yellow(`\n${s.notBuilt.length} of ${s.steps.length} steps are not built yet in this version.`));
     if (this.flags.keep) this.out.line(`home kept at ${s.home}`);

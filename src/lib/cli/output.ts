@@ -102,8 +102,8 @@ export class Output {
   }
 
   /**
-   * Progress for long work: an ora spinner on an interactive TTY, a plain line on stderr otherwise
-   * (nothing at all with --json).
+   * Progress for long work: an ora spinner on an interactive TTY. Without one (pipes, CI, --json) progress is
+   * printed only with --verbose, so stderr holds just warnings and the error line.
    */
   async spinner(text: string): Promise<Spinner> {
     if (this.interactive && this.stderr.isTTY) {
@@ -118,14 +118,14 @@ export class Output {
         stop: () => void s.stop(),
       };
     }
-    this.info(`${text}…`);
+    this.debug(`${text}…`);
     return {
       update: (t) => this.debug(t),
       succeed: (t) => {
-        if (t) this.info(t);
+        if (t) this.debug(t);
       },
       fail: (t) => {
-        if (t) this.info(t);
+        if (t) this.debug(t);
       },
       stop: () => {},
     };

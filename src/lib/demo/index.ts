@@ -34,6 +34,8 @@ interface StepDef {
 interface DemoState {
   ctx: Context;
   keys: Record<string, string>;
+  stopDevnet?: () => Promise<void>;
+  devnetUrl?: string;
 }
 
 const STEPS: StepDef[] = [
@@ -48,8 +50,28 @@ const STEPS: StepDef[] = [
       return `operator ${s.keys.operator}, user ${s.keys.user}`;
     },
   },
-  {name: 'devnet: start the local chain with WorkerManager, SubscriptionManager, RewardsManager and the payment token'},
-  {name: 'devnet fund: give the operator and the user uscrt and payment tokens'},
+  {
+    name: 'devnet: start the local chain with WorkerManager, SubscriptionManager, RewardsManager and the payment token',
+    run: async (s) => {
+      const {startDevnetService} = await import('../devnet/service.js');
+      const r = await startDevnetService(s.ctx, {port: 0, detach: false});
+      s.stopDevnet = r.stop;
+      s.devnetUrl = r.result.url;
+      return `${r.result.url} (chain ${r.result.chainId}), token ${r.result.contracts.paymentToken.address}`;
+    },
+  },
+  {
+    name: 'devnet fund: give the operator and the user uscrt and payment tokens',
+    run: async (s) => {
+      const {fundService} = await import('../devnet/service.js');
+      const parts: string[] = [];
+      for (const who of ['operator', 'user']) {
+        const f = await fundService(s.ctx, {target: who, scrt: '100scrt', token: '50000000'});
+        parts.push(`${who} +${f.scrt} uscrt +${f.token} tokens`);
+      }
+      return parts.join(', ');
+    },
+  },
   {name: 'attest collect --dev: dev TDX + NVIDIA evidence bound to the worker TLS key and pubkey'},
   {name: 'worker register: verify locally, register with stake'},
   {name: 'worker serve: TLS gateway over the embedded stories260K model'},
@@ -69,7 +91,6 @@ export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise
     for (const def of STEPS) {
       if (!def.run) {
         steps.push({name: def.name, status: 'not-built', detail: 'not built yet in this version'});
-        out.info(`${out.errColor.gray('–')} ${def.name}: ${out.errColor.yellow('not built yet')}`);
         continue;
       }
       const sp = await out.spinner(def.name);
@@ -85,6 +106,7 @@ export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise
       }
     }
   } finally {
+    await state.stopDevnet?.();
     if (!opts.keep) rmSync(home, {recursive: true, force: true});
   }
   return {
