@@ -27,8 +27,20 @@ import type {ContractRef} from './signer.js';
 
 export type {ContractRef} from './signer.js';
 export type {DevAccount, GenesisInfo, GenesisSpec, SecretAiContracts} from './genesis.js';
-export {DEV_ACCOUNTS, DEV_ADMIN, DEV_TOKEN, DEV_PLAN, genesisInfo} from './genesis.js';
-export {DEVNET_CHAIN_ID} from './chain.js';
+export type {DeploymentContext, GenesisDeployment, GenesisCode} from './genesis.js';
+export {
+  DEV_ACCOUNTS,
+  DEV_ADMIN,
+  DEV_TOKEN,
+  DEV_PLAN,
+  DEV_EPOCH_SECONDS,
+  DEV_USER_TOKEN_BALANCE,
+  SECRET_AI_CODES,
+  genesisInfo,
+  loadSecretAiRegistry,
+  secretAiGenesisSpec,
+} from './genesis.js';
+export {DEVNET_CHAIN_ID, GAS, type ContractRegistry} from './chain.js';
 
 /** Default port, as the `local` network profile expects (`http://127.0.0.1:1317`). */
 export const DEFAULT_DEVNET_PORT = 1317;

@@ -372,7 +372,12 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
       method: 'GET',
       pattern: /^\/compute\/v1beta1\/contract_address\/([^/]+)$/,
       handler: (_req, m) => {
-        const label = decodeURIComponent(m[1]!);
+        let label: string;
+        try {
+          label = decodeURIComponent(m[1]!);
+        } catch {
+          throw new HttpError(GRPC.invalidArgument, 'malformed label');
+        }
         const contract = chain.store.getContractByLabel(label);
         if (!contract) throw new HttpError(GRPC.notFound, `label ${label} not found: not found`);
         return {contract_address: contract.address};
@@ -475,8 +480,11 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const url = new URL(req.url ?? '/', 'http://devnet');
-      let path = url.pathname.replace(/\/{2,}/g, '/');
+      // Split by hand: `new URL('//x/y', base)` would read a leading `//` as a host.
+      const rawUrl = req.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      const params = new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '');
+      let path = (q >= 0 ? rawUrl.slice(0, q) : rawUrl).replace(/\/{2,}/g, '/');
       if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
       const method = (req.method ?? 'GET').toUpperCase();
       let body: Record<string, unknown> = {};
@@ -502,7 +510,7 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
         if (!m) continue;
         pathMatched = true;
         if (route.method !== method) continue;
-        const result = route.handler({method, path, params: url.searchParams, body}, m);
+        const result = route.handler({method, path, params, body}, m);
         send(res, 200, result);
         if (path === `${ADMIN_PREFIX}/shutdown`) res.on('finish', () => options.onShutdown?.());
         return;
