@@ -74,6 +74,11 @@ export interface VerifyEvidenceInput {
   requireBinding?: boolean;
   /** The evidence says it is dev evidence (bundle `dev: true`); only labels, never accepts. */
   claimsDev?: boolean;
+  /**
+   * Checks recorded while gathering the inputs (e.g. `collateral.tdx` from the cache or the network, or
+   * missing because the network was not allowed); they come first and count like any other check.
+   */
+  sourceChecks?: Check[];
 }
 
 /** The CPU part of a result (design.md §6 `cpu`). */
@@ -172,6 +177,7 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
   const dev: DevFinding[] = [];
   const result: Omit<VerificationResult, 'verdict' | 'checks' | 'reasons' | 'warnings' | 'notChecked' | 'dev' | 'at'> = {};
 
+  list.checks.push(...(input.sourceChecks ?? []));
   if (typeof now !== 'number' || !Number.isFinite(now)) {
     list.fail('input.now', `verification time must be Unix seconds, got ${String(now)}`);
     return finish(list, result, false, now);
@@ -401,6 +407,8 @@ export interface VerifyBundleOptions {
   requireBinding?: boolean;
   /** Material to use where the bundle carries none (e.g. cached collateral, a fetched VCEK). */
   supplement?: Pick<CpuEvidenceInput, 'collateral' | 'vcek' | 'certChain' | 'crl'>;
+  /** See {@link VerifyEvidenceInput.sourceChecks}. */
+  sourceChecks?: Check[];
 }
 
 /**
@@ -431,6 +439,7 @@ export function verifyBundle(bundle: AttestationBundle | DecodedBundle | unknown
     policy: opts.policy,
     ...(opts.requireBinding !== undefined ? {requireBinding: opts.requireBinding} : {}),
     claimsDev: d.dev,
+    ...(opts.sourceChecks ? {sourceChecks: opts.sourceChecks} : {}),
   });
 }
 
