@@ -24,7 +24,11 @@ import {
   type SigningClient,
 } from '../../src/lib/chain/index.js';
 import {startDevnet, type DevnetHandle} from '../../src/devnet/index.js';
-import {BUILTIN_PROFILES, type NetworkProfile} from '../../src/lib/config/index.js';
+import {BUILTIN_PROFILES, ConfigStore, type NetworkProfile} from '../../src/lib/config/index.js';
+import {Context} from '../../src/lib/cli/base-command.js';
+import {Output} from '../../src/lib/cli/output.js';
+import {Keyring} from '../../src/lib/keys/index.js';
+import {contractsFor, permitStoreFor, signerFor} from '../../src/lib/chain/context.js';
 import {SecretaiError} from '../../src/lib/errors.js';
 import {probeGenesis, type TestContracts} from './helpers/probe-contract.js';
 
@@ -291,5 +295,30 @@ describe('bank, accounts and past txs', () => {
     const {txHash} = await a.broadcastNoWait([await probe.message({set: {key: 'nowait', value: '1'}})]);
     const tx = await a.waitForTx(txHash);
     expect(tx.data[0]).toEqual({set: {status: 'success'}});
+  });
+});
+
+describe('from a command context', () => {
+  it('signerFor/contractsFor use the profile of the config file and the --from key of the keyring', async () => {
+    const cliHome = mkdtempSync(path.join(os.tmpdir(), 'secretai-chain-ctx-'));
+    try {
+      const {probe: _probe, ...secretAi} = devnet.contracts;
+      new ConfigStore(cliHome).write({settings: {}, networks: {local: {lcdUrl: devnet.url + '/', contracts: secretAi}}});
+      await new Keyring(cliHome).add('alice', mnemonicA, {backend: 'test'});
+      const out = new Output({json: true, interactive: false, verbose: false});
+      const ctx = new Context({value: cliHome, source: 'flag'}, out, {network: 'local', from: 'alice', yes: true}, {});
+      const signer = await signerFor(ctx);
+      expect(signer.address).toBe(a.address);
+      expect(signer.network.lcdUrl).toBe(devnet.url);
+      expect(out.redact(`oops ${mnemonicA}`)).toBe('oops [redacted]');
+      const {paymentToken} = contractsFor(ctx, signer);
+      const store = permitStoreFor(ctx);
+      const before = await paymentToken.balanceOf(signer, store);
+      await paymentToken.transfer(signer, b.address, 5n);
+      expect(await paymentToken.balanceOf(signer, store)).toBe(before - 5n);
+      expect(store.file).toBe(path.join(cliHome, 'permits.json'));
+    } finally {
+      rmSync(cliHome, {recursive: true, force: true});
+    }
   });
 });

@@ -299,7 +299,7 @@ export class ChainClient {
   /** Like {@link queryContract}, returning the decrypted answer text untouched (not trimmed, not parsed). */
   async queryContractText(ref: ContractRef, msg: object, label?: string): Promise<string> {
     const codeHash = checkCodeHash(ref);
-    const contract = ref.address;
+    const contract = parseAddress(ref.address, 'contract address');
     const action = `query ${Object.keys(msg)[0] ?? '?'} on ${label ?? contract}`;
     const {enc} = await this.start();
     const {Query} = await loadComputeGateway();

@@ -10,3 +10,4 @@ export * from './errors.js';
 export * from './gas.js';
 export * from './permit.js';
 export * from './contracts/index.js';
+export * from './context.js';
