@@ -228,20 +228,31 @@ export interface FundOut {
   height: number;
 }
 
+/**
+ * The faucet. It goes through the same contract-client layer as every other command: the devnet's admin key
+ * (a public dev mnemonic, the payment token's minter) signs one tx with a bank send and a SNIP-20 `mint`,
+ * sent over HTTP with secretjs.
+ */
 export async function fundService(ctx: Context, o: {target: string; scrt?: string; token?: string}): Promise<FundOut> {
   devnetNetwork(ctx);
   const address = resolveAddress(ctx, o.target);
   const scrt = parseFaucetAmount(o.scrt ?? '1000scrt', 'scrt');
   const token = parseFaucetAmount(o.token ?? '1000000000', 'token');
   if (scrt === '0' && token === '0') throw new UsageError('nothing to fund: --scrt and --token are both 0', {code: 'AMOUNT_INVALID'});
-  const url = await runningUrl(ctx);
-  const d = await lib();
-  try {
-    const r = await d.devnetAdmin.fund(url, {address, scrt, token});
-    return {address: r.address, scrt: r.scrt, token: r.token, txHash: r.txhash, height: r.height};
-  } catch (err) {
-    throw devnetCallError(err, 'fund');
+  await runningUrl(ctx);
+  const profile = ctx.profile;
+  const paymentToken = profile.contracts.paymentToken;
+  if (token !== '0' && !paymentToken) {
+    throw new UsageError('the local profile has no payment token', {code: 'CONTRACT_NOT_CONFIGURED', suggestion: 'run "secretai devnet start" to configure it'});
   }
+  const [{signingClient}, {DEV_ADMIN}] = await Promise.all([import('../chain/index.js'), import('../../devnet/genesis.js')]);
+  const admin = await signingClient(profile, DEV_ADMIN.mnemonic);
+  type Msg = Parameters<typeof admin.broadcast>[0][number];
+  const msgs: Msg[] = [];
+  if (scrt !== '0') msgs.push({type: 'send', to: address, amount: [{denom: 'uscrt', amount: scrt}]});
+  if (token !== '0') msgs.push({type: 'execute', contract: paymentToken!, msg: {mint: {recipient: address, amount: token}}});
+  const r = await admin.broadcast(msgs);
+  return {address, scrt, token, txHash: r.txHash, height: r.height};
 }
 
 export async function advanceService(ctx: Context, seconds: number): Promise<{height: number; time: string}> {
