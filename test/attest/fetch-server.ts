@@ -76,3 +76,23 @@ export function startServer(cert: TestCert, route: Route): Promise<TestServer> {
     });
   });
 }
+
+/**
+ * Routes of a PCCS-like server serving one dcap-qvl collateral JSON the way Intel serves it: signed texts in
+ * `{"tcbInfo":…,"signature":…}` documents, URL-encoded issuer chains in headers, PCK CRL as DER, root CA CRL as hex.
+ */
+export function pccsRoute(col: Record<string, string>, fmspc: string): Route {
+  return (p, q): Reply | undefined => {
+    if (p === '/tdx/certification/v4/tcb' && q.get('fmspc')?.toLowerCase() === fmspc.toLowerCase()) {
+      return {headers: {'TCB-Info-Issuer-Chain': encodeURIComponent(col.tcb_info_issuer_chain)}, body: `{"tcbInfo":${col.tcb_info},"signature":"${col.tcb_info_signature}"}`};
+    }
+    if (p === '/tdx/certification/v4/qe/identity') {
+      return {headers: {'SGX-Enclave-Identity-Issuer-Chain': encodeURIComponent(col.qe_identity_issuer_chain)}, body: `{"enclaveIdentity":${col.qe_identity},"signature":"${col.qe_identity_signature}"}`};
+    }
+    if (p === '/sgx/certification/v4/pckcrl' && q.get('ca') === 'platform') {
+      return {headers: {'SGX-PCK-CRL-Issuer-Chain': encodeURIComponent(col.pck_crl_issuer_chain)}, body: Buffer.from(col.pck_crl, 'hex')};
+    }
+    if (p === '/sgx/certification/v4/rootcacrl') return {body: col.root_ca_crl};
+    return undefined;
+  };
+}
