@@ -460,6 +460,7 @@ export class Chain {
   /** Moves block time forward by `seconds` (persisted). Returns the height and the new current time. */
   advance(seconds: number): {height: number; time: number} {
     if (!Number.isSafeInteger(seconds) || seconds < 0) throw new RangeError('seconds must be a non-negative integer');
+    this.flush();
     this.store.transaction(() => this.store.setMeta(META.timeOffset, String(this.timeOffset + seconds)));
     return {height: this.height, time: this.currentTime()};
   }
@@ -583,30 +584,100 @@ export class Chain {
     return this.store.getTxJson(hash.toUpperCase());
   }
 
+  // --- group commit ------------------------------------------------------------------------------------------
+  //
+  // Txs broadcast over HTTP in the same event-loop turn share one SQLite transaction (each in its own SAVEPOINT);
+  // the transaction is committed (fsynced) on the next `setImmediate`, and only then are their results released.
+  // A result is therefore never reported before it is durable. Other readers wait for the commit
+  // (`whenCommitted`), so nothing uncommitted is ever served.
+
+  private batchOpen = false;
+  private flushScheduled = false;
+  private waiters: Array<{resolve: () => void; reject: (err: unknown) => void}> = [];
+
+  /** True while txs are executed but not yet committed. */
+  get hasUncommitted(): boolean {
+    return this.batchOpen;
+  }
+
+  /** Resolves once nothing uncommitted remains (at once when nothing is pending). */
+  whenCommitted(): Promise<void> {
+    if (!this.batchOpen) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({resolve, reject}));
+  }
+
+  /** Commits the open batch now (if any) and releases everything waiting for it. */
+  flush(): void {
+    if (!this.batchOpen) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    this.batchOpen = false;
+    try {
+      this.store.commit();
+    } catch (err) {
+      this.store.rollback();
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    for (const w of waiters) w.resolve();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** CheckTx: decode, ante checks, message validation; no state change. */
+  private check(txBytes: Uint8Array, txhash: string): {ok: true; tx: DecodedTx; account: AccountRecord; msgs: DecodedMsg[]} | {ok: false; result: BroadcastResult} {
+    try {
+      if (this.store.hasTx(txhash)) throw new TxError(19, 'sdk', 'tx already exists in cache', false);
+      const tx = this.decodeTx(txBytes, txhash);
+      const account = this.checkSigner(tx, false);
+      const msgs = this.validateMessages(tx);
+      return {ok: true, tx, account, msgs};
+    } catch (err) {
+      if (!(err instanceof TxError)) throw err;
+      return {ok: false, result: {txhash, checkTx: this.emptyResponse(txhash, err.code, err.codespace, this.renderLog(err, -1))}};
+    }
+  }
+
   /**
-   * E6: checks, executes and commits a tx (one block). Returns the CheckTx answer and, when accepted, the committed
-   * result (already durable when this returns).
+   * E6: checks, executes and commits a tx (one block), committing at once. Returns the CheckTx answer and, when
+   * accepted, the committed result (already durable when this returns).
    */
   broadcast(txBytes: Uint8Array): BroadcastResult {
+    this.flush();
     const txhash = toHex(sha256(txBytes)).toUpperCase();
-    const rejected = (err: TxError): BroadcastResult => ({
-      txhash,
-      checkTx: this.emptyResponse(txhash, err.code, err.codespace, this.renderLog(err, -1)),
-    });
-    let tx: DecodedTx;
-    let account: AccountRecord;
-    let msgs: DecodedMsg[];
-    try {
-      if (this.store.getTxJson(txhash)) throw new TxError(19, 'sdk', 'tx already exists in cache', false);
-      tx = this.decodeTx(txBytes, txhash);
-      account = this.checkSigner(tx, false);
-      msgs = this.validateMessages(tx);
-    } catch (err) {
-      if (err instanceof TxError) return rejected(err);
-      throw err;
-    }
-    const deliverTx = this.store.transaction(() => this.deliver(tx, account, msgs, txBytes.length));
+    const checked = this.check(txBytes, txhash);
+    if (!checked.ok) return checked.result;
+    const deliverTx = this.store.transaction(() => this.deliver(checked.tx, checked.account, checked.msgs, txBytes.length));
     return {txhash, checkTx: this.emptyResponse(txhash, 0, '', ''), deliverTx};
+  }
+
+  /**
+   * E6 for the HTTP server: like {@link broadcast}, but the tx joins the current group commit; the promise
+   * resolves once the tx is durable. Rejected txs resolve at once (nothing to commit).
+   */
+  broadcastQueued(txBytes: Uint8Array): Promise<BroadcastResult> {
+    const txhash = toHex(sha256(txBytes)).toUpperCase();
+    const checked = this.check(txBytes, txhash);
+    if (!checked.ok) return Promise.resolve(checked.result);
+    if (!this.batchOpen) {
+      this.store.begin();
+      this.batchOpen = true;
+    }
+    let deliverTx: TxResponseJson;
+    try {
+      deliverTx = this.store.savepoint(() => this.deliver(checked.tx, checked.account, checked.msgs, txBytes.length));
+    } finally {
+      this.scheduleFlush();
+    }
+    const result: BroadcastResult = {txhash, checkTx: this.emptyResponse(txhash, 0, '', ''), deliverTx};
+    return this.whenCommitted().then(() => result);
   }
 
   /**

@@ -52,6 +52,8 @@ const STATE_FILE = 'state.db';
 const GENESIS_TMP_FILE = 'state.db.genesis';
 const INFO_FILE = 'devnet.json';
 const PID_FILE = 'devnet.pid';
+/** How long `stop` lets in-flight requests finish before closing their connections, ms. */
+const STOP_GRACE_MS = 1000;
 
 /** Paths of a home's devnet files. */
 export function devnetPaths(home: string): {dir: string; state: string; info: string; pid: string; log: string} {
@@ -216,14 +218,19 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
 
   const stop = (): Promise<void> => {
     stopping ??= new Promise<void>((resolve) => {
+      chain.flush();
+      const force = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+      force.unref();
       server.close(() => {
+        clearTimeout(force);
+        chain.flush();
         store.close();
         const info = readDevnetInfo(home);
         if (info?.pid === process.pid) removeFiles(paths.info, paths.pid);
         resolveStopped();
         resolve();
       });
-      server.closeAllConnections();
+      server.closeIdleConnections();
     });
     return stopping;
   };

@@ -62,6 +62,8 @@ interface Route {
   method: 'GET' | 'POST';
   pattern: RegExp;
   handler: Handler;
+  /** Runs while txs of the current group commit are uncommitted (only the broadcast itself). */
+  joinsBatch?: boolean;
 }
 
 /** A pre-serialised JSON body (sent as-is). */
@@ -222,6 +224,7 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
     {
       method: 'POST',
       pattern: /^\/cosmos\/tx\/v1beta1\/txs$/,
+      joinsBatch: true,
       handler: (req) => {
         const txBytes = req.body.txBytes ?? req.body.tx_bytes;
         if (typeof txBytes !== 'string' || !txBytes) throw new HttpError(GRPC.invalidArgument, 'missing txBytes');
@@ -231,7 +234,7 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
         } catch {
           throw new HttpError(GRPC.invalidArgument, 'txBytes is not base64');
         }
-        return {tx_response: chain.broadcast(bytes).checkTx};
+        return chain.broadcastQueued(bytes).then((r) => ({tx_response: r.checkTx}));
       },
     },
     // E7
@@ -510,7 +513,9 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
         if (!m) continue;
         pathMatched = true;
         if (route.method !== method) continue;
-        const result = route.handler({method, path, params, body}, m);
+        // Nothing uncommitted is ever served: everything but a broadcast waits for the pending group commit.
+        if (!route.joinsBatch && chain.hasUncommitted) await chain.whenCommitted();
+        const result = await route.handler({method, path, params, body}, m);
         send(res, 200, result);
         if (path === `${ADMIN_PREFIX}/shutdown`) res.on('finish', () => options.onShutdown?.());
         return;

@@ -138,6 +138,21 @@ export class Store {
     return this.db.isTransaction;
   }
 
+  /** Opens a write transaction (group commit: the chain commits several txs together). */
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  /** Commits (fsyncs) the open transaction. */
+  commit(): void {
+    this.db.exec('COMMIT');
+  }
+
+  /** Rolls back the open transaction, if any. */
+  rollback(): void {
+    if (this.db.isTransaction) this.db.exec('ROLLBACK');
+  }
+
   /** Runs `fn` in one SQLite transaction, committed (fsynced) before returning; rolled back when `fn` throws. */
   transaction<T>(fn: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
@@ -157,14 +172,14 @@ export class Store {
    */
   savepoint<T>(fn: () => T): T {
     const name = `sp${this.savepointDepth++}`;
-    this.db.exec(`SAVEPOINT ${name}`);
+    this.stmt(`SAVEPOINT ${name}`).run();
     try {
       const result = fn();
-      this.db.exec(`RELEASE ${name}`);
+      this.stmt(`RELEASE ${name}`).run();
       return result;
     } catch (err) {
-      this.db.exec(`ROLLBACK TO ${name}`);
-      this.db.exec(`RELEASE ${name}`);
+      this.stmt(`ROLLBACK TO ${name}`).run();
+      this.stmt(`RELEASE ${name}`).run();
       throw err;
     } finally {
       this.savepointDepth--;
@@ -409,6 +424,11 @@ export class Store {
 
   putTx(hash: string, height: number, json: string): void {
     this.stmt('INSERT INTO txs (hash, height, json) VALUES (?, ?, ?)').run(hash, height, json);
+  }
+
+  /** True when a tx with this upper-case hex hash is stored. */
+  hasTx(hash: string): boolean {
+    return this.stmt('SELECT 1 AS found FROM txs WHERE hash = ?').get(hash) !== undefined;
   }
 
   /** Stored `{tx, tx_response}` JSON text of a tx by its upper-case hex hash. */

@@ -1,0 +1,116 @@
+/**
+ * The state machine in-process: group commit (a tx is answered only once committed; txs of one event-loop turn
+ * share one commit), genesis determinism, the contract Api.
+ */
+import {describe, expect, it, afterEach} from '@jest/globals';
+import {join} from 'node:path';
+import {Chain} from '../../src/devnet/chain.js';
+import {Store} from '../../src/devnet/store.js';
+import {DEV_ACCOUNTS, createGenesis, genesisInfo} from '../../src/devnet/genesis.js';
+import {DevSigner} from '../../src/devnet/signer.js';
+import {secp256k1PublicKey, sha256, signSecp256k1Sha256, pubkeyToAddress} from '../../src/devnet/crypto.js';
+import {genesis, tempHome} from './fixtures.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+function freshChain(): {chain: Chain; path: string} {
+  const {home, cleanup} = tempHome('secretai-chain-');
+  const path = join(home, 'state.db');
+  const store = Store.open(path);
+  createGenesis(store, genesis);
+  const chain = new Chain(store, genesis.registry);
+  cleanups.push(() => {
+    store.close();
+    cleanup();
+  });
+  return {chain, path};
+}
+
+const signers = DEV_ACCOUNTS.slice(1).map((a) => DevSigner.fromMnemonic(a.mnemonic));
+
+describe('group commit', () => {
+  it('answers queued txs only after one commit that makes all of them visible to another connection', async () => {
+    const {chain, path} = freshChain();
+    const reader = Store.open(path);
+    cleanups.push(() => reader.close());
+    const echo = genesisInfo(chain.store).contracts.echo!;
+
+    const answered: string[] = [];
+    const visibleWhenAnswered: boolean[] = [];
+    const promises = [];
+    for (const signer of signers) {
+      // two txs of the same account in one turn: the second is checked against the first's uncommitted sequence
+      for (let i = 0; i < 2; i++) {
+        const bytes = signer.sign(chain, [signer.execute(chain, echo, {set: {key: `${signer.address}-${i}`, value: i}}).any], {gasLimit: 300_000});
+        promises.push(
+          chain.broadcastQueued(bytes).then((r) => {
+            expect(r.deliverTx?.code).toBe(0);
+            answered.push(r.txhash);
+            visibleWhenAnswered.push(reader.hasTx(r.txhash));
+          }),
+        );
+      }
+    }
+    expect(chain.hasUncommitted).toBe(true);
+    await Promise.resolve();
+    expect(answered).toEqual([]); // nothing is answered before the commit
+    for (const s of signers) expect(reader.getAccount(s.address)!.sequence).toBe(0); // not visible outside yet
+    await Promise.all(promises);
+    expect(chain.hasUncommitted).toBe(false);
+    expect(answered).toHaveLength(signers.length * 2);
+    expect(visibleWhenAnswered.every(Boolean)).toBe(true);
+    for (const s of signers) expect(reader.getAccount(s.address)!.sequence).toBe(2);
+  });
+
+  it('answers a rejected tx at once and keeps it out of the batch', async () => {
+    const {chain} = freshChain();
+    const signer = signers[0]!;
+    const bytes = signer.sign(chain, [signer.send(signers[1]!.address, [{denom: 'uscrt', amount: '1'}]).any], {gasLimit: 100_000});
+    const tampered = new Uint8Array(bytes);
+    tampered[tampered.length - 1]! ^= 1;
+    const r = await chain.broadcastQueued(tampered);
+    expect(r.checkTx.code).toBe(4);
+    expect(r.deliverTx).toBeUndefined();
+    expect(chain.hasUncommitted).toBe(false);
+  });
+
+  it('flushes pending txs before a synchronous broadcast or a time change', async () => {
+    const {chain} = freshChain();
+    const [s0, s1] = signers;
+    const p = chain.broadcastQueued(s0!.sign(chain, [s0!.send(s1!.address, [{denom: 'uscrt', amount: '1'}]).any], {gasLimit: 100_000}));
+    expect(chain.hasUncommitted).toBe(true);
+    chain.advance(60);
+    expect(chain.hasUncommitted).toBe(false);
+    expect((await p).deliverTx?.code).toBe(0);
+    expect(chain.timeOffset).toBe(60);
+  });
+});
+
+describe('genesis', () => {
+  it('puts contracts at the same addresses with the same code hashes on every fresh devnet', () => {
+    const a = genesisInfo(freshChain().chain.store);
+    const b = genesisInfo(freshChain().chain.store);
+    expect(a.contracts).toEqual(b.contracts);
+    expect(a.codes).toEqual(b.codes);
+    expect(a.ioPublicKey).not.toBe(b.ioPublicKey); // the IO key is per devnet
+  });
+});
+
+describe('contract Api', () => {
+  it('validates addresses and verifies secp256k1 over digests and messages', () => {
+    const {chain} = freshChain();
+    const priv = new Uint8Array(32).fill(9);
+    const pub = secp256k1PublicKey(priv);
+    const msg = new TextEncoder().encode('permit sign doc');
+    const sig = signSecp256k1Sha256(msg, priv);
+    expect(chain.api.secp256k1Verify(sha256(msg), sig, pub)).toBe(true);
+    expect(chain.api.secp256k1VerifySha256!(msg, sig, pub)).toBe(true);
+    expect(chain.api.secp256k1Verify(sha256(new Uint8Array(1)), sig, pub)).toBe(false);
+    expect(chain.api.pubkeyToAddress(pub)).toBe(pubkeyToAddress(pub));
+    expect(chain.api.addrValidate(pubkeyToAddress(pub))).toBe(true);
+    expect(chain.api.addrValidate('secret1invalid')).toBe(false);
+  });
+});
