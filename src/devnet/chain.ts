@@ -102,6 +102,8 @@ export const GAS = {
   storageRemoveFlat: 1_000,
 } as const;
 
+/** Longest memo the SDK accepts (`MaxMemoCharacters`). */
+export const MAX_MEMO_CHARACTERS = 256;
 /** Deepest chain of nested contract calls (submessages) or cross-contract queries. */
 export const MAX_CALL_DEPTH = 10;
 /** Module account receiving fees: first 20 bytes of SHA-256("fee_collector") (Cosmos module address rule). */
@@ -753,6 +755,13 @@ export class Chain {
       throw new TxError(2, 'sdk', `${(err as Error).message}: tx parse error`, false);
     }
     if (body.messages.length === 0) throw new TxError(18, 'sdk', 'must contain at least one message: invalid request', false);
+    if (body.memo.length > MAX_MEMO_CHARACTERS) {
+      throw new TxError(12, 'sdk', `maximum number of characters is ${MAX_MEMO_CHARACTERS} but received ${body.memo.length} characters: memo too large`, false);
+    }
+    const timeoutHeight = Number(body.timeout_height);
+    if (timeoutHeight > 0 && timeoutHeight <= this.height) {
+      throw new TxError(30, 'sdk', `tx timeout height; current height: ${this.height + 1}, timeout height: ${timeoutHeight}: tx timeout height`, false);
+    }
     if (authInfo.signer_infos.length !== 1) {
       throw new TxError(4, 'sdk', `wrong number of signers; expected 1, got ${authInfo.signer_infos.length}: unauthorized`, false);
     }

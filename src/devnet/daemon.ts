@@ -153,6 +153,9 @@ export async function runDaemon(argv: string[]): Promise<void> {
     process.on('SIGINT', stopAndExit);
     void devnet.stopped.then(() => process.exit(0));
     console.log(`${new Date().toISOString()} devnet ${devnet.chainId} listening on ${devnet.url} (pid ${process.pid})`);
+    for (const c of devnet.staleCodes) {
+      console.log(`${new Date().toISOString()} contract code ${c.name} changed since genesis (stored ${c.storedCodeHash}, current ${c.currentCodeHash}); reset the devnet to redeploy`);
+    }
     const info = readDevnetInfo(devnet.home);
     report({type: 'ready', info: info!});
     if (process.connected) process.disconnect();

@@ -107,6 +107,11 @@ export interface DevnetHandle<C = SecretAiContracts> {
   /** Deployed contracts, typed by the genesis (Secret AI: `{paymentToken, workerManager, …}`). */
   contracts: C;
   genesis: GenesisInfo;
+  /**
+   * Codes whose implementation changed version since this devnet's genesis: their contracts keep the stored code
+   * hash (clients must use it); `devnet reset` redeploys with the current hashes. Empty on a fresh devnet.
+   */
+  staleCodes: Array<{name: string; storedCodeHash: string; currentCodeHash: string}>;
   /** The state machine (in-process access for tools and tests). */
   chain: Chain;
   /** Stops the server and closes the database; idempotent. */
@@ -195,10 +200,15 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   const store = Store.open(paths.state);
   let chain: Chain;
   let genesis: GenesisInfo;
+  let staleCodes: DevnetHandle<C>['staleCodes'];
   try {
     registerNewCodes(store, spec.registry);
     chain = new Chain(store, spec.registry, {now});
     genesis = genesisInfo(store);
+    staleCodes = store
+      .listCodes()
+      .filter((c) => spec.registry.contracts[c.name] && spec.registry.codeHashOf(c.name) !== c.codeHash)
+      .map((c) => ({name: c.name, storedCodeHash: c.codeHash, currentCodeHash: spec.registry.codeHashOf(c.name)}));
   } catch (err) {
     store.close();
     throw err;
@@ -271,6 +281,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
     accounts: genesis.accounts,
     contracts: spec.contracts(genesis.contracts),
     genesis,
+    staleCodes,
     chain,
     stop,
     stopped,

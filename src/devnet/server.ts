@@ -23,6 +23,8 @@ const HTTP_STATUS: Record<number, number> = {2: 500, 3: 400, 5: 404, 12: 501, 13
 
 /** Largest accepted request body, bytes. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Largest accepted request head, bytes (encrypted queries travel in the URL; permits make them a few KB). */
+export const MAX_HEADER_BYTES = 64 * 1024;
 /** Prefix of the devnet-only admin endpoints. */
 export const ADMIN_PREFIX = '/secretai/devnet';
 /** Version string reported by node_info. */
@@ -477,7 +479,7 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
     },
   ];
 
-  const server = createServer((req, res) => {
+  const server = createServer({maxHeaderSize: MAX_HEADER_BYTES}, (req, res) => {
     void handle(req, res);
   });
 

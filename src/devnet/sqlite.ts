@@ -31,7 +31,11 @@ export function loadSqlite(): typeof SqliteModule {
   };
   process.emitWarning = filtered as typeof process.emitWarning;
   try {
+    if (typeof process.getBuiltinModule !== 'function') throw new Error('process.getBuiltinModule is missing');
     cached = process.getBuiltinModule('node:sqlite') as typeof SqliteModule;
+    if (!cached?.DatabaseSync) throw new Error('node:sqlite has no DatabaseSync');
+  } catch (err) {
+    throw new Error(`the devnet needs Node.js 22.5 or newer (node:sqlite); this is ${process.version}: ${(err as Error).message}`);
   } finally {
     // Restore only if nobody replaced our wrapper meanwhile.
     if (process.emitWarning === (filtered as typeof process.emitWarning)) process.emitWarning = original;

@@ -17,7 +17,7 @@ import {
   startDevnet,
   stopDevnet,
 } from '../../src/devnet/index.js';
-import {genesis, tempHome} from './fixtures.js';
+import {echoContract, genesis, tempHome, testRegistry} from './fixtures.js';
 import {TX, clientFor, executeAnswer, startTestDevnet} from './helpers.js';
 
 const FIXTURES_MODULE = fileURLToPath(new URL('./fixtures.js', import.meta.url));
@@ -80,6 +80,20 @@ describe('devnet persistence', () => {
     );
     expect(next.code).toBe(0);
     expect(next.height).toBe(heightBefore + 1);
+  });
+
+  it('reports codes whose implementation changed since genesis, and keeps serving their stored code hash', async () => {
+    const dir = home();
+    const first = await startDevnet({home: dir, port: 0, genesis});
+    expect(first.staleCodes).toEqual([]);
+    await first.stop();
+    const bumped = {...echoContract, version: '2.0.0'};
+    const registry = {contracts: {...testRegistry.contracts, echo: bumped}, codeHashOf: (n: string) => (n === 'echo' ? 'f'.repeat(64) : testRegistry.codeHashOf(n))};
+    const second = await startDevnet({home: dir, port: 0, genesis: {...genesis, registry}});
+    cleanups.push(() => second.stop());
+    expect(second.staleCodes).toEqual([{name: 'echo', storedCodeHash: first.contracts.echo.codeHash, currentCodeHash: 'f'.repeat(64)}]);
+    expect(second.contracts.echo.codeHash).toBe(first.contracts.echo.codeHash);
+    expect(second.chain.queryPlain(second.contracts.echo.address, {count: {}})).toEqual({count: 0});
   });
 
   it('keeps every tx it reported, when SIGKILLed right after reporting', async () => {

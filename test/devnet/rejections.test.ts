@@ -9,6 +9,7 @@ import {MsgExecuteContract, MsgSend, MsgStoreCode, SecretNetworkClient, Wallet} 
 import {TxRaw, TxBody, AuthInfo, SignDoc} from 'secretjs/dist/protobuf/cosmos/tx/v1beta1/tx.js';
 import {PubKey} from 'secretjs/dist/protobuf/cosmos/crypto/secp256k1/keys.js';
 import {MsgExecuteContract as MsgExecuteContractProto} from 'secretjs/dist/protobuf/secret/compute/v1beta1/msg.js';
+import {MsgSend as MsgSendProto} from 'secretjs/dist/protobuf/cosmos/bank/v1beta1/tx.js';
 import {addressBytes, signSecp256k1Sha256} from '../../src/devnet/crypto.js';
 import {TX, publicState, snapshotState, startTestDevnet, type TestDevnet} from './helpers.js';
 
@@ -51,9 +52,14 @@ async function accountOf(address: string): Promise<{accountNumber: number; seque
 }
 
 /** Signs raw protobuf messages with the wallet's key (SIGN_MODE_DIRECT), for shapes secretjs would never build. */
-async function rawTx(wallet: Wallet, messages: Array<{type_url: string; value: Uint8Array}>, gasLimit = 400_000): Promise<Uint8Array> {
+async function rawTx(
+  wallet: Wallet,
+  messages: Array<{type_url: string; value: Uint8Array}>,
+  gasLimit = 400_000,
+  timeoutHeight = '0',
+): Promise<Uint8Array> {
   const {accountNumber, sequence} = await accountOf(wallet.address);
-  const bodyBytes = TxBody.encode(TxBody.fromPartial({messages, memo: '', timeout_height: '0'})).finish();
+  const bodyBytes = TxBody.encode(TxBody.fromPartial({messages, memo: '', timeout_height: timeoutHeight})).finish();
   const authInfoBytes = AuthInfo.encode(
     AuthInfo.fromPartial({
       signer_infos: [
@@ -251,6 +257,18 @@ describe('rejected transactions leave no trace', () => {
       () => t.clients.a.tx.broadcast([echoMsg(t.wallets.a.address, {echo: {value: 1}})], {...TX, gasLimit: 500}),
       /code 11 .*out of gas in location: txSize/,
     );
+  });
+
+  it('memo longer than 256 characters → code 12', async () => {
+    await expectRejectedWithoutTrace(
+      () => t.clients.a.tx.broadcast([echoMsg(t.wallets.a.address, {echo: {value: 1}})], {...TX, memo: 'm'.repeat(257)}),
+      /code 12 .*maximum number of characters is 256 but received 257 characters: memo too large/,
+    );
+  });
+
+  it('timeout height already passed → code 30', async () => {
+    const bytes = await rawTx(t.wallets.a, [{type_url: '/cosmos.bank.v1beta1.MsgSend', value: MsgSendProto.encode({from_address: t.wallets.a.address, to_address: t.wallets.b.address, amount: [{denom: 'uscrt', amount: '1'}]}).finish()}], 400_000, '1');
+    await expectRejectedWithoutTrace(() => t.clients.a.tx.broadcastSignedTx(bytes, TX), /code 30 .*tx timeout height/);
   });
 
   it('the same signed tx broadcast twice → code 19 the second time', async () => {
