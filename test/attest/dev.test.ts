@@ -1,4 +1,5 @@
 import {generateKeyPairSync} from 'node:crypto';
+import {createRequire} from 'node:module';
 import {beforeAll, describe, expect, it} from '@jest/globals';
 import {gpuNonce} from '../../src/attest/binding.js';
 import {parseBundle} from '../../src/attest/bundle.js';
@@ -47,6 +48,16 @@ describe('dev attestation', () => {
     expect(ok.reasons).toEqual([]);
     expect(ok.tcbStatus).toBe('UpToDate');
     expect(ok.fmspc).toBe(DEV_FMSPC);
+  });
+
+  it('an independent DCAP implementation (@phala/dcap-qvl) accepts the dev quote only with the dev root', () => {
+    const qvl = createRequire(import.meta.url)('@phala/dcap-qvl') as {
+      verify: (q: Uint8Array, c: unknown, now: number) => {status: string};
+      QuoteVerifier: {newWithRootCa: (der: Buffer) => {verify: (q: Uint8Array, c: unknown, now: number) => {status: string}}};
+    };
+    const ev = mintDevEvidence({roots, tlsSpkiDer: tls, workerPubkey: WORKER, challenge: CHALLENGE});
+    expect(qvl.QuoteVerifier.newWithRootCa(Buffer.from(roots.tdx.root.cert)).verify(Buffer.from(ev.quote), ev.collateral, NOW).status).toBe('UpToDate');
+    expect(() => qvl.verify(Buffer.from(ev.quote), ev.collateral, NOW)).toThrow();
   });
 
   it('the bundle is valid under a dev-allowing policy, with dev: true and the label', () => {

@@ -152,3 +152,16 @@ describe('attest collect --dev and verify (in-process)', () => {
     expect(r.stderr).toMatch(/not allowed on network pulsar-3/);
   });
 });
+
+describe('attest input parsing', () => {
+  it('--at takes Unix seconds or ISO 8601 with a zone, nothing ambiguous', async () => {
+    const {parseAt, nonceHex, hexBytes} = await import('../../src/lib/attest/inputs.js');
+    expect(parseAt('1751328000')).toBe(1751328000);
+    expect(parseAt('2025-07-01')).toBe(1751328000);
+    expect(parseAt('2025-07-01T00:00:00Z')).toBe(1751328000);
+    expect(parseAt('2025-07-01T02:00:00+02:00')).toBe(1751328000);
+    for (const bad of ['2025-07-01T00:00:00', 'July 1st', '-5', '']) expect(() => parseAt(bad)).toThrow(/--at/);
+    expect(nonceHex('0x' + 'AB'.repeat(32), 'n')).toBe('ab'.repeat(32));
+    expect(() => hexBytes('abc', '--challenge')).toThrow(/even number/);
+  });
+});
