@@ -343,6 +343,12 @@ type DecodedMsg =
     }
   | {kind: 'send'; signer: string; to: string; amount: Coin[]; json: Record<string, unknown>};
 
+/** A message decoded from its `Any` (once, at CheckTx), with its signer. */
+type RawMsg =
+  | {type: 'execute'; signer: string; m: ReturnType<typeof MsgExecuteContract.decode>}
+  | {type: 'instantiate'; signer: string; m: ReturnType<typeof MsgInstantiateContract.decode>}
+  | {type: 'send'; signer: string; m: ReturnType<typeof MsgSend.decode>};
+
 interface DecodedTx {
   hash: string;
   bodyBytes: Uint8Array;
@@ -356,7 +362,7 @@ interface DecodedTx {
   gasLimit: number;
   memo: string;
   timeoutHeight: string;
-  messages: Any[];
+  messages: RawMsg[];
   /** JSON of `tx` as E7 renders it (messages filled after message validation). */
   txJson: Record<string, unknown>;
 }
@@ -548,7 +554,7 @@ export class Chain {
       querier: this.querier(depth),
     };
     const answer = impl.query(deps, this.env(this.height, this.currentTime(), contract), msg);
-    return answer === undefined ? null : JSON.parse(JSON.stringify(answer));
+    return answer === undefined ? null : answer;
   }
 
   private querier(depth: number): Querier {
@@ -560,7 +566,8 @@ export class Chain {
           throw new ContractError(`Querier system error: code hash mismatch for contract ${contractAddr}`);
         }
         try {
-          return this.runQuery(target, JSON.parse(JSON.stringify(msg)), depth + 1) as T;
+          // JSON round trips on both sides: the contracts share no objects, as across a real chain boundary.
+          return JSON.parse(JSON.stringify(this.runQuery(target, JSON.parse(JSON.stringify(msg)), depth + 1))) as T;
         } catch (err) {
           if (err instanceof ContractError && err.message.startsWith('Querier system error')) throw err;
           throw new ContractError(`Querier contract error: ${contractErrorText(err)}`);
@@ -576,7 +583,7 @@ export class Chain {
   queryPlain(address: string, msg: unknown): unknown {
     const contract = this.store.getContract(address);
     if (!contract) throw new QueryError(5, `contract ${address} not found: not found`);
-    return this.runQuery(contract, JSON.parse(JSON.stringify(msg)), 0);
+    return JSON.parse(JSON.stringify(this.runQuery(contract, JSON.parse(JSON.stringify(msg)), 0)));
   }
 
   // --- transactions --------------------------------------------------------------------------------------------
@@ -820,7 +827,7 @@ export class Chain {
       gasLimit,
       memo: body.memo,
       timeoutHeight: body.timeout_height,
-      messages: body.messages,
+      messages: body.messages.map((any) => this.decodeMessage(any)),
       txJson,
     };
   }
@@ -833,8 +840,8 @@ export class Chain {
   private checkSigner(tx: DecodedTx, simulation: boolean): AccountRecord {
     const account = this.store.getAccount(tx.signer);
     if (!account) throw new TxError(9, 'sdk', `account ${tx.signer} not found: unknown address`, false);
-    for (const any of tx.messages) {
-      const msgSigner = this.messageSigner(any);
+    for (const raw of tx.messages) {
+      const msgSigner = raw.signer;
       if (msgSigner !== tx.signer) {
         throw new TxError(8, 'sdk', `pubKey does not match signer address ${msgSigner} with signer index: 0: invalid pubkey`, false);
       }
@@ -896,16 +903,22 @@ export class Chain {
     return account;
   }
 
-  /** The signer of a message (bech32), decoding only what is needed; code 2 for unknown types. */
-  private messageSigner(any: Any): string {
+  /** Decodes a message `Any` of a type the devnet runs; code 2 for undecodable or unknown types. */
+  private decodeMessage(any: Any): RawMsg {
     try {
       switch (any.type_url) {
-        case TYPE_URL.execute:
-          return addressFromBytes(MsgExecuteContract.decode(any.value).sender);
-        case TYPE_URL.instantiate:
-          return addressFromBytes(MsgInstantiateContract.decode(any.value).sender);
-        case TYPE_URL.send:
-          return MsgSend.decode(any.value).from_address;
+        case TYPE_URL.execute: {
+          const m = MsgExecuteContract.decode(any.value);
+          return {type: 'execute', signer: addressFromBytes(m.sender), m};
+        }
+        case TYPE_URL.instantiate: {
+          const m = MsgInstantiateContract.decode(any.value);
+          return {type: 'instantiate', signer: addressFromBytes(m.sender), m};
+        }
+        case TYPE_URL.send: {
+          const m = MsgSend.decode(any.value);
+          return {type: 'send', signer: m.from_address, m};
+        }
       }
     } catch (err) {
       throw new TxError(2, 'sdk', `${(err as Error).message}: tx parse error`, false);
@@ -953,9 +966,9 @@ export class Chain {
   private validateMessages(tx: DecodedTx): DecodedMsg[] {
     const out: DecodedMsg[] = [];
     const labels = new Set<string>();
-    tx.messages.forEach((any, i) => {
+    tx.messages.forEach((raw, i) => {
       try {
-        out.push(this.validateMessage(any, labels));
+        out.push(this.validateMessage(raw, labels));
       } catch (err) {
         if (err instanceof TxError) {
           throw new TxError(err.code, err.codespace, this.renderLog(err, i), false);
@@ -967,10 +980,9 @@ export class Chain {
     return out;
   }
 
-  private validateMessage(any: Any, labels: Set<string>): DecodedMsg {
-    if (any.type_url === TYPE_URL.execute) {
-      const m = MsgExecuteContract.decode(any.value);
-      const signer = addressFromBytes(m.sender);
+  private validateMessage(raw: RawMsg, labels: Set<string>): DecodedMsg {
+    if (raw.type === 'execute') {
+      const {m, signer} = raw;
       let contractAddr: string;
       try {
         contractAddr = addressFromBytes(m.contract);
@@ -993,9 +1005,8 @@ export class Chain {
       const input = this.openInput(m.msg, contract.codeHash, 'execute');
       return {kind: 'execute', signer, contract, funds, input, json};
     }
-    if (any.type_url === TYPE_URL.instantiate) {
-      const m = MsgInstantiateContract.decode(any.value);
-      const signer = addressFromBytes(m.sender);
+    if (raw.type === 'instantiate') {
+      const {m, signer} = raw;
       const funds = validateCoins(m.init_funds, true);
       const json = {
         '@type': TYPE_URL.instantiate,
@@ -1032,8 +1043,7 @@ export class Chain {
         json,
       };
     }
-    // MsgSend (messageSigner already rejected every other type)
-    const m = MsgSend.decode(any.value);
+    const {m} = raw;
     if (!isSecretAddress(m.from_address)) throw new TxError(7, 'sdk', `from address ${m.from_address}: invalid address`);
     if (!isSecretAddress(m.to_address)) throw new TxError(7, 'sdk', `to address ${m.to_address}: invalid address`);
     const amount = validateCoins(m.amount, false);
