@@ -5,6 +5,7 @@ import {readFileSync, existsSync} from 'node:fs';
 import {spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import path from 'node:path';
+import module from 'node:module';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -27,11 +28,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 }
 
 // Node 22's on-disk compile cache roughly halves module loading time for every later run.
-const {enableCompileCache} = await import('node:module');
-enableCompileCache?.();
+module.enableCompileCache?.();
 
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
-const {execute} = await import('@oclif/core');
-await execute({dir: import.meta.url});
+// Not a top-level await: a reader that closes the pipe early (`| head`) must not leave Node warning about it.
+import('@oclif/core').then(({execute}) => execute({dir: import.meta.url}));

@@ -113,6 +113,9 @@ export async function startDevnetService(
   }
   d.clearStaleDevnetFiles(home);
   const port = portOf(ctx, opts.port);
+  // The devnet's own chain of trust for dev attestation (no TEE here): created with the devnet, kept with its state.
+  const {ensureDevRoots} = await import('../attest/dev.js');
+  ensureDevRoots(home);
   if (opts.detach) {
     let info;
     try {
