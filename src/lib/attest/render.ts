@@ -32,7 +32,9 @@ export function verdictLine(out: Output, r: ResultLike): void {
   const parts: string[] = [];
   if (r.cpu) {
     const kind = r.cpu.type === 'tdx' ? `TDX quote${r.cpu.version ? ` v${r.cpu.version}` : ''}` : `SEV-SNP report${r.cpu.version ? ` v${r.cpu.version}` : ''}${r.cpu.product ? ` (${r.cpu.product})` : ''}`;
-    parts.push(r.cpu.tcbStatus ? `${kind}, TCB ${r.cpu.tcbStatus}` : kind);
+    // A TCB status computed under a chain that was not trusted means nothing: say so instead of showing it bare.
+    const tcb = r.cpu.tcbStatus ? (r.verdict === 'valid' ? `, TCB ${r.cpu.tcbStatus}` : `, TCB ${r.cpu.tcbStatus} (not trusted: see the failed checks)`) : '';
+    parts.push(`${kind}${tcb}`);
   }
   if (r.gpu?.length) parts.push(`${r.gpu.length} NVIDIA GPU${r.gpu.length > 1 ? 's' : ''}`);
   if (r.binding?.tls) parts.push(`bound to the TLS ${r.binding.tls === 'spki' ? 'key' : 'certificate (legacy)'}`);
