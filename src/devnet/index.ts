@@ -81,6 +81,8 @@ export interface StartDevnetOptions<C = SecretAiContracts> {
   faucetTokenKey?: string;
   /** Wall clock in ms (tests). */
   now?: () => number;
+  /** Group-commit window, ms (default 2; 0 = end of the event-loop turn). */
+  commitWindowMs?: number;
 }
 
 /** What `devnet.json` holds about a running devnet. */
@@ -203,7 +205,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   let staleCodes: DevnetHandle<C>['staleCodes'];
   try {
     registerNewCodes(store, spec.registry);
-    chain = new Chain(store, spec.registry, {now});
+    chain = new Chain(store, spec.registry, {now, commitWindowMs: options.commitWindowMs});
     genesis = genesisInfo(store);
     staleCodes = store
       .listCodes()
