@@ -14,7 +14,7 @@ import {
   DEFAULT_DEVNET_PORT,
   DevnetAlreadyRunningError,
   devnetPaths,
-  isProcessAlive,
+  isDevnetAnswering,
   readDevnetInfo,
   startDevnet,
   type DevnetInfoFile,
@@ -59,7 +59,7 @@ const DAEMON_ENTRY = fileURLToPath(import.meta.url);
 export async function startDetached(options: StartDetachedOptions): Promise<DetachedDevnet> {
   const home = resolve(options.home);
   const existing = readDevnetInfo(home);
-  if (existing && isProcessAlive(existing.pid)) throw new DevnetAlreadyRunningError(existing);
+  if (existing && (await isDevnetAnswering(existing))) throw new DevnetAlreadyRunningError(existing);
   const paths = devnetPaths(home);
   mkdirSync(paths.dir, {recursive: true});
   const args = [DAEMON_ENTRY, '--home', home, '--port', String(options.port ?? DEFAULT_DEVNET_PORT), '--host', options.host ?? DEFAULT_DEVNET_HOST];

@@ -143,6 +143,21 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * True when the devnet described by a `devnet.json` is running: its process is alive and its URL answers the status
+ * endpoint (a reused pid of an unrelated process does not count).
+ */
+export async function isDevnetAnswering(info: DevnetInfoFile, timeoutMs = 2000): Promise<boolean> {
+  if (!isProcessAlive(info.pid)) return false;
+  try {
+    const res = await fetch(`${info.url}/secretai/devnet/status`, {signal: AbortSignal.timeout(timeoutMs)});
+    const body = (await res.json()) as {running?: boolean; chainId?: string};
+    return res.ok && body.running === true && body.chainId === info.chainId;
+  } catch {
+    return false;
+  }
+}
+
 /** The `devnet.json` of a home, or undefined when absent or unreadable. */
 export function readDevnetInfo(home: string): DevnetInfoFile | undefined {
   try {
@@ -190,7 +205,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   const paths = devnetPaths(home);
   mkdirSync(paths.dir, {recursive: true});
   const existing = readDevnetInfo(home);
-  if (existing && existing.pid !== process.pid && isProcessAlive(existing.pid)) throw new DevnetAlreadyRunningError(existing);
+  if (existing && existing.pid !== process.pid && (await isDevnetAnswering(existing))) throw new DevnetAlreadyRunningError(existing);
 
   const now = options.now ?? Date.now;
   const spec: GenesisSpec<C> =
@@ -408,6 +423,18 @@ export async function devnetStatus(home: string): Promise<DevnetHomeStatus> {
   }
 }
 
+/**
+ * Whether a live pid plausibly is a devnet (its command line mentions `devnet`). Where the command line cannot be
+ * read (no `/proc`), assumes it is.
+ */
+function looksLikeDevnetProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('devnet');
+  } catch {
+    return !existsSync('/proc/self/cmdline');
+  }
+}
+
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -430,10 +457,17 @@ export async function stopDevnet(home: string, options: {timeoutMs?: number} = {
     return {wasRunning: false};
   }
   if (info.pid === process.pid) throw new Error('the devnet runs in this process; stop it with its handle');
+  let asked = false;
   try {
     await devnetAdmin.shutdown(info.url);
+    asked = true;
   } catch {
     // fall through to signals
+  }
+  if (!asked && !looksLikeDevnetProcess(info.pid)) {
+    // The pid was reused by an unrelated process: never signal it.
+    removeFiles(paths.info, paths.pid);
+    return {wasRunning: false};
   }
   if (!(await waitForExit(info.pid, timeoutMs))) {
     try {

@@ -3,7 +3,8 @@
  * devnet process; the detached lifecycle (start, status, stop, reset).
  */
 import {describe, expect, it, afterEach} from '@jest/globals';
-import {existsSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {Wallet} from 'secretjs';
 import {
@@ -176,6 +177,24 @@ describe('devnet persistence', () => {
     expect(await resetDevnet(dir)).toEqual({wasRunning: true});
     expect(isProcessAlive(again.pid)).toBe(false);
     expect(existsSync(devnetPaths(dir).dir)).toBe(false);
+  });
+
+  it('treats a devnet.json whose pid now belongs to another process as stale, and never signals that process', async () => {
+    const dir = home();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {stdio: 'ignore'});
+    cleanups.push(() => void other.kill('SIGKILL'));
+    await new Promise((r) => other.once('spawn', r));
+    mkdirSync(devnetPaths(dir).dir, {recursive: true});
+    const stale = {url: 'http://127.0.0.1:9', pid: other.pid!, chainId: 'secretdev-1', home: dir, admin: {address: ''}, contracts: {}, startedAt: ''};
+    writeFileSync(devnetPaths(dir).info, JSON.stringify(stale));
+    expect((await devnetStatus(dir)).running).toBe(false);
+    expect(await stopDevnet(dir, {timeoutMs: 500})).toEqual({wasRunning: false});
+    expect(isProcessAlive(other.pid!)).toBe(true);
+    writeFileSync(devnetPaths(dir).info, JSON.stringify(stale));
+    const devnet = await startDevnet({home: dir, port: 0, genesis});
+    cleanups.push(() => devnet.stop());
+    expect(JSON.parse(readFileSync(devnetPaths(dir).info, 'utf8')).pid).toBe(process.pid);
+    expect(isProcessAlive(other.pid!)).toBe(true);
   });
 
   it('reports a child that cannot start', async () => {
