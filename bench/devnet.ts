@@ -15,14 +15,16 @@
  * - presignedExecutesPerSecond: the devnet's own capacity. secretjs signs and encrypts the transfers first (not
  *   timed, `tx.signTx` with explicit sequences); the timed part broadcasts them over keep-alive HTTP from the worker
  *   threads, one stream per account, each answer meaning executed and committed.
- * - queryLatencyMs: sequential `token_info` queries from the main thread (encrypt, HTTP, decrypt).
+ * - queryLatencyMs: sequential `token_info` queries from the main thread (secretjs: encrypt, HTTP, decrypt).
+ * - devnetQueryLatencyMs: the devnet's share: the same query encrypted once by secretjs, then sent repeatedly over
+ *   keep-alive HTTP (decrypt, run, encrypt on the devnet).
  */
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createHash} from 'node:crypto';
 import {Worker, isMainThread, parentPort, workerData} from 'node:worker_threads';
-import {MsgExecuteContract, SecretNetworkClient, Wallet} from 'secretjs';
+import {EncryptionUtilsImpl, MsgExecuteContract, SecretNetworkClient, Wallet} from 'secretjs';
 
 const GAS_LIMIT = 200_000;
 
@@ -302,11 +304,30 @@ async function main(): Promise<void> {
       return median(times);
     };
 
+    const devnetQueryMedian = async (): Promise<number> => {
+      const token = devnet.contracts.paymentToken;
+      const enc = new EncryptionUtilsImpl(devnet.url, seedOf('bench-query'));
+      const encrypted = await enc.encrypt(token.codeHash, {token_info: {}});
+      const url = `${devnet.url}/compute/v1beta1/query/${token.address}?query=${encodeURIComponent(Buffer.from(encrypted).toString('base64'))}`;
+      const times: number[] = [];
+      let data = '';
+      for (let i = 0; i < QUERIES; i++) {
+        const t0 = performance.now();
+        const res = await fetch(url);
+        data = ((await res.json()) as {data: string}).data;
+        times.push(performance.now() - t0);
+      }
+      const plain = Buffer.from(await enc.decrypt(Buffer.from(data, 'base64'), encrypted.slice(0, 32))).toString();
+      if (!JSON.parse(Buffer.from(plain, 'base64').toString()).token_info) throw new Error('unexpected raw query answer');
+      return median(times);
+    };
+
     checkCommitted((await runAll({type: 'pipelined', perAccount})).hashes); // warm-up
     const pipelined: number[] = [];
     const roundTrip: number[] = [];
     const presigned: number[] = [];
     const queries: number[] = [];
+    const devnetQueries: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const p = await runAll({type: 'pipelined', perAccount});
       checkCommitted(p.hashes);
@@ -319,8 +340,9 @@ async function main(): Promise<void> {
       checkCommitted(b.hashes);
       presigned.push(b.rate);
       queries.push(await queryMedian());
+      devnetQueries.push(await devnetQueryMedian());
       console.error(
-        `round ${r + 1}/${ROUNDS}: pipelined ${p.rate.toFixed(0)} executes/s (${p.hashes.length} txs), round-trip ${rt.rate.toFixed(0)} executes/s, presigned ${b.rate.toFixed(0)} executes/s (${b.hashes.length} txs), query median ${queries.at(-1)!.toFixed(2)} ms`,
+        `round ${r + 1}/${ROUNDS}: pipelined ${p.rate.toFixed(0)} executes/s (${p.hashes.length} txs), round-trip ${rt.rate.toFixed(0)} executes/s, presigned ${b.rate.toFixed(0)} executes/s (${b.hashes.length} txs), query median ${queries.at(-1)!.toFixed(2)} ms (devnet share ${devnetQueries.at(-1)!.toFixed(2)} ms)`,
       );
     }
     console.log(
@@ -334,6 +356,7 @@ async function main(): Promise<void> {
           roundTripExecutesPerSecond: Math.round(median(roundTrip)),
           presignedExecutesPerSecond: Math.round(median(presigned)),
           queryLatencyMs: Number(median(queries).toFixed(2)),
+          devnetQueryLatencyMs: Number(median(devnetQueries).toFixed(2)),
           height: devnet.chain.height,
           groupCommit: {
             commits: devnet.chain.commitStats.commits,
