@@ -483,6 +483,18 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
     void handle(req, res);
   });
 
+  // Malformed requests that never reach a handler (bad HTTP, head too large) also get a JSON body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({code: GRPC.invalidArgument, message: tooLarge ? 'request head too large' : 'malformed HTTP request', details: []});
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       // Split by hand: `new URL('//x/y', base)` would read a leading `//` as a host.

@@ -5,6 +5,7 @@
  */
 import {describe, expect, it, beforeAll, afterAll} from '@jest/globals';
 import {request} from 'node:http';
+import {connect} from 'node:net';
 import {Wallet} from 'secretjs';
 import {startDevnet, type DevnetHandle} from '../../src/devnet/index.js';
 import {DevSigner} from '../../src/devnet/signer.js';
@@ -72,6 +73,24 @@ describe('devnet HTTP transport', () => {
 
     const missingQuery = await http('GET', `/compute/v1beta1/query/${devnet.contracts.echo.address}`);
     expect(missingQuery.status).toBe(400);
+  });
+
+  it('answers malformed HTTP and oversized request heads with JSON too', async () => {
+    const url = new URL(devnet.url);
+    const raw = (payload: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname, () => socket.end(payload));
+        const chunks: Buffer[] = [];
+        socket.on('data', (c: Buffer) => chunks.push(c));
+        socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        socket.on('error', reject);
+      });
+    const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({code: 3});
+    const huge = await raw(`GET /registration/v1beta1/tx-key HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toMatchObject({code: 3, message: 'request head too large'});
   });
 
   it('collapses repeated slashes and ignores a trailing slash', async () => {
