@@ -80,6 +80,19 @@ describe('accounts and bank', () => {
     expect(await sequence(t.wallets.a.address)).toBe(seq0 + 1);
   });
 
+  it('fails a send above the balance at execution (code 5, fee charged), not at broadcast', async () => {
+    const c0 = await uscrt(t.wallets.c.address);
+    const tx = await t.clients.c.tx.bank.send(
+      {from_address: t.wallets.c.address, to_address: t.wallets.a.address, amount: [{denom: 'uscrt', amount: (c0 * 2n).toString()}]},
+      {gasLimit: 100_000, broadcastCheckIntervalMs: 100},
+    );
+    expect(tx.code).toBe(5);
+    expect(tx.rawLog).toBe(
+      `failed to execute message; message index: 0: spendable balance ${c0 - feeOf(100_000)}uscrt is smaller than ${c0 * 2n}uscrt: insufficient funds`,
+    );
+    expect(await uscrt(t.wallets.c.address)).toBe(c0 - feeOf(100_000));
+  });
+
   it('simulates without changing state', async () => {
     const seq0 = await sequence(t.wallets.a.address);
     const sim = await t.clients.a.tx.bank.send.simulate({
