@@ -258,8 +258,14 @@ async function main(): Promise<void> {
   const WORKERS = arg('workers', 2);
   const QUERIES = arg('queries', 200);
 
-  const home = mkdtempSync(join(tmpdir(), 'secretai-bench-'));
-  const devnet = await startDevnet({home, port: 0});
+  const home = mkdtempSync(join(tmpdir(), 'secretai-devnet-bench-'));
+  let devnet: Awaited<ReturnType<typeof startDevnet>>;
+  try {
+    devnet = await startDevnet({home, port: 0});
+  } catch (err) {
+    rmSync(home, {recursive: true, force: true});
+    throw err;
+  }
   const drivers: Driver[] = [];
   try {
     const target: Target = {url: devnet.url, chainId: devnet.chainId, token: devnet.contracts.paymentToken};
