@@ -252,6 +252,7 @@ function inThreadDriver(target: Target, specs: SenderSpec[]): Driver {
 
 async function main(): Promise<void> {
   const {devnetAdmin, startDevnet} = await import('../src/devnet/index.js');
+  type DevnetHandle = import('../src/devnet/index.js').DevnetHandle;
   const ROUNDS = arg('rounds', 5);
   const TXS = arg('txs', 400);
   const ACCOUNTS = arg('accounts', 16);
@@ -259,7 +260,7 @@ async function main(): Promise<void> {
   const QUERIES = arg('queries', 200);
 
   const home = mkdtempSync(join(tmpdir(), 'secretai-devnet-bench-'));
-  let devnet: Awaited<ReturnType<typeof startDevnet>>;
+  let devnet: DevnetHandle;
   try {
     devnet = await startDevnet({home, port: 0});
   } catch (err) {
