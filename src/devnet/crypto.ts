@@ -5,8 +5,8 @@
  *   chain's fixed salt, AES-128-SIV (RFC 5297) with one empty associated-data element.
  * - secp256k1 (Cosmos signatures): verification of SHA-256-hashed messages through OpenSSL, verification of an
  *   already hashed 32-byte digest (the contract `Api`), signing, public-key derivation.
- * - Addresses: bech32 (BIP-173) and `RIPEMD-160(SHA-256(pubkey))`; BIP-39 seed and BIP-32 derivation for the fixed
- *   development accounts.
+ * - Addresses: bech32 (BIP-173, the codec of `src/lib/chain/address.ts`) and `RIPEMD-160(SHA-256(pubkey))`; BIP-39
+ *   seed and BIP-32 derivation for the fixed development accounts.
  */
 import {
   createCipheriv,
@@ -24,6 +24,7 @@ import {
   verify as nodeVerify,
   type KeyObject,
 } from 'node:crypto';
+import {ADDRESS_BYTES, type Bech32Problem, decodeBech32, encodeBech32, SECRET_HRP} from '../lib/chain/address.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Byte helpers
@@ -617,98 +618,52 @@ export function verifySecp256k1Prehashed(hash: Uint8Array, signature: Uint8Array
 // bech32 (BIP-173) and addresses
 // ---------------------------------------------------------------------------------------------------------------
 
-const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
-const BECH32_GENERATORS = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
 /** Address prefix of Secret Network accounts and contracts. */
-export const SECRET_PREFIX = 'secret';
+export const SECRET_PREFIX = SECRET_HRP;
 /** Length of an account or contract address payload, bytes. */
-export const ADDRESS_LENGTH = 20;
+export const ADDRESS_LENGTH = ADDRESS_BYTES;
 /** Longest bech32 string BIP-173 allows. */
 const BECH32_MAX_LENGTH = 90;
 
-function bech32Polymod(values: number[]): number {
-  let chk = 1;
-  for (const v of values) {
-    const top = chk >>> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ v;
-    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= BECH32_GENERATORS[i]!;
-  }
-  return chk;
-}
-
-function hrpExpand(hrp: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < hrp.length; i++) out.push(hrp.charCodeAt(i) >>> 5);
-  out.push(0);
-  for (let i = 0; i < hrp.length; i++) out.push(hrp.charCodeAt(i) & 31);
-  return out;
-}
-
-function convertBits(data: ArrayLike<number>, from: number, to: number, pad: boolean): number[] {
-  let acc = 0;
-  let bits = 0;
-  const out: number[] = [];
-  const maxv = (1 << to) - 1;
-  for (let i = 0; i < data.length; i++) {
-    const value = data[i]!;
-    if (value < 0 || value >> from !== 0) throw new Error('invalid data for bit conversion');
-    acc = (acc << from) | value;
-    bits += from;
-    while (bits >= to) {
-      bits -= to;
-      out.push((acc >> bits) & maxv);
-    }
-  }
-  if (pad) {
-    if (bits > 0) out.push((acc << (to - bits)) & maxv);
-  } else if (bits >= from || ((acc << (to - bits)) & maxv) !== 0) {
-    throw new Error('invalid padding in bech32 data');
-  }
-  return out;
-}
+/** Error text of each reason {@link decodeBech32} rejects a string for. */
+const BECH32_PROBLEM_MESSAGE: Record<Bech32Problem, string> = {
+  length: 'invalid bech32 separator position',
+  case: 'mixed-case bech32 string',
+  separator: 'invalid bech32 separator position',
+  character: 'invalid bech32 character',
+  checksum: 'invalid bech32 checksum',
+  padding: 'invalid padding in bech32 data',
+};
 
 /** bech32 encoding of `data` with human-readable part `prefix`. */
 export function bech32Encode(prefix: string, data: Uint8Array): string {
-  const words = convertBits(data, 8, 5, true);
-  const values = [...hrpExpand(prefix), ...words, 0, 0, 0, 0, 0, 0];
-  const mod = bech32Polymod(values) ^ 1;
-  let out = prefix + '1';
-  for (const w of words) out += BECH32_CHARSET[w];
-  for (let i = 0; i < 6; i++) out += BECH32_CHARSET[(mod >>> (5 * (5 - i))) & 31];
-  return out;
+  return encodeBech32(prefix, data);
 }
 
 /** Decodes a bech32 string (single case); throws on a bad checksum, character or padding. */
 export function bech32Decode(text: string): {prefix: string; data: Uint8Array} {
-  if (text.length > BECH32_MAX_LENGTH) throw new Error('bech32 string too long');
-  if (text !== text.toLowerCase() && text !== text.toUpperCase()) throw new Error('mixed-case bech32 string');
-  const lower = text.toLowerCase();
-  const sep = lower.lastIndexOf('1');
-  if (sep < 1 || sep + 7 > lower.length) throw new Error('invalid bech32 separator position');
-  const prefix = lower.slice(0, sep);
-  for (let i = 0; i < prefix.length; i++) {
-    const c = prefix.charCodeAt(i);
-    if (c < 33 || c > 126) throw new Error('invalid bech32 prefix character');
+  const decoded = decodeBech32(text);
+  if (!decoded.ok) {
+    let problem = decoded.problem;
+    if (problem === 'length') {
+      if (text.length > BECH32_MAX_LENGTH) throw new Error('bech32 string too long');
+      if (text !== text.toLowerCase() && text !== text.toUpperCase()) problem = 'case';
+    }
+    throw new Error(BECH32_PROBLEM_MESSAGE[problem]);
   }
-  const values: number[] = [];
-  for (const ch of lower.slice(sep + 1)) {
-    const v = BECH32_CHARSET.indexOf(ch);
-    if (v < 0) throw new Error(`invalid bech32 character ${JSON.stringify(ch)}`);
-    values.push(v);
-  }
-  if (bech32Polymod([...hrpExpand(prefix), ...values]) !== 1) throw new Error('invalid bech32 checksum');
-  return {prefix, data: new Uint8Array(convertBits(values.slice(0, -6), 5, 8, false))};
+  return {prefix: decoded.prefix, data: decoded.data};
 }
 
 /** True when `address` is a valid `secret1…` bech32 address with a 20-byte payload. */
 export function isSecretAddress(address: string): boolean {
   if (typeof address !== 'string') return false;
-  try {
-    const {prefix, data} = bech32Decode(address);
-    return prefix === SECRET_PREFIX && data.length === ADDRESS_LENGTH && address === address.toLowerCase();
-  } catch {
-    return false;
-  }
+  const decoded = decodeBech32(address);
+  return (
+    decoded.ok &&
+    decoded.prefix === SECRET_PREFIX &&
+    decoded.data.length === ADDRESS_LENGTH &&
+    address === address.toLowerCase()
+  );
 }
 
 /** 20-byte payload of a `secret1…` address; throws when invalid. */
