@@ -6,43 +6,16 @@
 import {readFileSync} from 'node:fs';
 import {expect, it} from '@jest/globals';
 import {parseNvtrustJson, verifyGpuEvidence, type GpuVerifyInput} from '../../src/attest/nvidia/index.js';
+import {mutateRegion, type MutationTally} from '../helpers/mutate.js';
 import {describeShared, sharedPath} from '../helpers/shared.js';
 
 const fx = (f: string) => readFileSync(sharedPath('fixtures', 'attestation', 'nvidia', f));
 const NOW = 1788220800;
 const MUTANTS = 1000;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Request (37 bytes) and response regions are mutated separately so both get ≥ MUTANTS changes. */
-function mutateRegion(base: GpuVerifyInput, ev: Uint8Array, from: number, to: number, seed: number) {
-  const rnd = prng(seed);
-  let valid = 0;
-  let thrown = 0;
-  const notInvalid: string[] = [];
-  for (let i = 0; i < MUTANTS; i++) {
-    const pos = from + Math.floor(rnd() * (to - from));
-    const x = 1 + Math.floor(rnd() * 255);
-    const m = Uint8Array.from(ev);
-    m[pos] ^= x;
-    try {
-      const r = verifyGpuEvidence({...base, evidence: m});
-      if (r.verdict === 'valid') valid++;
-      if (r.verdict !== 'invalid') notInvalid.push(`${pos}^${x}: ${r.verdict}`);
-    } catch {
-      thrown++;
-    }
-  }
-  return {valid, notInvalid, thrown, count: MUTANTS};
+function mutateEvidence(base: GpuVerifyInput, ev: Uint8Array, from: number, to: number, seed: number): MutationTally {
+  return mutateRegion(ev, {from, to, seed, count: MUTANTS}, (m) => verifyGpuEvidence({...base, evidence: m}).verdict);
 }
 
 describeShared('fixtures/attestation')('NVIDIA SPDM mutation', () => {
@@ -60,10 +33,10 @@ describeShared('fixtures/attestation')('NVIDIA SPDM mutation', () => {
       expect(verifyGpuEvidence({...base, evidence: ev}).verdict).toBe('valid');
     });
     it(`${id}: ${MUTANTS} single-byte changes in the request are all invalid`, () => {
-      expect(mutateRegion(base, ev, 0, 37, 10 + k)).toEqual({valid: 0, notInvalid: [], thrown: 0, count: MUTANTS});
+      expect(mutateEvidence(base, ev, 0, 37, 10 + k)).toEqual({valid: 0, notInvalid: [], thrown: 0, count: MUTANTS});
     });
     it(`${id}: ${MUTANTS} single-byte changes in the response (incl. signature) are all invalid`, () => {
-      expect(mutateRegion(base, ev, 37, ev.length, 20 + k)).toEqual({valid: 0, notInvalid: [], thrown: 0, count: MUTANTS});
+      expect(mutateEvidence(base, ev, 37, ev.length, 20 + k)).toEqual({valid: 0, notInvalid: [], thrown: 0, count: MUTANTS});
     });
   });
 });

@@ -7,43 +7,16 @@ import {readFileSync} from 'node:fs';
 import {expect, it} from '@jest/globals';
 import {detectEvidence} from '../../src/attest/detect.js';
 import {SNP_SIGNED_LENGTH, SnpSize, verifySnpReport, type SnpVerifyInput} from '../../src/attest/snp/index.js';
+import {mutateRegion, type MutationTally} from '../helpers/mutate.js';
 import {describeShared, sharedPath} from '../helpers/shared.js';
 
 const fx = (f: string) => readFileSync(sharedPath('fixtures', 'attestation', 'sev-snp', f));
 const NOW = 1788220800;
 const MUTANTS = 1000;
 
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutateAll(base: SnpVerifyInput, report: Uint8Array, from: number, to: number, seed: number): {valid: number; notInvalid: string[]; thrown: number; count: number} {
-  const rnd = prng(seed);
-  let valid = 0;
-  let thrown = 0;
-  const notInvalid: string[] = [];
-  for (let i = 0; i < MUTANTS; i++) {
-    const pos = from + Math.floor(rnd() * (to - from));
-    const x = 1 + Math.floor(rnd() * 255);
-    const m = Uint8Array.from(report);
-    m[pos] ^= x;
-    try {
-      const r = verifySnpReport({...base, report: m});
-      if (r.verdict === 'valid') valid++;
-      if (r.verdict !== 'invalid') notInvalid.push(`0x${pos.toString(16)}^${x}: ${r.verdict}`);
-    } catch {
-      thrown++;
-    }
-  }
-  return {valid, notInvalid, thrown, count: MUTANTS};
+function mutateAll(base: SnpVerifyInput, report: Uint8Array, from: number, to: number, seed: number): MutationTally {
+  const options = {from, to, seed, count: MUTANTS, formatPosition: (pos: number) => `0x${pos.toString(16)}`};
+  return mutateRegion(report, options, (m) => verifySnpReport({...base, report: m}).verdict);
 }
 
 describeShared('fixtures/attestation')('SEV-SNP mutation', () => {

@@ -13,23 +13,12 @@ import {expect, it} from '@jest/globals';
 import {parseTdxCollateral, type TdxCollateral} from '../../src/attest/tdx/collateral.js';
 import {parseTdxQuote} from '../../src/attest/tdx/quote.js';
 import {TdxVerifier} from '../../src/attest/tdx/verify.js';
+import {prng} from '../helpers/mutate.js';
 import {describeShared, sharedPath} from '../helpers/shared.js';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const QUOTE_MUTATIONS_PER_VECTOR = 700;
 const COLLATERAL_MUTATIONS_PER_VECTOR = 400;
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describeShared('fixtures/attestation')('TDX mutation test (T1, T2)', () => {
   const fx = (p: string) => sharedPath('fixtures', 'attestation', 'tdx', p);
