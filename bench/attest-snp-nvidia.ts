@@ -10,37 +10,12 @@
  */
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {clearGpuChainCache, verifyGpuEvidence, type GpuVerifyInput} from '../src/attest/nvidia/index.js';
 import {verifySnpReport, type SnpVerifyInput} from '../src/attest/snp/index.js';
+import {rate, sharedDir, timeOnce} from './lib.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shared = process.env.SECRETAI_SHARED ? path.resolve(process.env.SECRETAI_SHARED) : path.resolve(root, '..', 'shared');
-const fx = (...p: string[]) => readFileSync(path.join(shared, 'fixtures', 'attestation', ...p));
+const fx = (...p: string[]) => readFileSync(path.join(sharedDir, 'fixtures', 'attestation', ...p));
 const rounds = Number(process.argv[2] ?? 7);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median over `rounds` of (iterations / seconds) for `f`, after one warm-up round. */
-function rate(f: () => void, iterations: number): number {
-  for (let i = 0; i < iterations; i++) f();
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) f();
-    rates.push(iterations / (Number(process.hrtime.bigint() - t0) / 1e9));
-  }
-  return median(rates);
-}
-
-function timeOnce(f: () => void): number {
-  const t0 = process.hrtime.bigint();
-  f();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
 
 const NOW = 1788220800;
 const s1: SnpVerifyInput = {
@@ -68,12 +43,12 @@ clearGpuChainCache();
 console.log(`N1 first verification: ${timeOnce(() => (v = verifyGpuEvidence(n1).verdict)).toFixed(1)} ms`);
 expectValid('N1', v);
 
-const snpRate = rate(() => void verifySnpReport(s1), 100);
+const snpRate = rate(() => void verifySnpReport(s1), 100, rounds);
 console.log(`S1 SEV-SNP report (parse, chain, CRL, VCEK match, signature, policy): ${snpRate.toFixed(0)} verifications/s (${(1000 / snpRate).toFixed(2)} ms each)`);
-const gpuRate = rate(() => void verifyGpuEvidence(n1), 100);
+const gpuRate = rate(() => void verifyGpuEvidence(n1), 100, rounds);
 console.log(`N1 GPU evidence, certificate memo warm: ${gpuRate.toFixed(0)} verifications/s (${(1000 / gpuRate).toFixed(2)} ms each)`);
 const gpuCold = rate(() => {
   clearGpuChainCache();
   verifyGpuEvidence(n1);
-}, 50);
+}, 50, rounds);
 console.log(`N1 GPU evidence, certificate memo cleared each time: ${gpuCold.toFixed(0)} verifications/s (${(1000 / gpuCold).toFixed(2)} ms each)`);

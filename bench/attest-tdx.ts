@@ -10,36 +10,17 @@
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {parseTdxCollateral, tdxCollateralToJson} from '../src/attest/tdx/collateral.js';
 import {TdxVerifier} from '../src/attest/tdx/verify.js';
+import {msSince, rate, sharedDir} from './lib.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shared = process.env.SECRETAI_SHARED ? path.resolve(process.env.SECRETAI_SHARED) : path.resolve(root, '..', 'shared');
-const fx = (p: string) => path.join(shared, 'fixtures', 'attestation', 'tdx', p);
+const fx = (p: string) => path.join(sharedDir, 'fixtures', 'attestation', 'tdx', p);
 const rounds = Number(process.argv[2] ?? 7);
 
 interface Qvl {
   verify(quote: Uint8Array, collateral: unknown, now: number): {status: string};
 }
 const qvl = createRequire(import.meta.url)('@phala/dcap-qvl') as Qvl;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median over `rounds` of (iterations / seconds) for `f`, after one warm-up round. */
-function rate(f: () => void, iterations: number): number {
-  for (let i = 0; i < iterations; i++) f();
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) f();
-    rates.push(iterations / (Number(process.hrtime.bigint() - t0) / 1e9));
-  }
-  return median(rates);
-}
 
 const vectors = [
   {id: 'T1 (v4)', quote: 'phala-tdx-v4-uptodate.quote.bin', collateral: 'phala-tdx-v4-uptodate.collateral.json', now: 1751328000},
@@ -55,18 +36,18 @@ for (const v of vectors) {
 
   let t0 = process.hrtime.bigint();
   const first = verifier.verify({quote, collateral, now: v.now});
-  const coldOurs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const coldOurs = msSince(t0);
   t0 = process.hrtime.bigint();
   const firstQvl = qvl.verify(quote, qvlCollateral, v.now);
-  const coldQvl = Number(process.hrtime.bigint() - t0) / 1e6;
+  const coldQvl = msSince(t0);
   if (first.verdict !== 'valid' || firstQvl.status !== 'UpToDate') throw new Error(`${v.id}: unexpected result ${first.verdict} / ${firstQvl.status}`);
 
   const ours = rate(() => {
     if (verifier.verify({quote, collateral, now: v.now}).verdict !== 'valid') throw new Error('verdict changed');
-  }, 400);
+  }, 400, rounds);
   const theirs = rate(() => {
     qvl.verify(quote, qvlCollateral, v.now);
-  }, 25);
+  }, 25, rounds);
   console.log(
     `${v.id}: secretai ${ours.toFixed(0)}/s (${(1000 / ours).toFixed(3)} ms each, first call ${coldOurs.toFixed(1)} ms); ` +
       `@phala/dcap-qvl ${theirs.toFixed(0)}/s (${(1000 / theirs).toFixed(2)} ms each, first call ${coldQvl.toFixed(1)} ms); ` +

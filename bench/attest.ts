@@ -9,13 +9,11 @@
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {parseTdxCollateral} from '../src/attest/tdx/collateral.js';
 import {verifyEvidence, type VerifyEvidenceInput} from '../src/attest/verify.js';
+import {median, secondsSince, sharedDir} from './lib.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shared = process.env.SECRETAI_SHARED ? path.resolve(process.env.SECRETAI_SHARED) : path.resolve(root, '..', 'shared');
-const fx = (p: string) => readFileSync(path.join(shared, 'fixtures', 'attestation', p));
+const fx = (p: string) => readFileSync(path.join(sharedDir, 'fixtures', 'attestation', p));
 const rounds = Number(process.argv[2] ?? 7);
 const iterations = Number(process.argv[3] ?? 200);
 
@@ -72,11 +70,6 @@ const cases: Case[] = [
   qvlCase('TDX T2 dcap-qvl verify', t2Quote, t2ColText, T2_AT),
 ];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 for (const c of cases) c.expect();
 // Warm-up: JIT and every cache (parsed collateral, chains, keys) before timing.
 for (const c of cases) for (let i = 0; i < Math.max(20, iterations / 5); i++) c.run();
@@ -87,7 +80,7 @@ for (let r = 0; r < rounds; r++) {
     const n = c.name.includes('dcap-qvl') ? Math.max(20, Math.floor(iterations / 2)) : iterations;
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) c.run();
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    const s = secondsSince(t0);
     rates.get(c.name)!.push(n / s);
   }
 }

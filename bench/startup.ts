@@ -6,23 +6,17 @@ import {spawnSync} from 'node:child_process';
 import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {median, msSince, repoRoot} from './lib.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(root, 'bin', 'run.js');
+const bin = path.join(repoRoot, 'bin', 'run.js');
 const runs = Number(process.argv[2] ?? 21);
 const home = mkdtempSync(path.join(os.tmpdir(), 'secretai-bench-'));
 const env = {...process.env, SECRETAI_HOME: home, NO_COLOR: '1'};
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function time(args: string[]): number {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, {env, stdio: ['ignore', 'ignore', 'pipe']});
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ms = msSince(t0);
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
