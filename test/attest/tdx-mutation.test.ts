@@ -17,8 +17,8 @@ import {prng} from '../helpers/mutate.js';
 import {describeShared, sharedPath} from '../helpers/shared.js';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const QUOTE_MUTATIONS_PER_VECTOR = 700;
-const COLLATERAL_MUTATIONS_PER_VECTOR = 400;
+const QUOTE_MUTATIONS_PER_VECTOR = 2000;
+const COLLATERAL_MUTATIONS_PER_VECTOR = 500;
 
 describeShared('fixtures/attestation')('TDX mutation test (T1, T2)', () => {
   const fx = (p: string) => sharedPath('fixtures', 'attestation', 'tdx', p);
@@ -127,8 +127,42 @@ describeShared('fixtures/attestation')('TDX mutation test (T1, T2)', () => {
       }
     }
     expect(escaped).toEqual([]);
-    expect(total).toBeGreaterThanOrEqual(2000);
+    expect(total).toBeGreaterThanOrEqual(5000);
     expect(outcomes.valid ?? 0).toBe(0);
     expect(outcomes.invalid).toBeGreaterThan(0);
+  });
+
+  // T4 has no public collateral, so it is `unverifiable` as it is. Its signatures, QE binding and PCK chain are
+  // checked offline all the same: a change anywhere they cover must turn the verdict into `invalid`.
+  it('T4 (no collateral): 2000 mutations of signed bytes all give invalid, never unverifiable or valid', () => {
+    const hex = readFileSync(sharedPath('fixtures', 'attestation', 'tdx', 'secretai-worker-tdx-v4.quote.hex'), 'utf8').trim();
+    const quote = Uint8Array.from(Buffer.from(hex, 'hex'));
+    const verifier = new TdxVerifier();
+    const now = 1788220800;
+    expect(verifier.verify({quote, now}).verdict).toBe('unverifiable');
+    const p = parseTdxQuote(quote);
+    const S = p.signatureDataOffset;
+    const certStart = S + 138;
+    const pemStart = certStart + 450 + p.qeAuthData.length + 6;
+    const rnd = prng(4);
+    const pick = (n: number) => Math.floor(rnd() * n);
+    const outcomes: Record<string, number> = {};
+    const escaped: string[] = [];
+    for (let n = 0; n < 2000; n++) {
+      const q = Uint8Array.from(quote);
+      // header + body, the signature data up to the QE auth data, and the QE report signature and auth data
+      const at = n % 2 === 0 ? pick(S) : S + pick(pemStart - 6 - S);
+      q[at] ^= 1 + pick(255);
+      let verdict: string;
+      try {
+        verdict = verifier.verify({quote: q, now}).verdict;
+      } catch (e) {
+        verdict = 'threw';
+      }
+      outcomes[verdict] = (outcomes[verdict] ?? 0) + 1;
+      if (verdict !== 'invalid') escaped.push(`byte ${at}: ${verdict}`);
+    }
+    expect(escaped).toEqual([]);
+    expect(outcomes.invalid).toBe(2000);
   });
 });
