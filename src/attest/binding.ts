@@ -48,6 +48,11 @@ export interface BindingInput {
   workerPubkey?: Uint8Array;
   /** The registration challenge the worker answered. */
   challenge?: Uint8Array;
+  /**
+   * The binding is required: when REPORTDATA[32..64] names a GPU nonce but no GPU evidence was supplied, the
+   * GPU half is missing (verdict `unverifiable`) instead of merely skipped.
+   */
+  requireGpuEvidence?: boolean;
 }
 
 /** Result of {@link checkBinding}. */
@@ -81,7 +86,7 @@ function isZero(b: Uint8Array): boolean {
  * - `binding.tls`: SPKI hash (current) or certificate hash (legacy) equals REPORTDATA[0..32]; when both
  *   an SPKI and a certificate are given, the certificate's key must be that SPKI. Neither given → missing.
  * - `binding.gpu_nonce`: the JSON nonce and each SPDM request nonce equal REPORTDATA[32..64]. None given →
- *   passes when REPORTDATA[32..64] is zero (no GPU), else skipped (GPU evidence not supplied).
+ *   passes when REPORTDATA[32..64] is zero (no GPU), else missing with `requireGpuEvidence`, else skipped.
  * - `binding.worker`: REPORTDATA[32..64] = {@link gpuNonce}(workerPubkey, challenge). Recorded only when a
  *   worker key or a challenge is given; one without the other is missing.
  */
@@ -112,6 +117,7 @@ export function checkBinding(input: BindingInput): BindingResult {
   (input.gpuRequestNonces ?? []).forEach((n, i) => given.push({what: `GPU ${i} SPDM request nonce`, value: n}));
   if (given.length === 0) {
     if (isZero(nonceHalf)) list.pass('binding.gpu_nonce', 'no GPU evidence; REPORTDATA[32..64] is zero');
+    else if (input.requireGpuEvidence) list.missing('binding.gpu_nonce', 'REPORTDATA[32..64] names a GPU nonce but no GPU evidence was supplied');
     else list.skip('binding.gpu_nonce', 'no GPU evidence supplied; REPORTDATA[32..64] not compared with a GPU nonce');
   } else {
     const bad: string[] = [];

@@ -288,6 +288,7 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
       ...(input.gpu && gpuJsonNonce !== undefined ? {gpuJsonNonce} : {}),
       ...(input.gpu && gpuRequestNonces ? {gpuRequestNonces} : {}),
       ...(both || (one && requireBinding) ? {workerPubkey: b.workerPubkey, challenge: b.challenge} : {}),
+      requireGpuEvidence: requireBinding,
     });
     const bl = new CheckList();
     for (const c of bound.checks) {
@@ -405,6 +406,8 @@ export interface VerifyBundleOptions {
   challenge?: Uint8Array;
   /** Require the binding (default `policy.requireBinding`). */
   requireBinding?: boolean;
+  /** The GPU nonce the verifier chose (`--gpu-nonce`): every GPU's evidence must carry exactly this nonce. */
+  expectedGpuNonce?: string;
   /** Material to use where the bundle carries none (e.g. cached collateral, a fetched VCEK). */
   supplement?: Pick<CpuEvidenceInput, 'collateral' | 'vcek' | 'certChain' | 'crl'>;
   /** See {@link VerifyEvidenceInput.sourceChecks}. */
@@ -428,7 +431,7 @@ export function verifyBundle(bundle: AttestationBundle | DecodedBundle | unknown
       ...(d.cpu.certChain !== undefined ? {certChain: d.cpu.certChain} : s.certChain !== undefined ? {certChain: s.certChain} : {}),
       ...(d.cpu.crl !== undefined ? {crl: d.cpu.crl} : s.crl !== undefined ? {crl: s.crl} : {}),
     },
-    ...(d.gpu ? {gpu: {evidence: d.gpu}} : {}),
+    ...(d.gpu ? {gpu: {evidence: d.gpu, ...(opts.expectedGpuNonce !== undefined ? {expectedNonce: opts.expectedGpuNonce} : {})}} : {}),
     binding: {
       tlsSpkiDer: d.tlsSpki,
       ...(opts.tlsCertDer ? {tlsCertDer: opts.tlsCertDer} : {}),

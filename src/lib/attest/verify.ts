@@ -184,6 +184,8 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
       info.endpoints = '/cpu + /gpu';
       cpu = {bytes: w.cpuText!};
       if (w.gpuText !== undefined) gpu = {evidence: w.gpuText, ...(gpuNonce ? {expectedNonce: gpuNonce} : {})};
+      else if (w.gpuFailed) sourceChecks.push({name: 'source.gpu', ok: false, missing: true, detail: `${w.gpuFailed}: the GPU evidence could not be had`});
+      else if (gpuNonce) sourceChecks.push({name: 'source.gpu', ok: false, detail: `--gpu-nonce was given but the worker serves no GPU evidence (${w.gpuAbsent ?? 'none'})`});
       else sourceChecks.push({name: 'source.gpu', ok: true, skipped: true, detail: w.gpuAbsent ?? 'no GPU evidence'});
     }
   } else if (opts.bundle) {
@@ -216,14 +218,18 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
     }
     if (opts.gpuCertChain) {
       if (!gpu) throw new UsageError('--gpu-cert-chain needs --gpu-evidence');
+      if (typeof gpu.evidence === 'string') {
+        throw new UsageError('--gpu-cert-chain is for raw SPDM evidence; nvtrust JSON evidence carries its own certificate chains');
+      }
       gpu.certChainPem = input.pemChain(input.readInputFile(opts.gpuCertChain, '--gpu-cert-chain'), `--gpu-cert-chain ${opts.gpuCertChain}`);
     }
-    if (gpuNonce && !gpu) throw new UsageError('--gpu-nonce needs GPU evidence (--gpu-evidence FILE)');
+    if (gpuNonce && !gpu && !opts.url) throw new UsageError('--gpu-nonce needs GPU evidence (--gpu-evidence FILE)');
   }
 
   let result: VerificationResult;
   if (bundleJson !== undefined) {
     const b = parseBundle(JSON.stringify(bundleJson));
+    if (gpuNonce && !b.gpu) throw new UsageError('--gpu-nonce was given but the bundle has no GPU evidence');
     const quote = new Uint8Array(Buffer.from(b.cpu.quote, 'base64'));
     const gathered = await gatherCollateral(source, {kind: b.cpu.type, bytes: quote}, now, {
       collateral: b.cpu.collateral !== undefined,
@@ -237,6 +243,7 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
         policy,
         ...(tlsCertDer ? {tlsCertDer} : {}),
         requireBinding,
+        ...(gpuNonce ? {expectedGpuNonce: gpuNonce} : {}),
         supplement: {
           ...(gathered.collateral ? {collateral: gathered.collateral} : {}),
           ...(gathered.vcek ? {vcek: gathered.vcek} : {}),

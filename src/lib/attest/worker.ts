@@ -27,6 +27,8 @@ export interface WorkerEvidence {
   gpuText?: string;
   /** Why there is no GPU evidence (the worker's `error`, or the HTTP status). */
   gpuAbsent?: string;
+  /** `/gpu` failed (an HTTP error other than 404): GPU evidence could not be had. */
+  gpuFailed?: string;
   /** `/attestation` bundle text, when the worker is a secretai gateway. */
   bundleText?: string;
   /** Certificates of the evidence responses that differ from `tlsCertDer` (a load balancer, or worse). */
@@ -103,7 +105,9 @@ export async function fetchWorkerEvidence(url: string, opts: {timeoutMs?: number
     if (cpu.status === HTTP_OK) {
       const out: WorkerEvidence = {origin, tlsCertDer: cert, cpuText: text(cpu), mismatchedCerts: mismatched};
       const gpu = await get('/gpu');
-      if (gpu.status !== HTTP_OK) out.gpuAbsent = `/gpu answered HTTP ${gpu.status}`;
+      // Only "not found" means the worker has no GPU endpoint; any other failure leaves the GPU unchecked.
+      if (gpu.status === HTTP_NOT_FOUND) out.gpuAbsent = `/gpu answered HTTP ${gpu.status}`;
+      else if (gpu.status !== HTTP_OK) out.gpuFailed = `/gpu answered HTTP ${gpu.status}`;
       else {
         const g = text(gpu);
         let doc: unknown;
