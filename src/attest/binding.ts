@@ -117,7 +117,15 @@ export function checkBinding(input: BindingInput): BindingResult {
   (input.gpuRequestNonces ?? []).forEach((n, i) => given.push({what: `GPU ${i} SPDM request nonce`, value: n}));
   if (given.length === 0) {
     if (isZero(nonceHalf)) list.pass('binding.gpu_nonce', 'no GPU evidence; REPORTDATA[32..64] is zero');
-    else if (input.requireGpuEvidence) list.missing('binding.gpu_nonce', 'REPORTDATA[32..64] names a GPU nonce but no GPU evidence was supplied');
+    else if (input.requireGpuEvidence) {
+      // Without GPU evidence the nonce half can still be accounted for: it binds the worker key and challenge
+      // (a CPU-only worker). Anything else in it is unexplained, and the GPU could not be checked.
+      const pk = input.workerPubkey;
+      const ch = input.challenge;
+      const workerOnly = pk !== undefined && ch !== undefined && ch.length > 0 && pk.length === WORKER_PUBKEY_SIZE && bytesEqual(gpuNonce(pk, ch), nonceHalf);
+      if (workerOnly) list.warn('binding.gpu_nonce', 'no GPU evidence: REPORTDATA[32..64] binds only the worker key and challenge (CPU-only attestation; no GPU was checked)');
+      else list.missing('binding.gpu_nonce', 'REPORTDATA[32..64] holds a nonce but no GPU evidence was supplied to check it against');
+    }
     else list.skip('binding.gpu_nonce', 'no GPU evidence supplied; REPORTDATA[32..64] not compared with a GPU nonce');
   } else {
     const bad: string[] = [];
