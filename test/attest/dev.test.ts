@@ -18,6 +18,7 @@ import {
 import {parseSpdmEvidence, vbiosVersion, verifyGpuEvidence} from '../../src/attest/nvidia/index.js';
 import {parseTdxQuote, verifyTdxQuote} from '../../src/attest/tdx/index.js';
 import {verifyBundle, verifyEvidence} from '../../src/attest/verify.js';
+import {nodeDevCrypto} from '../../src/lib/attest/dev.js';
 
 const NOW = 1_800_000_000;
 const spki = () => new Uint8Array(generateKeyPairSync('ec', {namedCurve: 'P-256'}).publicKey.export({type: 'spki', format: 'der'}));
@@ -29,7 +30,7 @@ describe('dev attestation', () => {
   let pins: string[];
   let tls: Uint8Array;
   beforeAll(() => {
-    roots = parseDevRoots(JSON.parse(JSON.stringify(serializeDevRoots(generateDevRoots({now: NOW})))));
+    roots = parseDevRoots(JSON.parse(JSON.stringify(serializeDevRoots(generateDevRoots({now: NOW, crypto: nodeDevCrypto})))), nodeDevCrypto);
     pins = devRootPins(roots).all;
     tls = spki();
   });
@@ -86,7 +87,7 @@ describe('dev attestation', () => {
   });
 
   it('dev evidence from another devnet (unknown dev roots) is invalid even where dev is allowed', () => {
-    const otherRoots = generateDevRoots({now: NOW});
+    const otherRoots = generateDevRoots({now: NOW, crypto: nodeDevCrypto});
     const ev = mintDevEvidence({roots: otherRoots, tlsSpkiDer: tls, workerPubkey: WORKER, challenge: CHALLENGE});
     const r = verifyBundle(ev.bundle, {now: NOW, policy: allow()});
     expect(r.verdict).toBe('invalid');

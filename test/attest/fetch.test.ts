@@ -13,7 +13,7 @@ import {
   Throttle,
   type HttpGet,
   type HttpResponse,
-} from '../../src/attest/fetch/index.js';
+} from '../../src/lib/attest/fetch/index.js';
 import {tdxCollateralToJson} from '../../src/attest/tdx/collateral.js';
 import {verifyEvidence} from '../../src/attest/verify.js';
 import {nodeHttpGet} from '../../src/lib/attest/http.js';

@@ -6,9 +6,10 @@
  *   REPORTDATA = SHA-256(TLS SPKI DER) ‖ GPU nonce,  GPU nonce = SHA-256("secretai/v1" ‖ worker_pubkey ‖ challenge)
  *
  * The same verifiers check it; they accept it only with the dev roots passed as extra pins, which the
- * pipeline does only when the policy allows dev. Pure apart from key generation and random nonces.
+ * pipeline does only when the policy allows dev. Pure: the TDX attestation key and the SPDM responder
+ * nonce come from the caller's {@link DevCrypto} (the input's, else the one attached to the roots).
  */
-import {createHash, generateKeyPairSync, randomBytes} from 'node:crypto';
+import {createHash} from 'node:crypto';
 import {gpuNonce} from '../binding.js';
 import {makeBundle, type AttestationBundle} from '../bundle.js';
 import * as w from '../der-write.js';
@@ -16,7 +17,7 @@ import type {NvtrustEvidence} from '../nvidia/verify.js';
 import {NvOpaque} from '../nvidia/spdm.js';
 import {buildTdxQuote} from '../tdx/build.js';
 import {tdxCollateralToJson} from '../tdx/collateral.js';
-import {DEV_PCE_SVN, DEV_PCK_COMP_SVN, DEV_QE_ISVSVN, DEV_TEE_TCB_SVN, devMeasurement, type DevRoots} from './roots.js';
+import {DEV_PCE_SVN, DEV_PCK_COMP_SVN, DEV_QE_ISVSVN, DEV_TEE_TCB_SVN, devMeasurement, type DevCrypto, type DevRoots} from './roots.js';
 import {buildSpdmEvidence, driverVersionOpaque, vbiosVersionOpaque} from './spdm-build.js';
 
 /** Hopper reports 64 measurement blocks of SHA-384 digests. */
@@ -39,8 +40,8 @@ export interface MintDevEvidenceInput {
   challenge: Uint8Array;
   /** Include GPU evidence (default true). */
   gpu?: boolean;
-  /** Random bytes (default node:crypto): the SPDM responder nonce. */
-  random?: (n: number) => Uint8Array;
+  /** Key generation and random bytes (the quote's attestation key, the SPDM responder nonce); default `roots.crypto`. */
+  crypto?: DevCrypto;
 }
 
 /** Minted dev evidence. */
@@ -61,7 +62,9 @@ export interface DevEvidence {
 
 /** Mints a dev TDX quote and (optionally) dev GPU evidence bound to the TLS key, worker key and challenge. */
 export function mintDevEvidence(input: MintDevEvidenceInput): DevEvidence {
-  const random = input.random ?? ((n: number) => Uint8Array.from(randomBytes(n)));
+  const crypto = input.crypto ?? input.roots.crypto;
+  if (!crypto) throw new TypeError('mintDevEvidence needs a DevCrypto (input.crypto or roots.crypto) for key generation and nonces');
+  const random = (n: number) => crypto.random(n);
   const {roots} = input;
   const nonce = gpuNonce(input.workerPubkey, input.challenge);
   const tlsHash = createHash('sha256').update(input.tlsSpkiDer).digest();
@@ -69,7 +72,7 @@ export function mintDevEvidence(input: MintDevEvidenceInput): DevEvidence {
   reportData.set(tlsHash, 0);
   reportData.set(nonce, REPORT_DATA_HALF);
 
-  const attestationKey = generateKeyPairSync('ec', {namedCurve: 'P-256'}).privateKey;
+  const attestationKey = crypto.ecKeyPair('P-256').privateKey;
   const quote = buildTdxQuote({
     version: 4,
     header: {pceSvn: DEV_PCE_SVN, qeSvn: DEV_QE_ISVSVN},

@@ -9,10 +9,11 @@
  * - NVIDIA (attestation.md §3.2): a P-384 chain of five, leaf first (FMC leaf with a TCG DICE FWID
  *   extension, BROM, Provisioner ICA, Identity, Device Identity CA).
  *
- * Every subject carries the dev marker OU (see `marker.ts`). Key generation uses node:crypto; this module
- * reads no clock (`now` is an argument) and does no I/O: the service layer persists the result.
+ * Every subject carries the dev marker OU (see `marker.ts`). This module reads no clock (`now` is an
+ * argument), draws no entropy (key generation and random bytes come in as a {@link DevCrypto}) and does
+ * no I/O: the service layer (`src/lib/attest/dev.ts`) supplies node:crypto and persists the result.
  */
-import {createHash, createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject} from 'node:crypto';
+import {createHash, createPrivateKey, type KeyObject} from 'node:crypto';
 import * as w from '../der-write.js';
 import {buildSgxExtension, signCollateralText, TD_QE_DEFAULTS} from '../tdx/build.js';
 import {parseTdxCollateral, tdxCollateralToJson, type TdxCollateral} from '../tdx/collateral.js';
@@ -49,6 +50,14 @@ const KU_LEAF = 1 << 0;
 /** FWID size (SHA-384), bytes. */
 const FWID_SIZE = 48;
 
+/** Randomness and key generation, supplied by the caller (design.md §2: `src/attest` draws no entropy itself). */
+export interface DevCrypto {
+  /** `n` cryptographically random bytes. */
+  random(n: number): Uint8Array;
+  /** A fresh EC key pair on a NIST curve. */
+  ecKeyPair(curve: 'P-256' | 'P-384'): {privateKey: KeyObject; publicKey: KeyObject};
+}
+
 /** A private key and the certificate for its public key. */
 export interface DevKeyCert {
   /** Private key (P-256 for TDX, P-384 for NVIDIA). */
@@ -76,6 +85,11 @@ export interface DevRoots {
     /** The leaf's FWID (48 bytes), also reported in the evidence's opaque data. */
     fwid: Uint8Array;
   };
+  /**
+   * The entropy source the caller attached when generating or loading these roots (never persisted);
+   * `mintDevEvidence` uses it when its own input names none.
+   */
+  crypto?: DevCrypto;
 }
 
 /** SHA-256 pins (DER of the root certificates) a verifier passes as `dangerousExtraRootSha256` — only when dev is allowed. */
@@ -91,8 +105,8 @@ export interface GenerateDevRootsOptions {
   now: number;
   /** Validity of certificates and collateral, seconds (default ten years). */
   validitySeconds?: number;
-  /** Random bytes (default node:crypto). Used for serial numbers and the FWID. */
-  random?: (n: number) => Uint8Array;
+  /** Key generation and random bytes (serial numbers, the FWID); attached to the result as `crypto`. */
+  crypto: DevCrypto;
 }
 
 function devName(cn: string): w.Der {
@@ -101,10 +115,6 @@ function devName(cn: string): w.Der {
     ['OU', DEV_ORGANIZATIONAL_UNIT],
     ['O', 'secretai devnet'],
   ]);
-}
-
-function keyPair(curve: 'P-256' | 'P-384'): {privateKey: KeyObject; publicKey: KeyObject} {
-  return generateKeyPairSync('ec', {namedCurve: curve});
 }
 
 function serial(random: (n: number) => Uint8Array): bigint {
@@ -186,7 +196,8 @@ function diceTcbInfo(fwid: Uint8Array): Uint8Array {
  * Takes a few tens of milliseconds (eleven key pairs).
  */
 export function generateDevRoots(opts: GenerateDevRootsOptions): DevRoots {
-  const random = opts.random ?? ((n: number) => Uint8Array.from(randomBytes(n)));
+  const random = (n: number) => opts.crypto.random(n);
+  const keyPair = (curve: 'P-256' | 'P-384') => opts.crypto.ecKeyPair(curve);
   const notBefore = Math.floor(opts.now) - BACKDATE;
   const notAfter = Math.floor(opts.now) + (opts.validitySeconds ?? DEV_DEFAULT_VALIDITY);
 
@@ -256,6 +267,7 @@ export function generateDevRoots(opts: GenerateDevRootsOptions): DevRoots {
       collateral,
     },
     nvidia: {chain: nvChain, fwid},
+    crypto: opts.crypto,
   };
 }
 
@@ -311,9 +323,10 @@ function readPair(v: unknown, what: string): DevKeyCert {
 
 /**
  * Reads a {@link DevRootsDocument} (object or JSON text) back, checking that the stored pins match the certificates.
+ * `crypto`, when given, is attached to the result for minting evidence.
  * @throws EvidenceFormatError when the document is malformed or inconsistent.
  */
-export function parseDevRoots(doc: unknown): DevRoots {
+export function parseDevRoots(doc: unknown, crypto?: DevCrypto): DevRoots {
   let d = doc;
   if (typeof doc === 'string') {
     try {
@@ -338,6 +351,7 @@ export function parseDevRoots(doc: unknown): DevRoots {
       collateral: parseTdxCollateral(o.tdx.collateral),
     },
     nvidia: {chain: o.nvidia.chain.map((p, i) => readPair(p, `nvidia.chain[${i}]`)), fwid},
+    ...(crypto ? {crypto} : {}),
   };
   const pins = devRootPins(r);
   if (o.pins?.tdxRootSha256 !== pins.tdx || o.pins?.nvidiaRootSha256 !== pins.nvidia) throw new EvidenceFormatError('dev roots: stored pins do not match the root certificates');

@@ -1,11 +1,11 @@
 /**
  * The attestation collateral cache on disk: `<home>/cache/attestation/<key>` (keys from
- * `attest/fetch/storage.ts` `cacheKey`, e.g. `tdx/b0c06f000000-platform.json`, `snp/milan/crl.der`).
+ * `lib/attest/fetch/storage.ts` `cacheKey`, e.g. `tdx/b0c06f000000-platform.json`, `snp/milan/crl.der`).
  * Writes are atomic (temp file + rename) so a crash never leaves a torn entry.
  */
 import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import type {CacheStorage} from '../../attest/fetch/storage.js';
+import type {CacheStorage} from './fetch/storage.js';
 
 /** The cache directory of a home. */
 export function attestationCacheDir(home: string): string {

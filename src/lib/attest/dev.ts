@@ -3,10 +3,17 @@
  * (private keys included: devnet-only material, file mode 0600). Created with the devnet home — the devnet
  * start calls {@link ensureDevRoots} — or on first `attest collect --dev`.
  */
+import {generateKeyPairSync, randomBytes} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {devRootPins, generateDevRoots, parseDevRoots, serializeDevRoots, type DevRoots} from '../../attest/dev/roots.js';
+import {devRootPins, generateDevRoots, parseDevRoots, serializeDevRoots, type DevCrypto, type DevRoots} from '../../attest/dev/roots.js';
 import {OperationError} from '../errors.js';
+
+/** node:crypto as the entropy source of dev attestation (key pairs and random bytes). */
+export const nodeDevCrypto: DevCrypto = {
+  random: (n) => Uint8Array.from(randomBytes(n)),
+  ecKeyPair: (curve) => generateKeyPairSync('ec', {namedCurve: curve}),
+};
 
 /** Directory of the dev attestation material of a home. */
 export function devAttestationDir(home: string): string {
@@ -22,7 +29,7 @@ export function loadDevRoots(home: string): DevRoots | undefined {
   const f = rootsFile(home);
   if (!existsSync(f)) return undefined;
   try {
-    return parseDevRoots(readFileSync(f, 'utf8'));
+    return parseDevRoots(readFileSync(f, 'utf8'), nodeDevCrypto);
   } catch (e) {
     throw new OperationError(`dev attestation roots in ${f} are unreadable: ${e instanceof Error ? e.message : String(e)}`, {
       code: 'DEV_ROOTS_INVALID',
@@ -42,7 +49,7 @@ export function ensureDevRoots(home: string, now: number = Math.floor(Date.now()
   const existing = loadDevRoots(home);
   const dir = devAttestationDir(home);
   if (existing) return {roots: existing, created: false, dir};
-  const roots = generateDevRoots({now});
+  const roots = generateDevRoots({now, crypto: nodeDevCrypto});
   mkdirSync(dir, {recursive: true, mode: 0o700});
   const f = rootsFile(home);
   const tmp = `${f}.${process.pid}.tmp`;

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type {TLSSocket} from 'node:tls';
-import type {HttpGet, HttpResponse} from '../../attest/fetch/http.js';
+import type {HttpGet, HttpResponse} from './fetch/http.js';
 
 /** Largest response body accepted, bytes (collateral is ~10–50 KB, GPU evidence lists well under 1 MB). */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;

@@ -4,10 +4,10 @@
  * URL-encoded in response headers; the signed JSON objects are kept as the exact served substrings.
  * The HTTP client is injected (through a {@link Throttle}).
  */
-import {decodeDerOrPem} from '../detect.js';
-import {parseTdxCollateral, type TdxCollateral} from '../tdx/collateral.js';
-import {EvidenceFormatError} from '../types.js';
-import {parsePemChain} from '../x509.js';
+import {decodeDerOrPem} from '../../../attest/detect.js';
+import {parseTdxCollateral, type TdxCollateral} from '../../../attest/tdx/collateral.js';
+import {EvidenceFormatError} from '../../../attest/types.js';
+import {parsePemChain} from '../../../attest/x509.js';
 import {bodyText, FetchError, header, type HttpResponse} from './http.js';
 import {signedMember} from './json-extract.js';
 import type {Throttle} from './throttle.js';

@@ -3,9 +3,9 @@
  * reported TCB, the ASK/ARK chain and the VCEK CRL of a product. KDS rate-limits (HTTP 429); requests go
  * through a {@link Throttle} (one at a time per host, spaced, Retry-After honoured).
  */
-import {decodeDerOrPem} from '../detect.js';
-import type {SnpProduct} from '../snp/report.js';
-import {parsePemChain} from '../x509.js';
+import {decodeDerOrPem} from '../../../attest/detect.js';
+import type {SnpProduct} from '../../../attest/snp/report.js';
+import {parsePemChain} from '../../../attest/x509.js';
 import {bodyText, FetchError, type HttpResponse} from './http.js';
 import type {Throttle} from './throttle.js';
 

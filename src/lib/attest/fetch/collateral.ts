@@ -11,13 +11,13 @@
  *
  * I/O is injected: a {@link CacheStorage} and, when online, the fetch clients.
  */
-import {parseCrl} from '../crl.js';
-import {parseSnpReport, type SnpProduct} from '../snp/report.js';
-import {parseQeIdentity, parseTdxCollateral, parseTdxTcbInfo, tdxCollateralToJson, type TdxCollateral} from '../tdx/collateral.js';
-import {pckExtensionOf} from '../tdx/pck.js';
-import {parseTdxQuote} from '../tdx/quote.js';
-import type {Check} from '../types.js';
-import {isoTime, parsePemChain} from '../x509.js';
+import {parseCrl} from '../../../attest/crl.js';
+import {parseSnpReport, type SnpProduct} from '../../../attest/snp/report.js';
+import {parseQeIdentity, parseTdxCollateral, parseTdxTcbInfo, tdxCollateralToJson, type TdxCollateral} from '../../../attest/tdx/collateral.js';
+import {pckExtensionOf} from '../../../attest/tdx/pck.js';
+import {parseTdxQuote} from '../../../attest/tdx/quote.js';
+import type {Check} from '../../../attest/types.js';
+import {isoTime, parsePemChain} from '../../../attest/x509.js';
 import {KDS_PRODUCTS, type AmdKdsClient, type VcekTcb} from './amd.js';
 import {FetchError} from './http.js';
 import type {IntelPcsClient, PckCa} from './intel.js';

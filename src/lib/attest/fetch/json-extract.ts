@@ -3,7 +3,7 @@
  * object value exactly as served (attestation.md §1.3), so the fetchers keep that substring instead of
  * re-serialising a parsed object. This is a small, strict scanner over one top-level JSON object.
  */
-import {EvidenceFormatError} from '../types.js';
+import {EvidenceFormatError} from '../../../attest/types.js';
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
