@@ -449,3 +449,26 @@ export function verifyBundle(bundle: AttestationBundle | DecodedBundle | unknown
 function isDecoded(b: unknown): b is DecodedBundle {
   return typeof b === 'object' && b !== null && (b as DecodedBundle).tlsSpki instanceof Uint8Array && typeof (b as DecodedBundle).dev === 'boolean';
 }
+
+/**
+ * A result with the skipped checks named `name` (an online-only step such as `nvidia.ocsp`) replaced by
+ * the checks the online step produced, inserted where the first skipped one stood; verdict, reasons,
+ * warnings and notChecked are recomputed. Unchanged when no such skipped check exists. Pure.
+ */
+export function withOnlineChecks(result: VerificationResult, name: string, replacement: Check[]): VerificationResult {
+  const at = result.checks.findIndex((c) => c.name === name && c.skipped);
+  if (at < 0) return result;
+  const list = new CheckList();
+  result.checks.forEach((c, i) => {
+    if (i === at) list.checks.push(...replacement);
+    if (!(c.name === name && c.skipped)) list.checks.push(c);
+  });
+  return {
+    ...result,
+    verdict: list.verdict(),
+    checks: list.checks,
+    reasons: list.reasons(),
+    warnings: list.checks.filter((c) => c.ok && c.warning).map((c) => `${c.name}: ${c.detail}`),
+    notChecked: list.checks.filter((c) => c.skipped).map((c) => `${c.name}: ${c.detail}`),
+  };
+}

@@ -435,5 +435,5 @@ function verifyOne(entry: GpuEntry, index: number, multi: boolean, list: CheckLi
 
   // Steps 8–9: online only.
   list.skip('nvidia.rim', `${pre}golden measurements need NVIDIA's RIM service (driver ${driver ?? '?'}, VBIOS ${vbios ?? '?'}); measurements not appraised`);
-  list.skip('nvidia.ocsp', `${pre}certificate revocation needs NVIDIA's OCSP service; not checked`);
+  list.skip('nvidia.ocsp', `${pre}certificate revocation needs NVIDIA's OCSP service; not checked offline (attest verify --online asks it)`);
 }

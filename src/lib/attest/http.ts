@@ -26,7 +26,7 @@ interface RawResult extends HttpResponse {
   peerCertDer?: Uint8Array;
 }
 
-function request(url: string, opts: RequestOptions & {insecure?: boolean}): Promise<RawResult> {
+function request(url: string, opts: RequestOptions & {insecure?: boolean; method?: 'GET' | 'POST'; body?: Uint8Array}): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') {
@@ -34,7 +34,9 @@ function request(url: string, opts: RequestOptions & {insecure?: boolean}): Prom
       return;
     }
     const isHttps = u.protocol === 'https:';
-    const headers = {'user-agent': 'secretai', accept: '*/*', ...(opts.headers ?? {})};
+    const method = opts.method ?? 'GET';
+    const headers: Record<string, string> = {'user-agent': 'secretai', accept: '*/*', ...(opts.headers ?? {})};
+    if (opts.body) headers['content-length'] = String(opts.body.length);
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const onResponse = (res: http.IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -60,17 +62,18 @@ function request(url: string, opts: RequestOptions & {insecure?: boolean}): Prom
       res.on('error', reject);
     };
     const req = isHttps
-      ? https.get(u, {headers, agent: false, ...(opts.ca ? {ca: opts.ca} : {}), ...(opts.insecure ? {rejectUnauthorized: false} : {})}, onResponse)
-      : http.get(u, {headers, agent: false}, onResponse);
+      ? https.request(u, {method, headers, agent: false, ...(opts.ca ? {ca: opts.ca} : {}), ...(opts.insecure ? {rejectUnauthorized: false} : {})}, onResponse)
+      : http.request(u, {method, headers, agent: false}, onResponse);
     req.setTimeout(timeout, () => req.destroy(new Error(`no answer from ${u.host} within ${Math.round(timeout / 1000)} s`)));
     req.on('error', reject);
+    req.end(opts.body ? Buffer.from(opts.body) : undefined);
   });
 }
 
 /** An {@link HttpGet} for Intel PCS / AMD KDS (certificates verified against system CAs or `opts.ca`). */
 export function nodeHttpGet(opts: RequestOptions = {}): HttpGet {
   return async (url, o) => {
-    const r = await request(url, {...opts, headers: {...(opts.headers ?? {}), ...(o?.headers ?? {})}});
+    const r = await request(url, {...opts, headers: {...(opts.headers ?? {}), ...(o?.headers ?? {})}, ...(o?.method ? {method: o.method} : {}), ...(o?.body ? {body: o.body} : {})});
     return {status: r.status, headers: r.headers, body: r.body};
   };
 }

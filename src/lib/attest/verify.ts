@@ -7,7 +7,7 @@
  * AMD services are contacted only with `online: true`. Offline, a cache miss makes the verdict
  * `unverifiable` (exit 3) with the reason, never a pass.
  */
-import {createHash} from 'node:crypto';
+import {createHash, randomBytes} from 'node:crypto';
 import {parseBundle} from '../../attest/bundle.js';
 import {detectEvidence} from '../../attest/detect.js';
 import {DEV_FMSPC, devRootPins} from '../../attest/dev/roots.js';
@@ -15,11 +15,14 @@ import {AmdKdsClient} from './fetch/amd.js';
 import {gatherCollateral, CollateralSource} from './fetch/collateral.js';
 import type {HttpGet} from './fetch/http.js';
 import {IntelPcsClient} from './fetch/intel.js';
+import {NvidiaOcspClient} from './fetch/nvidia-ocsp.js';
 import {Throttle, type ThrottleOptions} from './fetch/throttle.js';
-import type {AttestationPolicy} from '../../attest/policy.js';
+import {checkGpuChainsOcsp} from '../../attest/nvidia/ocsp.js';
+import {parseNvtrustJson} from '../../attest/nvidia/verify.js';
+import {dangerousDevRoots, type AttestationPolicy} from '../../attest/policy.js';
 import type {TdxCollateral} from '../../attest/tdx/collateral.js';
 import type {Check} from '../../attest/types.js';
-import {verifyBundle, verifyEvidence, type CpuEvidenceInput, type GpuEvidenceInput, type VerificationResult} from '../../attest/verify.js';
+import {verifyBundle, verifyEvidence, withOnlineChecks, type CpuEvidenceInput, type GpuEvidenceInput, type VerificationResult} from '../../attest/verify.js';
 import {parseCertDer} from '../../attest/x509.js';
 import type {Context} from '../cli/base-command.js';
 import {ExitCode, UsageError} from '../errors.js';
@@ -86,7 +89,43 @@ export const ATTEST_ENV = {
   pcsUrl: 'SECRETAI_PCS_URL',
   pcsApiKey: 'SECRETAI_PCS_API_KEY',
   kdsUrl: 'SECRETAI_KDS_URL',
+  /** NVIDIA OCSP responder URL (default https://ocsp.ndis.nvidia.com/). */
+  nvidiaOcspUrl: 'SECRETAI_NVIDIA_OCSP_URL',
 } as const;
+
+/** PEM device chains of GPU evidence (one per GPU); [] when there are none or the evidence does not parse. */
+function gpuChains(gpu: GpuEvidenceInput | undefined): string[] {
+  if (!gpu) return [];
+  const e = gpu.evidence;
+  const json = typeof e === 'object' && !(e instanceof Uint8Array) ? true : (typeof e === 'string' ? e : Buffer.from(e.subarray(0, 64)).toString('latin1')).trimStart().startsWith('{');
+  if (!json) return gpu.certChainPem ? [gpu.certChainPem] : [];
+  try {
+    return parseNvtrustJson(e).entries.map((x) => x.certChainPem ?? '');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `--online` NVIDIA revocation (attestation.md §3.3 step 9): asks the OCSP responder about every device
+ * certificate and puts the outcome in place of the skipped `nvidia.ocsp` check. GPUs anchored on the
+ * devnet's dev roots are asked only when a responder URL is configured (NVIDIA's knows nothing of them).
+ */
+async function onlineGpuRevocation(ctx: Context, opts: AttestVerifyOptions, result: VerificationResult, gpu: GpuEvidenceInput | undefined, policy: AttestationPolicy, now: number): Promise<VerificationResult> {
+  const chains = gpuChains(gpu);
+  if (!chains.length || !result.checks.some((c) => c.name === 'nvidia.ocsp' && c.skipped)) return result;
+  const url = ctx.env[ATTEST_ENV.nvidiaOcspUrl];
+  if (!url && (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev)) return result;
+  const client = new NvidiaOcspClient(new Throttle(opts.http ?? nodeHttpGet(), opts.throttle), url ? {url} : {});
+  const checks = await checkGpuChainsOcsp({
+    chains,
+    fetch: client.fetcher(),
+    now,
+    random: (n) => Uint8Array.from(randomBytes(n)),
+    dangerousExtraRootSha256: dangerousDevRoots(policy),
+  });
+  return withOnlineChecks(result, 'nvidia.ocsp', checks);
+}
 
 function collateralSource(ctx: Context, opts: AttestVerifyOptions, fixedTdx: Map<string, TdxCollateral>): CollateralSource {
   const storage = new FileStorage(attestationCacheDir(ctx.home.value));
@@ -229,6 +268,7 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
   let result: VerificationResult;
   if (bundleJson !== undefined) {
     const b = parseBundle(JSON.stringify(bundleJson));
+    if (b.gpu) gpu = {evidence: b.gpu};
     if (gpuNonce && !b.gpu) throw new UsageError('--gpu-nonce was given but the bundle has no GPU evidence');
     const quote = new Uint8Array(Buffer.from(b.cpu.quote, 'base64'));
     const gathered = await gatherCollateral(source, {kind: b.cpu.type, bytes: quote}, now, {
@@ -285,5 +325,6 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
       sourceChecks,
     });
   }
+  if (opts.online) result = await onlineGpuRevocation(ctx, opts, result, gpu, policy, now);
   return {...result, source: info, policy: meta};
 }

@@ -10,8 +10,11 @@ export interface HttpResponse {
   body: Uint8Array;
 }
 
-/** GET `url`; resolves with any status (callers interpret it), rejects only when no response arrived. */
-export type HttpGet = (url: string, opts?: {headers?: Record<string, string>; signal?: AbortSignal}) => Promise<HttpResponse>;
+/**
+ * GET `url` (or POST `body` when `method` is `POST`, e.g. an OCSP request); resolves with any status
+ * (callers interpret it), rejects only when no response arrived.
+ */
+export type HttpGet = (url: string, opts?: {headers?: Record<string, string>; signal?: AbortSignal; method?: 'GET' | 'POST'; body?: Uint8Array}) => Promise<HttpResponse>;
 
 /** Why a fetch did not produce usable material. */
 export type FetchFailure = 'network' | 'not-found' | 'rate-limited' | 'http' | 'malformed';
@@ -32,13 +35,13 @@ export class FetchError extends Error {
 /** Minimal shape of WHATWG `fetch` (Node's global fetch, undici) accepted by {@link fromFetch}. */
 export type FetchFunction = (
   url: string,
-  init?: {method?: string; headers?: Record<string, string>; signal?: AbortSignal},
+  init?: {method?: string; headers?: Record<string, string>; signal?: AbortSignal; body?: Uint8Array},
 ) => Promise<{status: number; headers: {forEach(cb: (value: string, key: string) => void): void}; arrayBuffer(): Promise<ArrayBuffer>}>;
 
 /** Adapts a `fetch`-like function to {@link HttpGet}. */
 export function fromFetch(f: FetchFunction): HttpGet {
   return async (url, opts) => {
-    const res = await f(url, {method: 'GET', headers: opts?.headers, signal: opts?.signal});
+    const res = await f(url, {method: opts?.method ?? 'GET', headers: opts?.headers, signal: opts?.signal, ...(opts?.body ? {body: opts.body} : {})});
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => {
       headers[k.toLowerCase()] = v;

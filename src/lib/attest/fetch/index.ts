@@ -6,3 +6,4 @@ export * from './json-extract.js';
 export * from './intel.js';
 export * from './amd.js';
 export * from './collateral.js';
+export * from './nvidia-ocsp.js';

@@ -56,9 +56,18 @@ export class Throttle {
 
   /** GET through the host's queue. Rejects with FetchError('network') when no response came, ('rate-limited') when 429 persists. */
   fetch(url: string, headers?: Record<string, string>): Promise<HttpResponse> {
+    return this.queue(url, {headers});
+  }
+
+  /** POST `body` through the host's queue (same rules as {@link fetch}). */
+  post(url: string, body: Uint8Array, headers?: Record<string, string>): Promise<HttpResponse> {
+    return this.queue(url, {headers, method: 'POST', body});
+  }
+
+  private queue(url: string, req: {headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: Uint8Array}): Promise<HttpResponse> {
     const host = new URL(url).host;
     const prev = this.tails.get(host) ?? Promise.resolve();
-    const run = prev.catch(() => undefined).then(() => this.attempt(url, headers));
+    const run = prev.catch(() => undefined).then(() => this.attempt(url, req));
     const tail = run.then(
       () => this.opts.sleep(this.opts.minIntervalMs),
       () => this.opts.sleep(this.opts.minIntervalMs),
@@ -70,11 +79,11 @@ export class Throttle {
     return run;
   }
 
-  private async attempt(url: string, headers?: Record<string, string>): Promise<HttpResponse> {
+  private async attempt(url: string, req: {headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: Uint8Array}): Promise<HttpResponse> {
     for (let i = 0; ; i++) {
       let res: HttpResponse;
       try {
-        res = await this.get(url, {headers});
+        res = await this.get(url, req);
       } catch (e) {
         throw new FetchError(`cannot reach ${new URL(url).host}: ${e instanceof Error ? e.message : String(e)}`, 'network', url);
       }
