@@ -95,6 +95,18 @@ export class CancelledError extends SecretaiError {
   }
 }
 
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device (ENOSPC)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'operation not permitted (EPERM)',
+  ENOENT: 'no such file or directory (ENOENT)',
+  EISDIR: 'is a directory (EISDIR)',
+  ENOTDIR: 'not a directory (ENOTDIR)',
+  EROFS: 'read-only file system (EROFS)',
+  EEXIST: 'already exists (EEXIST)',
+  EMFILE: 'too many open files (EMFILE)',
+};
+
 /** Reduces any message to one line (errors are one line on stderr). */
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
@@ -112,6 +124,12 @@ export function normalizeError(err: unknown): SecretaiError {
     if (e.parse !== undefined || e.name === 'CLIParseError' || /Error$/.test(e.name ?? '') && e.oclif?.exit === 2) {
       return new UsageError(parseErrorLine(e), {code: 'USAGE', suggestion: 'see --help for usage'});
     }
+  }
+  // Operating-system errors (disk full, permission denied, missing directory) are not bugs: say what failed.
+  const sys = err as {code?: unknown; syscall?: unknown; path?: unknown; message?: unknown};
+  if (sys && typeof sys === 'object' && typeof sys.code === 'string' && /^E[A-Z]+$/.test(sys.code) && typeof sys.syscall === 'string') {
+    const target = typeof sys.path === 'string' ? ` ${sys.path}` : '';
+    return new OperationError(`${sys.syscall}${target} failed: ${SYSTEM_ERRORS[sys.code] ?? sys.code}`, {code: `SYSTEM_${sys.code}`, cause: err});
   }
   const message = e && typeof e === 'object' && typeof e.message === 'string' ? e.message : String(err);
   return new OperationError(`unexpected error: ${oneLine(message)}`, {
@@ -131,7 +149,9 @@ function parseErrorLine(e: {name?: string; message?: string; args?: Array<{name:
     return `unknown flag${e.flags.length > 1 ? 's' : ''}: ${e.flags.join(', ')}`;
   }
   if (kind === 'UnexpectedArgsError') {
-    return oneLine(msg.replace(/^Unexpected arguments?:/, 'unexpected argument:'));
+    // Never echo the words: a user may have typed a mnemonic or a key where it does not belong.
+    const n = Array.isArray((e as {args?: unknown[]}).args) ? (e as {args: unknown[]}).args.length : msg.replace(/^Unexpected arguments?:\s*/, '').split(/,\s*/).length;
+    return `unexpected argument${n === 1 ? '' : 's'} (${n}); secrets such as mnemonics are read from stdin, never from the command line`;
   }
   const lines = msg.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines.slice(0, 3).join('; ');

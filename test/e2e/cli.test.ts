@@ -80,7 +80,7 @@ describe('secretai binary', () => {
   it.each([
     [['keys', 'add', '--bogus', 'x'], /unknown flag: --bogus/],
     [['keys', 'add'], /missing required argument: NAME/],
-    [['keys', 'show', 'a', 'b'], /unexpected argument/],
+    [['keys', 'show', 'a', 'b'], /unexpected argument \(1\)/],
     [['keys', 'add', 'x', '--keyring-backend', 'nope'], /keyring-backend/],
     [['keys', 'show', 'nobody'], /no key named "nobody"/],
     [['config', 'get', 'nope'], /unknown setting "nope"/],
@@ -93,6 +93,29 @@ describe('secretai binary', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(re as RegExp);
     expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+/);
+  });
+
+  it.each([
+    [['nosuch'], /unknown command "nosuch"/],
+    [['keys', 'nosuch'], /unknown command "keys nosuch".*secretai keys --help/],
+    [['keys', 'list', 'extra'], /unexpected argument \(1\) after "secretai keys list"/],
+    [['--bogus'], /unknown flag "--bogus"/],
+  ])('unknown command or stray words %j: exit 2, one line, JSON with --json', async (args, re) => {
+    const r = await runCli([...(args as string[]), '--home', tempHome()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(re as RegExp);
+    const j = await runCli([...(args as string[]), '--json', '--home', tempHome()]);
+    expect(j.code).toBe(2);
+    expect((JSON.parse(j.stdout) as {error: {exitCode: number}}).error.exitCode).toBe(2);
+  });
+
+  it('never echoes stray words: a mnemonic typed on the command line stays out of the output', async () => {
+    const r = await runCli(['keys', 'add', 'bob', '--recover', ...MNEMONIC.split(' '), '--json', '--home', tempHome()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).not.toMatch(/abandon|about/);
+    expect(r.stderr).toMatch(/read from stdin, never from the command line/);
   });
 
   it('--json errors are one JSON document on stdout', async () => {

@@ -148,7 +148,9 @@ function printDetail(out: Output, e: SecretaiError): void {
   let depth = 0;
   while (cause && depth < 5) {
     const c = cause as {message?: string; stack?: string; cause?: unknown};
-    out.stderr.write(out.redact(`  caused by: ${c.stack ?? c.message ?? String(cause)}`) + '\n');
+    // A stack trace is for developers only (DEBUG=secretai*); --verbose shows the chain of causes.
+    const showStack = /(^|,)secretai/.test(process.env.DEBUG ?? '');
+    out.stderr.write(out.redact(`  caused by: ${(showStack ? c.stack : undefined) ?? c.message ?? String(cause)}`) + '\n');
     cause = c.cause;
     depth++;
   }
