@@ -15,8 +15,8 @@ nvtrust JSON). Without a TEE the command fails with exit 3.
 <home>/devnet/dev-attestation/ on first use): "dev attestation (not hardware)", accepted only by profiles that
 allow it (local).
 
---challenge: the WorkerManager's registration challenge as hex. This version does not read it from the chain
-yet: pass it explicitly.`;
+The registration challenge is asked of the network's WorkerManager (get_registration_challenge); --challenge HEX
+passes one explicitly (the devnet's WorkerManager does not issue challenges yet, so pass it there).`;
 
   static examples = [
     {description: 'Dev evidence on the devnet', command: '<%= config.bin %> attest collect --dev --out bundle.json --tls-cert gateway.pem --from worker --challenge 0a1b2c'},
@@ -27,7 +27,7 @@ yet: pass it explicitly.`;
     out: Flags.string({description: 'where to write the bundle (JSON)', required: true, helpValue: 'FILE'}),
     dev: Flags.boolean({description: 'dev evidence from the devnet roots (not hardware)'}),
     'tls-cert': Flags.string({description: 'TLS certificate (PEM or DER) whose public key the evidence binds', helpValue: 'F'}),
-    challenge: Flags.string({description: 'registration challenge (hex) bound into the GPU nonce', helpValue: 'HEX'}),
+    challenge: Flags.string({description: 'registration challenge (hex) bound into the GPU nonce (default: asked of the WorkerManager)', helpValue: 'HEX'}),
   };
 
   async exec(): Promise<CollectResult> {

@@ -123,15 +123,28 @@ async function collectGpu(ctx: Context, nonce: Uint8Array): Promise<NvtrustEvide
   return doc;
 }
 
+/**
+ * The registration challenge the evidence must bind: asked of the network's WorkerManager through the
+ * contract-client layer. When the chain cannot give one, `--challenge HEX` is the way to pass it.
+ */
+async function chainChallenge(ctx: Context): Promise<string> {
+  const {contractsFor} = await import('../chain/index.js');
+  try {
+    const r = await contractsFor(ctx).workerManager.getRegistrationChallenge();
+    return r.challenge;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new UsageError(`no registration challenge: the WorkerManager on ${ctx.profile.name} could not give one (${why})`, {
+      code: 'CHALLENGE_UNAVAILABLE',
+      suggestion: 'pass the registration challenge with --challenge HEX',
+    });
+  }
+}
+
 /** Collects evidence and writes the bundle to `opts.out`. */
 export async function collectAttestation(ctx: Context, opts: CollectOptions): Promise<CollectResult> {
   if (!opts.tlsCert) throw new UsageError('--tls-cert is required: the evidence binds the TLS key clients will talk to', {suggestion: 'pass the certificate your worker gateway serves (PEM or DER)'});
-  if (!opts.challenge) {
-    throw new UsageError('--challenge is required: the GPU nonce binds the registration challenge', {
-      suggestion: 'pass the WorkerManager registration challenge as hex (this version does not query the chain for it yet)',
-    });
-  }
-  const challenge = hexBytes(opts.challenge, '--challenge');
+  const challenge = hexBytes(opts.challenge ?? (await chainChallenge(ctx)), '--challenge');
   const certDer = derObject(readInputFile(opts.tlsCert, '--tls-cert'), `--tls-cert ${opts.tlsCert}`);
   let tlsSpki: Uint8Array;
   try {
