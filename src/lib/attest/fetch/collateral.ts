@@ -17,7 +17,8 @@ import {parseQeIdentity, parseTdxCollateral, parseTdxTcbInfo, tdxCollateralToJso
 import {pckExtensionOf} from '../../../attest/tdx/pck.js';
 import {parseTdxQuote} from '../../../attest/tdx/quote.js';
 import type {Check} from '../../../attest/types.js';
-import {isoTime, parsePemChain} from '../../../attest/x509.js';
+import {readVcekInfo} from '../../../attest/snp/vcek.js';
+import {isoTime, parseCertDer, parsePemChain} from '../../../attest/x509.js';
 import {KDS_PRODUCTS, type AmdKdsClient, type VcekTcb} from './amd.js';
 import {FetchError} from './http.js';
 import type {IntelPcsClient, PckCa} from './intel.js';
@@ -216,7 +217,8 @@ export async function gatherCollateral(
   source: CollateralSource,
   cpu: {kind: 'tdx' | 'snp'; bytes: Uint8Array},
   now: number,
-  have: {collateral?: boolean; vcek?: boolean; certChain?: boolean; crl?: boolean} = {},
+  /** What the caller already has; a supplied VCEK (its DER) also names the product of a v2 report. */
+  have: {collateral?: boolean; vcek?: boolean | Uint8Array; certChain?: boolean; crl?: boolean} = {},
 ): Promise<GatheredCollateral> {
   const out: GatheredCollateral = {checks: []};
   const record = <T>(name: string, r: Sourced<T>): T | undefined => {
@@ -246,13 +248,20 @@ export async function gatherCollateral(
     return out;
   }
   let product: SnpProduct | undefined = needs.products.length === 1 ? needs.products[0] : undefined;
+  if (!product && have.vcek instanceof Uint8Array) {
+    try {
+      product = readVcekInfo(parseCertDer(have.vcek)).product;
+    } catch {
+      /* a malformed VCEK is reported by the verifier */
+    }
+  }
   if (!have.vcek) {
     const v = await source.snpVcek(needs.products, needs.chipId, needs.tcb);
     out.vcek = record('collateral.vcek', v);
     product ??= v.product;
   }
   if (!product) {
-    if (!have.certChain || !have.crl) out.checks.push({name: 'collateral.product', ok: false, missing: true, detail: 'the report does not name its product (version 2) and no VCEK was found to name it'});
+    if (!have.certChain || !have.crl) out.checks.push({name: 'collateral.product', ok: false, missing: true, detail: 'the report does not name its product (version 2) and the VCEK does not name it either'});
     return out;
   }
   if (!have.certChain) out.certChain = record('collateral.chain', await source.snpChain(product));
