@@ -25,6 +25,10 @@ export const DEV_GPU_BLOCKS = 64;
 /** Versions reported by dev GPUs. */
 export const DEV_GPU_DRIVER = '550.144.03';
 export const DEV_GPU_VBIOS = '96.00.9F.00.02';
+/** Project, project SKU and chip SKU reported by dev GPUs (opaque types 17, 18, 15; they name the VBIOS RIM). */
+export const DEV_GPU_PROJECT = 'DEV0';
+export const DEV_GPU_PROJECT_SKU = '0000';
+export const DEV_GPU_CHIP_SKU = 'DEV';
 /** Zero padding after the signature data, as real v4 quotes carry. */
 const QUOTE_PADDING = 70;
 const REPORT_DATA_HALF = 32;
@@ -101,6 +105,9 @@ export function mintDevEvidence(input: MintDevEvidenceInput): DevEvidence {
       opaque: [
         {type: NvOpaque.DRIVER_VERSION, value: driverVersionOpaque(DEV_GPU_DRIVER)},
         {type: NvOpaque.VBIOS_VERSION, value: vbiosVersionOpaque(DEV_GPU_VBIOS)},
+        {type: NvOpaque.CHIP_SKU, value: driverVersionOpaque(DEV_GPU_CHIP_SKU)},
+        {type: NvOpaque.PROJECT, value: driverVersionOpaque(DEV_GPU_PROJECT)},
+        {type: NvOpaque.PROJECT_SKU, value: driverVersionOpaque(DEV_GPU_PROJECT_SKU)},
         {type: NvOpaque.FWID, value: roots.nvidia.fwid},
       ],
       signingKey: chain[0].key,

@@ -2,7 +2,8 @@
  * NVIDIA Hopper GPU evidence verification, offline steps 1–7 of attestation.md §3.3: evidence format,
  * device certificate chain to the pinned NVIDIA Device Identity CA, SPDM signature, nonce, FWID, and
  * versions. RIM comparison (step 8) and OCSP (step 9) need NVIDIA's online services; they are recorded
- * as skipped checks and listed in `notChecked`, so the result never implies they were done.
+ * as skipped checks and listed in `notChecked`, so the result never implies they were done (the online
+ * stages are `nvidia/rim.ts` and `nvidia/ocsp.ts`, run by `attest verify --online`).
  * Pure: `now` in Unix seconds is an argument.
  */
 import {verify as cryptoVerify} from 'node:crypto';
@@ -434,6 +435,6 @@ function verifyOne(entry: GpuEntry, index: number, multi: boolean, list: CheckLi
   );
 
   // Steps 8–9: online only.
-  list.skip('nvidia.rim', `${pre}golden measurements need NVIDIA's RIM service (driver ${driver ?? '?'}, VBIOS ${vbios ?? '?'}); measurements not appraised`);
+  list.skip('nvidia.rim', `${pre}golden measurements need NVIDIA's RIM service (driver ${driver ?? '?'}, VBIOS ${vbios ?? '?'}); measurements not appraised offline (attest verify --online asks it)`);
   list.skip('nvidia.ocsp', `${pre}certificate revocation needs NVIDIA's OCSP service; not checked offline (attest verify --online asks it)`);
 }

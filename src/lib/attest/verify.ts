@@ -9,15 +9,17 @@
  */
 import {createHash, randomBytes} from 'node:crypto';
 import {parseBundle} from '../../attest/bundle.js';
-import {detectEvidence} from '../../attest/detect.js';
+import {decodeBytes, detectEvidence} from '../../attest/detect.js';
 import {DEV_FMSPC, devRootPins} from '../../attest/dev/roots.js';
 import {AmdKdsClient} from './fetch/amd.js';
 import {gatherCollateral, CollateralSource} from './fetch/collateral.js';
 import type {HttpGet} from './fetch/http.js';
 import {IntelPcsClient} from './fetch/intel.js';
 import {NvidiaOcspClient} from './fetch/nvidia-ocsp.js';
+import {NvidiaRimClient} from './fetch/nvidia-rim.js';
 import {Throttle, type ThrottleOptions} from './fetch/throttle.js';
 import {checkGpuChainsOcsp} from '../../attest/nvidia/ocsp.js';
+import {checkGpuRims} from '../../attest/nvidia/rim.js';
 import {parseNvtrustJson} from '../../attest/nvidia/verify.js';
 import {dangerousDevRoots, type AttestationPolicy} from '../../attest/policy.js';
 import type {TdxCollateral} from '../../attest/tdx/collateral.js';
@@ -91,6 +93,8 @@ export const ATTEST_ENV = {
   kdsUrl: 'SECRETAI_KDS_URL',
   /** NVIDIA OCSP responder URL (default https://ocsp.ndis.nvidia.com/). */
   nvidiaOcspUrl: 'SECRETAI_NVIDIA_OCSP_URL',
+  /** NVIDIA RIM service base URL; a RIM id is appended (default https://rim.attestation.nvidia.com/v1/rim/). */
+  nvidiaRimUrl: 'SECRETAI_NVIDIA_RIM_URL',
 } as const;
 
 /** PEM device chains of GPU evidence (one per GPU); [] when there are none or the evidence does not parse. */
@@ -125,6 +129,37 @@ async function onlineGpuRevocation(ctx: Context, opts: AttestVerifyOptions, resu
     dangerousExtraRootSha256: dangerousDevRoots(policy),
   });
   return withOnlineChecks(result, 'nvidia.ocsp', checks);
+}
+
+/** Raw SPDM evidence of each GPU; [] when there is none or it does not decode (the pipeline reports why). */
+function gpuSpdm(gpu: GpuEvidenceInput | undefined): Uint8Array[] {
+  if (!gpu) return [];
+  const e = gpu.evidence;
+  const json = typeof e === 'object' && !(e instanceof Uint8Array) ? true : (typeof e === 'string' ? e : Buffer.from(e.subarray(0, 64)).toString('latin1')).trimStart().startsWith('{');
+  try {
+    return json ? parseNvtrustJson(e).entries.map((x) => x.evidence) : [decodeBytes(e as string | Uint8Array, 'GPU evidence')];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `--online` NVIDIA golden measurements (attestation.md §3.3 steps 7–8): fetches the driver and VBIOS RIMs
+ * of every GPU from the RIM service (cached in the attestation cache) and puts the comparison in place of
+ * the skipped `nvidia.rim` check. GPUs anchored on the devnet's dev roots are compared only when a RIM
+ * service URL is configured (NVIDIA's has no RIMs for them).
+ */
+async function onlineGpuRims(ctx: Context, opts: AttestVerifyOptions, result: VerificationResult, gpu: GpuEvidenceInput | undefined): Promise<VerificationResult> {
+  const evidence = gpuSpdm(gpu);
+  if (!evidence.length || !result.checks.some((c) => c.name === 'nvidia.rim' && c.skipped)) return result;
+  const url = ctx.env[ATTEST_ENV.nvidiaRimUrl];
+  if (!url && (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev)) return result;
+  const client = new NvidiaRimClient(new Throttle(opts.http ?? nodeHttpGet(), opts.throttle), {
+    ...(url ? {baseUrl: url} : {}),
+    storage: new FileStorage(attestationCacheDir(ctx.home.value)),
+  });
+  const checks = await checkGpuRims({evidence, fetch: client.fetcher()});
+  return withOnlineChecks(result, 'nvidia.rim', checks);
 }
 
 function collateralSource(ctx: Context, opts: AttestVerifyOptions, fixedTdx: Map<string, TdxCollateral>): CollateralSource {
@@ -273,7 +308,7 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
     const quote = new Uint8Array(Buffer.from(b.cpu.quote, 'base64'));
     const gathered = await gatherCollateral(source, {kind: b.cpu.type, bytes: quote}, now, {
       collateral: b.cpu.collateral !== undefined,
-      vcek: b.cpu.vcek !== undefined,
+      vcek: b.cpu.vcek !== undefined ? new Uint8Array(Buffer.from(b.cpu.vcek, 'base64')) : false,
       certChain: b.cpu.certChain !== undefined,
       crl: b.cpu.crl !== undefined,
     });
@@ -305,7 +340,7 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
     if (cpu && detected) {
       const gathered = await gatherCollateral(source, detected, now, {
         collateral: cpu.collateral !== undefined,
-        vcek: cpu.vcek !== undefined,
+        vcek: cpu.vcek === undefined ? false : typeof cpu.vcek === 'string' ? true : cpu.vcek,
         certChain: cpu.certChain !== undefined,
         crl: cpu.crl !== undefined,
       });
@@ -325,6 +360,9 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
       sourceChecks,
     });
   }
-  if (opts.online) result = await onlineGpuRevocation(ctx, opts, result, gpu, policy, now);
+  if (opts.online) {
+    result = await onlineGpuRims(ctx, opts, result, gpu);
+    result = await onlineGpuRevocation(ctx, opts, result, gpu, policy, now);
+  }
   return {...result, source: info, policy: meta};
 }

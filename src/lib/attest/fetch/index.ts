@@ -7,3 +7,4 @@ export * from './intel.js';
 export * from './amd.js';
 export * from './collateral.js';
 export * from './nvidia-ocsp.js';
+export * from './nvidia-rim.js';
