@@ -86,6 +86,11 @@ export interface CpuSummary {
   type: CpuEvidenceKind;
   /** TDX: combined TCB status (UpToDate, …) when collateral allowed computing it. */
   tcbStatus?: string;
+  /**
+   * TDX: false when the status was computed but a check it depends on failed (signatures, chains, collateral
+   * validity): the status is then only what the evidence claims, not what was verified.
+   */
+  tcbStatusTrusted?: boolean;
   advisoryIds?: string[];
   /** Measurement registers, lower-case hex: TDX MRTD/RTMR0..3/…, SEV-SNP `measurement`, `hostData`, … */
   measurements: Record<string, string>;
@@ -202,11 +207,14 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
       list.fail('cpu.format', msg(e));
     }
     if (kind === 'tdx' && bytes) {
+      const before = list.checks.length;
       const r = runTdx(list, bytes, cpu, now, policy, extraRoots);
       if (r.reportData) reportData = Buffer.from(r.reportData, 'hex');
+      const STATUS_CHECKS = /^tdx\.(tcb\.(status|policy|level)|qe\.tcb|module\.identity)$/;
+      const undermined = list.checks.slice(before).some((c) => !c.ok && !STATUS_CHECKS.test(c.name));
       result.cpu = {
         type: 'tdx',
-        ...(r.tcbStatus ? {tcbStatus: r.tcbStatus} : {}),
+        ...(r.tcbStatus ? {tcbStatus: r.tcbStatus, tcbStatusTrusted: !undermined} : {}),
         ...(r.advisoryIds ? {advisoryIds: r.advisoryIds} : {}),
         measurements: r.measurements ?? {},
         ...(r.reportData ? {reportData: r.reportData} : {}),

@@ -33,6 +33,7 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
       expect({id, verdict: r.verdict, reasons: r.reasons}).toEqual({id, verdict: 'valid', reasons: []});
       expect(r.cpu?.type).toBe('tdx');
       expect(r.cpu?.tcbStatus).toBe('UpToDate');
+      expect(r.cpu?.tcbStatusTrusted).toBe(true);
       expect(r.cpu?.version).toBe(tdx(id).expected.quoteVersion);
       expect(r.cpu?.fmspc).toBe(tdx(id).expected.fmspc);
       expect(r.cpu?.reportData?.startsWith(tdx(id).expected.reportDataPrefix as string)).toBe(true);
@@ -66,6 +67,8 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
     expect(r.verdict).toBe('invalid');
     expect(failing(r)).toContain('tdx.pck.validity');
     expect(r.checks.find((c) => c.name === 'tdx.pck.validity')?.detail).toMatch(/not yet valid/);
+    // The TCB status computed under a PCK certificate that is not valid yet is not a verified status.
+    expect(r.cpu?.tcbStatusTrusted).toBe(false);
   });
 
   it('T1 past its TCB info nextUpdate, or with a flipped body byte, is invalid', () => {
