@@ -1,33 +1,38 @@
 import {generateKeyPairSync} from 'node:crypto';
 import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import {describe, expect, it} from '@jest/globals';
 import {buildSpdmEvidence, driverVersionOpaque, vbiosVersionOpaque} from '../../src/attest/dev/spdm-build.js';
-import {checkGpuRims, parseRimXml, rimIds, rimXmlFromServiceJson, RIM_SIGNATURE_NOT_BUILT, type RimFetcher} from '../../src/attest/nvidia/rim.js';
+import {checkGpuRims, parseRimXml, rimIds, rimXmlFromServiceJson, RIM_UNSIGNED_ACCEPTED, type RimFetcher} from '../../src/attest/nvidia/rim.js';
 import {NvOpaque, parseSpdmEvidence} from '../../src/attest/nvidia/spdm.js';
 import {parseNvtrustJson} from '../../src/attest/nvidia/verify.js';
-import {CheckList, type Check} from '../../src/attest/types.js';
+import {CheckList, hex, type Check} from '../../src/attest/types.js';
 import {parseXml} from '../../src/attest/xml.js';
-import {describeShared, sharedPath} from '../helpers/shared.js';
+import {describeShared, repoRoot, sharedPath} from '../helpers/shared.js';
 import {buildRimXml, rimServiceJson, rimsForEvidence} from './rim-helpers.js';
 
 const BLOCKS = 64;
+/** Unix seconds inside the validity of the real sample RIM's signer (2023-06-28 … 2025-06-27). */
+const NOW = Date.parse('2024-06-01T00:00:00Z') / 1000;
+/** The locally built RIMs of these tests are unsigned, as the devnet's are. */
+const DEV = {now: NOW, dangerousUnsignedRims: true} as const;
 const key = generateKeyPairSync('ec', {namedCurve: 'P-384'}).privateKey;
 const digest = (i: number, salt = 0) => Uint8Array.from({length: 48}, (_, j) => (i * 7 + j * 13 + salt) & 0xff);
 
 /** SPDM evidence with 64 blocks and the opaque fields that name the RIMs. */
-function evidence(o: {driver?: string; nvdec?: number; project?: string} = {}): Uint8Array {
+function evidence(o: {driver?: string; nvdec?: number; project?: string; vbios?: string; projectSku?: string; chipSku?: string; blocks?: Map<number, Uint8Array>} = {}): Uint8Array {
   const text = (s: string) => driverVersionOpaque(s);
   return buildSpdmEvidence({
     requestNonce: new Uint8Array(32).fill(1),
     responderNonce: new Uint8Array(32).fill(2),
-    blocks: Array.from({length: BLOCKS}, (_, i) => ({index: i + 1, value: digest(i + 1)})),
+    blocks: Array.from({length: BLOCKS}, (_, i) => ({index: i + 1, value: o.blocks?.get(i + 1) ?? digest(i + 1)})),
     opaque: [
       {type: NvOpaque.DRIVER_VERSION, value: text(o.driver ?? '550.144.03')},
-      {type: NvOpaque.VBIOS_VERSION, value: vbiosVersionOpaque('96.00.9F.00.02')},
+      {type: NvOpaque.VBIOS_VERSION, value: vbiosVersionOpaque(o.vbios ?? '96.00.9F.00.02')},
       ...(o.nvdec !== undefined ? [{type: NvOpaque.NVDEC0_STATUS, value: Uint8Array.of(o.nvdec)}] : []),
-      {type: NvOpaque.CHIP_SKU, value: text('886')},
+      {type: NvOpaque.CHIP_SKU, value: text(o.chipSku ?? '886')},
       ...(o.project === '' ? [] : [{type: NvOpaque.PROJECT, value: text(o.project ?? '1010')}]),
-      {type: NvOpaque.PROJECT_SKU, value: text('0210')},
+      {type: NvOpaque.PROJECT_SKU, value: text(o.projectSku ?? '0210')},
     ],
     signingKey: key,
   });
@@ -121,9 +126,9 @@ describe('RIM XML (SWID) parsing', () => {
 describe('NVIDIA RIM comparison (checkGpuRims)', () => {
   const spdm = evidence();
 
-  it('matching RIMs: versions and measurements pass, nvidia.rim passes, the unverified signature keeps the verdict unverifiable', async () => {
+  it('matching unsigned RIMs (dev): versions and measurements pass, nvidia.rim passes, the missing signature keeps the verdict unverifiable', async () => {
     const f = serve(rimsForEvidence(spdm));
-    const checks = await checkGpuRims({evidence: [spdm], fetch: f});
+    const checks = await checkGpuRims({evidence: [spdm], fetch: f, ...DEV});
     expect(checks.map((c) => [c.name, c.ok, Boolean(c.missing)])).toEqual([
       ['nvidia.rim.driver', true, false],
       ['nvidia.rim.vbios', true, false],
@@ -131,7 +136,7 @@ describe('NVIDIA RIM comparison (checkGpuRims)', () => {
       ['nvidia.rim.measurements', true, false],
       ['nvidia.rim', true, false],
     ]);
-    expect(byName(checks, 'nvidia.rim.signature')[0].detail).toContain(RIM_SIGNATURE_NOT_BUILT);
+    expect(byName(checks, 'nvidia.rim.signature')[0].detail).toContain(RIM_UNSIGNED_ACCEPTED);
     expect(byName(checks, 'nvidia.rim.measurements')[0].detail).toMatch(/all 64 active golden measurements match/);
     expect(verdictOf(checks)).toBe('unverifiable');
     expect(f.asked).toEqual(['NV_GPU_DRIVER_GH100_550.144.03', 'NV_GPU_VBIOS_1010_0210_886_96009F0002']);
@@ -145,7 +150,7 @@ describe('NVIDIA RIM comparison (checkGpuRims)', () => {
     ['an index is active in both RIMs', {vbiosAlsoActive: [4]}, 'nvidia.rim.measurements', /index 4 is active in both/],
     ['the RIMs describe fewer indices than the evidence has blocks', {count: 63}, 'nvidia.rim.measurements', /describes 63 measurements, the evidence has 64 blocks/],
   ])('%s → invalid', async (_, opts, name, re) => {
-    const checks = await checkGpuRims({evidence: [spdm], fetch: serve(rimsForEvidence(spdm, opts))});
+    const checks = await checkGpuRims({evidence: [spdm], fetch: serve(rimsForEvidence(spdm, opts)), ...DEV});
     const c = byName(checks, name)[0];
     expect(c).toMatchObject({ok: false});
     expect(c.missing).toBeUndefined();
@@ -161,23 +166,23 @@ describe('NVIDIA RIM comparison (checkGpuRims)', () => {
     const block0 = Buffer.from(digest(1)).toString('hex');
     answers.set(id, rimServiceJson(id, xml.replace(`alternatives="1" ns2:Hash0="${block0}"`, `alternatives="2" ns2:Hash0="${'cd'.repeat(48)}" ns2:Hash1="${block0}"`)));
     expect(rimXmlFromServiceJson(answers.get(id)!, id)).toContain('ns2:Hash1');
-    const checks = await checkGpuRims({evidence: [spdm], fetch: serve(answers)});
+    const checks = await checkGpuRims({evidence: [spdm], fetch: serve(answers), ...DEV});
     expect(byName(checks, 'nvidia.rim')[0].ok).toBe(true);
   });
 
   it('index 35 is not compared when NVDEC0 is disabled (0x55), and is when it is enabled', async () => {
     const off = evidence({nvdec: 0x55});
     const on = evidence({nvdec: 0xaa});
-    const skipped = await checkGpuRims({evidence: [off], fetch: serve(rimsForEvidence(off, {corrupt: [35]}))});
+    const skipped = await checkGpuRims({evidence: [off], fetch: serve(rimsForEvidence(off, {corrupt: [35]})), ...DEV});
     expect(byName(skipped, 'nvidia.rim.measurements')[0]).toMatchObject({ok: true, detail: expect.stringMatching(/63 active .*index 35 not compared: NVDEC0 disabled/)});
-    const compared = await checkGpuRims({evidence: [on], fetch: serve(rimsForEvidence(on, {corrupt: [35]}))});
+    const compared = await checkGpuRims({evidence: [on], fetch: serve(rimsForEvidence(on, {corrupt: [35]})), ...DEV});
     expect(byName(compared, 'nvidia.rim.measurements')[0]).toMatchObject({ok: false, detail: expect.stringMatching(/RIM index 35$/)});
   });
 
   it('a RIM the service does not have makes the checks missing (unverifiable), not failed', async () => {
     const answers = rimsForEvidence(spdm);
     answers.delete('NV_GPU_VBIOS_1010_0210_886_96009F0002');
-    const checks = await checkGpuRims({evidence: [spdm], fetch: serve(answers)});
+    const checks = await checkGpuRims({evidence: [spdm], fetch: serve(answers), ...DEV});
     expect(byName(checks, 'nvidia.rim.vbios')[0]).toMatchObject({ok: false, missing: true});
     expect(byName(checks, 'nvidia.rim.measurements')[0]).toMatchObject({ok: false, missing: true});
     expect(byName(checks, 'nvidia.rim')[0]).toMatchObject({ok: false, missing: true});
@@ -187,18 +192,80 @@ describe('NVIDIA RIM comparison (checkGpuRims)', () => {
   it('an unparsable RIM fails closed', async () => {
     const answers = rimsForEvidence(spdm);
     answers.set('NV_GPU_DRIVER_GH100_550.144.03', rimServiceJson('NV_GPU_DRIVER_GH100_550.144.03', '<SoftwareIdentity'));
-    const checks = await checkGpuRims({evidence: [spdm], fetch: serve(answers)});
+    const checks = await checkGpuRims({evidence: [spdm], fetch: serve(answers), ...DEV});
     expect(byName(checks, 'nvidia.rim.driver')[0]).toMatchObject({ok: false, detail: expect.stringMatching(/unusable: XML/)});
     expect(verdictOf(checks)).toBe('invalid');
   });
 
   it('two GPUs with the same versions ask for each RIM once and are reported per GPU', async () => {
     const f = serve(rimsForEvidence(spdm));
-    const checks = await checkGpuRims({evidence: [spdm, spdm], fetch: f});
+    const checks = await checkGpuRims({evidence: [spdm, spdm], fetch: f, ...DEV});
     expect(f.asked).toHaveLength(2);
     expect(byName(checks, 'nvidia.rim').map((c) => [c.ok, c.detail.slice(0, 7)])).toEqual([
       [true, 'GPU 0: '],
       [true, 'GPU 1: '],
     ]);
+  });
+});
+
+describe('NVIDIA RIM signatures (checkGpuRims)', () => {
+  // A real NVIDIA-signed VBIOS RIM (fixtures/nvidia/SOURCE.md): GH100, project 1010, SKU 0205, chip 862.
+  const SIGNED = readFileSync(path.join(repoRoot, 'fixtures', 'nvidia', '1010_0205_862_96005E0002_PROD.swidtag'), 'utf8');
+  const VBIOS_ID = 'NV_GPU_VBIOS_1010_0205_862_96005E0002';
+  const DRIVER = '550.144.03';
+  const DRIVER_ID = `NV_GPU_DRIVER_GH100_${DRIVER}`;
+  const golden = parseRimXml(SIGNED).measurements;
+  const vbiosActive = new Set(golden.filter((m) => m.active).map((m) => m.index));
+  /** Evidence whose blocks equal the sample's active golden values (and `digest` elsewhere). */
+  const spdm = (vbiosRim = SIGNED) => {
+    const values = parseRimXml(vbiosRim).measurements;
+    const blocks = new Map(values.filter((m) => m.active).map((m) => [m.index + 1, Uint8Array.from(Buffer.from(m.values[0], 'hex'))]));
+    return evidence({driver: DRIVER, vbios: '96.00.5E.00.02', project: '1010', projectSku: '0205', chipSku: '862', blocks});
+  };
+  /** An unsigned driver RIM making active exactly the indices the VBIOS RIM leaves inactive. */
+  const driverRim = () =>
+    rimServiceJson(DRIVER_ID, buildRimXml(DRIVER, Array.from({length: BLOCKS}, (_, i) => ({index: i, active: !vbiosActive.has(i), values: [vbiosActive.has(i) ? '00'.repeat(48) : hex(digest(i + 1))]}))));
+  const answers = (vbiosRim = SIGNED) => new Map([[DRIVER_ID, driverRim()], [VBIOS_ID, rimServiceJson(VBIOS_ID, vbiosRim)]]);
+
+  it('the real signed VBIOS RIM verifies; the unsigned dev driver RIM keeps the signature check missing; measurements match', async () => {
+    const ev = spdm();
+    expect(rimIds(parseSpdmEvidence(ev))).toEqual({driver: DRIVER_ID, vbios: VBIOS_ID});
+    const checks = await checkGpuRims({evidence: [ev], fetch: serve(answers()), ...DEV});
+    expect(byName(checks, 'nvidia.rim.signature')[0]).toMatchObject({ok: false, missing: true, detail: expect.stringMatching(/the driver RIM is not authenticated$/)});
+    expect(byName(checks, 'nvidia.rim.measurements')[0]).toMatchObject({ok: true});
+    expect(byName(checks, 'nvidia.rim')[0]).toMatchObject({ok: true});
+    expect(verdictOf(checks)).toBe('unverifiable');
+  });
+
+  it('without dangerousUnsignedRims an unsigned RIM fails', async () => {
+    const checks = await checkGpuRims({evidence: [spdm()], fetch: serve(answers()), now: NOW});
+    expect(byName(checks, 'nvidia.rim.signature')[0]).toMatchObject({ok: false, detail: 'driver RIM is not signed'});
+    expect(byName(checks, 'nvidia.rim.signature')[0].missing).toBeUndefined();
+    expect(byName(checks, 'nvidia.rim')[0]).toMatchObject({ok: false, detail: expect.stringMatching(/not authentic/)});
+    expect(verdictOf(checks)).toBe('invalid');
+  });
+
+  it('signed RIMs for both ids pass the signature check (the same document twice: its indices then conflict)', async () => {
+    const ev = evidence({driver: '96.00.5E.00.02', vbios: '96.00.5E.00.02', project: '1010', projectSku: '0205', chipSku: '862'});
+    const ids = rimIds(parseSpdmEvidence(ev));
+    const f = serve(new Map([[ids.driver!, rimServiceJson(ids.driver!, SIGNED)], [ids.vbios!, rimServiceJson(ids.vbios!, SIGNED)]]));
+    const checks = await checkGpuRims({evidence: [ev], fetch: f, now: NOW});
+    expect(byName(checks, 'nvidia.rim.signature')[0]).toMatchObject({ok: true, detail: expect.stringMatching(/^driver and VBIOS RIMs signed through NVIDIA's RIM root \(signer .*CN=HCC RIM L4 Signer\)$/)});
+    expect(byName(checks, 'nvidia.rim.measurements')[0]).toMatchObject({ok: false, detail: expect.stringMatching(/active in both/)});
+  });
+
+  it('a golden value changed in the signed RIM (and matched by the evidence) fails the signature, even for dev', async () => {
+    const tampered = SIGNED.replace('c3f65ef79a19c029', 'c3f65ef79a19c028');
+    expect(tampered).not.toBe(SIGNED);
+    const checks = await checkGpuRims({evidence: [spdm(tampered)], fetch: serve(answers(tampered)), ...DEV});
+    expect(byName(checks, 'nvidia.rim.signature')[0]).toMatchObject({ok: false, detail: expect.stringMatching(/^VBIOS RIM signature: Reference digest mismatch/)});
+    expect(byName(checks, 'nvidia.rim.measurements')[0]).toMatchObject({ok: true});
+    expect(byName(checks, 'nvidia.rim')[0]).toMatchObject({ok: false});
+    expect(verdictOf(checks)).toBe('invalid');
+  });
+
+  it('after the signer certificate expired the signature check fails', async () => {
+    const checks = await checkGpuRims({evidence: [spdm()], fetch: serve(answers()), now: Date.parse('2025-07-01T00:00:00Z') / 1000, dangerousUnsignedRims: true});
+    expect(byName(checks, 'nvidia.rim.signature')[0]).toMatchObject({ok: false, detail: expect.stringMatching(/VBIOS RIM signature: certificate 0 .* is not valid at 2025-07-01/)});
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Builds NVIDIA-style RIMs (SWID tags, the layout of src/attest/nvidia/rim.ts) for tests: golden values
  * are read back from SPDM evidence so a RIM can match it exactly or differ on purpose. The documents are
- * unsigned (the checker does not verify RIM signatures; it records that as missing).
+ * unsigned, as the devnet's are: `checkGpuRims` accepts them only with `dangerousUnsignedRims`, and then
+ * records `nvidia.rim.signature` as missing.
  */
 import {hex} from '../../src/attest/types.js';
 import {driverVersion, parseSpdmEvidence, vbiosVersion} from '../../src/attest/nvidia/spdm.js';

@@ -71,7 +71,7 @@ describe('attest verify --online: NVIDIA RIMs from a local RIM service', () => {
     expect(server.requests.length).toBe(before);
   });
 
-  it('matching RIMs: nvidia.rim passes; the unverified RIM signature makes the verdict unverifiable (exit 3); a second run uses the cache', async () => {
+  it('matching unsigned dev RIMs: nvidia.rim passes; the missing RIM signature makes the verdict unverifiable (exit 3); a second run uses the cache', async () => {
     const s = setup({});
     const before = server.requests.length;
     const r = await verify(s, true);
@@ -79,7 +79,7 @@ describe('attest verify --online: NVIDIA RIMs from a local RIM service', () => {
     expect({code: r.code, verdict: j.verdict}).toEqual({code: 3, verdict: 'unverifiable'});
     expect(rimCheck(r)).toMatchObject({ok: true});
     expect(rimCheck(r).skipped).toBeUndefined();
-    expect(j.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail])).toEqual([['nvidia.rim.signature', expect.stringContaining('RIM signature verification is not built')]]);
+    expect(j.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail])).toEqual([['nvidia.rim.signature', expect.stringContaining('unsigned RIM accepted for a dev GPU')]]);
     expect(server.requests.slice(before)).toEqual([`${RIM_PATH}NV_GPU_DRIVER_GH100_550.144.03`, `${RIM_PATH}NV_GPU_VBIOS_DEV0_0000_DEV_96009F0002`]);
 
     answers = new Map();

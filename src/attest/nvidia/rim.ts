@@ -19,13 +19,17 @@
  * is not compared when the evidence reports NVDEC0 disabled (opaque type 11 = 0x55), as NVIDIA's verifier
  * does. Each RIM must describe exactly as many indices as the evidence has blocks; anything else fails.
  *
- * The XML-DSig signature of the RIMs is NOT verified here: `nvidia.rim.signature` is recorded as missing,
- * so a GPU whose measurements match unsigned-checked RIMs is `unverifiable`, never `valid`.
+ * Authenticity: each RIM's enveloped XML-DSig signature is verified ({@link verifyEnvelopedSignature}:
+ * Canonical XML 1.1, ECDSA, certificate chain to the pinned {@link NVIDIA_RIM_ROOT_SHA256} at `now`) and
+ * recorded as `nvidia.rim.signature`. A RIM without a signature fails, except with
+ * `dangerousUnsignedRims` (the devnet's RIMs, which nobody signs), where the check is missing instead, so
+ * such a GPU is `unverifiable`, never `valid`.
  *
  * Pure: the service is reached only through the caller's {@link RimFetcher} (design.md §2).
  */
 import {CheckList, EvidenceFormatError, hex, type Check} from '../types.js';
 import {attribute, childElements, parseXml, type XmlElement} from '../xml.js';
+import {NVIDIA_RIM_ROOT_SHA256, verifyEnvelopedSignature} from './xmldsig.js';
 import {driverVersion, NvOpaque, opaqueField, opaqueText, parseSpdmEvidence, vbiosVersion, type SpdmEvidence} from './spdm.js';
 
 /** NVIDIA's RIM service: the RIM with id X is at this URL followed by X. */
@@ -44,8 +48,8 @@ export const VBIOS_RIM_PREFIX = 'NV_GPU_VBIOS_';
 export const NVDEC0_DISABLED = 0x55;
 /** RIM index not compared when NVDEC0 is disabled. */
 export const NVDEC0_MEASUREMENT_INDEX = 35;
-/** Detail of the missing signature check (RIM XML-DSig verification is not implemented). */
-export const RIM_SIGNATURE_NOT_BUILT = 'RIM signature verification is not built';
+/** Detail of the missing signature check of unsigned RIMs accepted through `dangerousUnsignedRims`. */
+export const RIM_UNSIGNED_ACCEPTED = 'unsigned RIM accepted for a dev GPU (dangerousUnsignedRims)';
 /** Most alternatives accepted for one golden entry. */
 const MAX_ALTERNATIVES = 16;
 /** Largest RIM service answer accepted, bytes. */
@@ -71,7 +75,7 @@ export interface Rim {
   version: string;
   /** SoftwareIdentity `tagId`, when present. */
   tagId?: string;
-  /** True when the document carries a `ds:Signature` (it is not verified). */
+  /** True when the document carries a `ds:Signature` (verified separately, by {@link verifyEnvelopedSignature}). */
   hasSignature: boolean;
   measurements: GoldenMeasurement[];
 }
@@ -259,31 +263,50 @@ export interface GpuRimInput {
   /** Raw SPDM evidence (request ‖ response) of each GPU, in evidence order. */
   evidence: Uint8Array[];
   fetch: RimFetcher;
+  /** Verification time for the RIM signing certificates, Unix seconds. */
+  now: number;
+  /**
+   * Accept RIMs that carry no signature, recording `nvidia.rim.signature` as missing rather than failed
+   * (devnet GPUs, whose RIMs are built locally and unsigned). A RIM that carries a signature is always
+   * verified, and one whose signature does not verify always fails.
+   */
+  dangerousUnsignedRims?: boolean;
 }
 
-type RimOutcome = {rim?: Rim; id: string; missing?: string; failure?: string};
+/** Signature state of one RIM: verified (with the signer), unsigned, or failed (why). */
+type RimSignature = {state: 'ok'; signer: string} | {state: 'unsigned'} | {state: 'failed'; problem: string};
 
-async function getRim(id: string, fetch: RimFetcher): Promise<RimOutcome> {
+type RimOutcome = {rim?: Rim; id: string; missing?: string; failure?: string; signature?: RimSignature};
+
+async function getRim(id: string, fetch: RimFetcher, now: number): Promise<RimOutcome> {
   let body: Uint8Array;
   try {
     body = await fetch(id);
   } catch (e) {
     return {id, missing: `RIM ${id} could not be had: ${msg(e)}`};
   }
+  let xml: string;
+  let rim: Rim;
   try {
-    return {id, rim: parseRimXml(rimXmlFromServiceJson(body, id))};
+    xml = rimXmlFromServiceJson(body, id);
+    rim = parseRimXml(xml);
   } catch (e) {
     return {id, failure: `RIM ${id} is unusable: ${msg(e)}`};
   }
+  if (!rim.hasSignature) return {id, rim, signature: {state: 'unsigned'}};
+  const v = verifyEnvelopedSignature({xml, trustedRootSha256: [NVIDIA_RIM_ROOT_SHA256], now});
+  return {id, rim, signature: v.ok ? {state: 'ok', signer: v.signer ?? '?'} : {state: 'failed', problem: v.problem ?? 'signature does not verify'}};
 }
 
 /**
  * The RIM stage for every GPU (attestation.md §3.3 steps 7–8). Records per GPU, in order:
  * `nvidia.rim.driver` and `nvidia.rim.vbios` (RIM fetched, parsed, and for exactly the evidence's version),
- * `nvidia.rim.signature` (missing: {@link RIM_SIGNATURE_NOT_BUILT}), `nvidia.rim.measurements` (the
- * comparison) and the summary `nvidia.rim` (passes when the versions and measurements do; its detail says
- * the signatures were not verified). An unreachable or unknown RIM makes the checks missing; a RIM that
- * cannot be parsed, names another version, or disagrees with the evidence makes them fail.
+ * `nvidia.rim.signature` (every RIM had is signed by NVIDIA's RIM chain at `now`; missing for unsigned RIMs
+ * under `dangerousUnsignedRims`), `nvidia.rim.measurements` (the comparison) and the summary `nvidia.rim`
+ * (passes when the versions, signatures and measurements do; with unsigned dev RIMs it passes on the
+ * measurements and says the signatures were not verified). An unreachable or unknown RIM makes the checks
+ * missing; a RIM that cannot be parsed, is unsigned (without the dangerous option), carries a signature
+ * that does not verify, names another version, or disagrees with the evidence makes them fail.
  * RIMs shared by several GPUs are fetched once. Never throws.
  */
 export async function checkGpuRims(input: GpuRimInput): Promise<Check[]> {
@@ -292,7 +315,7 @@ export async function checkGpuRims(input: GpuRimInput): Promise<Check[]> {
   const get = (id: string) => {
     let p = memo.get(id);
     if (!p) {
-      p = getRim(id, input.fetch);
+      p = getRim(id, input.fetch, input.now);
       memo.set(id, p);
     }
     return p;
@@ -309,7 +332,7 @@ export async function checkGpuRims(input: GpuRimInput): Promise<Check[]> {
     }
     const ids = rimIds(ev);
     const evidenceVersions = {driver: driverVersion(ev), VBIOS: vbiosVersion(ev)};
-    const outcomes: {label: 'driver' | 'VBIOS'; name: string; rim?: Rim; state: 'ok' | 'missing' | 'failed'}[] = [];
+    const outcomes: {label: 'driver' | 'VBIOS'; name: string; rim?: Rim; signature?: RimSignature; state: 'ok' | 'missing' | 'failed'}[] = [];
     for (const [label, name, id, problem] of [
       ['driver', 'nvidia.rim.driver', ids.driver, ids.driverProblem],
       ['VBIOS', 'nvidia.rim.vbios', ids.vbios, ids.vbiosProblem],
@@ -331,11 +354,30 @@ export async function checkGpuRims(input: GpuRimInput): Promise<Check[]> {
         const okVersion = r.rim.version.toLowerCase() === want.toLowerCase();
         const active = r.rim.measurements.filter((m) => m.active).length;
         list.check(name, okVersion, `${pre}${id}: version ${r.rim.version}, ${r.rim.measurements.length} entries (${active} active)`, `${pre}${id} is for ${label} version ${r.rim.version.slice(0, 40)}, the evidence reports ${want}`);
-        outcomes.push({label, name, rim: r.rim, state: okVersion ? 'ok' : 'failed'});
+        outcomes.push({label, name, rim: r.rim, ...(r.signature ? {signature: r.signature} : {}), state: okVersion ? 'ok' : 'failed'});
       }
     }
-    const got = outcomes.filter((o) => o.rim);
-    if (got.length) list.missing('nvidia.rim.signature', `${pre}${RIM_SIGNATURE_NOT_BUILT}; the ${got.map((o) => o.label).join(' and ')} RIM${got.length > 1 ? 's are' : ' is'} not authenticated`);
+    const got = outcomes.filter((o) => o.rim && o.signature);
+    let signature: 'ok' | 'missing' | 'failed' | undefined;
+    if (got.length) {
+      const failed = got.filter((o) => o.signature!.state === 'failed' || (o.signature!.state === 'unsigned' && !input.dangerousUnsignedRims));
+      const unsigned = got.filter((o) => o.signature!.state === 'unsigned');
+      const why = (o: (typeof got)[number]) => {
+        const sg = o.signature!;
+        return `${o.label} RIM ${sg.state === 'failed' ? `signature: ${sg.problem}` : 'is not signed'}`;
+      };
+      if (failed.length) {
+        signature = 'failed';
+        list.fail('nvidia.rim.signature', `${pre}${failed.map(why).join('; ')}`);
+      } else if (unsigned.length) {
+        signature = 'missing';
+        list.missing('nvidia.rim.signature', `${pre}${RIM_UNSIGNED_ACCEPTED}: the ${unsigned.map((o) => o.label).join(' and ')} RIM${unsigned.length > 1 ? 's are' : ' is'} not authenticated`);
+      } else {
+        signature = 'ok';
+        const signers = [...new Set(got.map((o) => (o.signature as {signer: string}).signer))];
+        list.pass('nvidia.rim.signature', `${pre}${got.map((o) => o.label).join(' and ')} RIM${got.length > 1 ? 's' : ''} signed through NVIDIA's RIM root (signer ${signers.join('; ')})`);
+      }
+    }
 
     const [drv, vb] = outcomes;
     let measurements: 'ok' | 'missing' | 'failed';
@@ -355,10 +397,15 @@ export async function checkGpuRims(input: GpuRimInput): Promise<Check[]> {
       else list.fail('nvidia.rim.measurements', detail);
     }
 
-    const states = [...outcomes.map((o) => o.state), measurements];
+    // An unsigned dev RIM (signature missing) does not hold the summary back: nvidia.rim.signature keeps the
+    // verdict unverifiable on its own. A failed signature fails the summary.
+    const states = [...outcomes.map((o) => o.state), measurements, ...(signature === 'failed' ? ['failed' as const] : [])];
     const names = `driver ${evidenceVersions.driver ?? '?'}, VBIOS ${evidenceVersions.VBIOS ?? '?'}`;
-    if (states.every((s) => s === 'ok')) list.pass('nvidia.rim', `${pre}measurements match NVIDIA's golden values for ${names} (RIM signatures not verified: see nvidia.rim.signature)`);
-    else if (states.includes('failed')) list.fail('nvidia.rim', `${pre}GPU state does not match the RIMs for ${names}`);
+    if (states.every((s) => s === 'ok')) {
+      list.pass('nvidia.rim', signature === 'ok' ? `${pre}measurements match NVIDIA's signed golden values for ${names}` : `${pre}measurements match the golden values for ${names} (RIM signatures not verified: see nvidia.rim.signature)`);
+    } else if (states.includes('failed')) {
+      list.fail('nvidia.rim', signature === 'failed' && [...outcomes.map((o) => o.state), measurements].every((st) => st === 'ok') ? `${pre}the RIMs for ${names} are not authentic (see nvidia.rim.signature)` : `${pre}GPU state does not match the RIMs for ${names}`);
+    }
     else list.missing('nvidia.rim', `${pre}golden measurements for ${names} could not be had`);
   }
   return list.checks;
