@@ -5,7 +5,7 @@ export default {
   testMatch: ['**/*.test.js'],
   transform: {},
   setupFilesAfterEnv: ['<rootDir>/dist/test/helpers/setup.js'],
-  testTimeout: 60000,
+  testTimeout: 180000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
 };
