@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {beforeAll, describe, expect, it} from '@jest/globals';
 import * as w from '../../src/attest/der-write.js';
-import {devRootPins, generateDevRoots, type DevRoots} from '../../src/attest/dev/roots.js';
+import {generateDevRoots, type DevRoots} from '../../src/attest/dev/roots.js';
 import {buildOcspRequest, checkGpuChainsOcsp, ocspCertId, subjectPublicKeyBits, type OcspFetcher} from '../../src/attest/nvidia/ocsp.js';
 import type {Check} from '../../src/attest/types.js';
 import {parseCertDer} from '../../src/attest/x509.js';
@@ -15,18 +15,16 @@ import {buildOcspErrorResponse, buildOcspResponse, parseOcspRequest, type Single
 const NOW = 1_800_000_000;
 const HOUR = 3600;
 
-type Mode = 'good' | 'revoked' | 'unknown' | 'bad-signature' | 'stale' | 'wrong-nonce' | 'no-nonce' | 'try-later' | 'delegated' | 'delegated-no-eku' | 'delegated-foreign';
+type Mode = 'good' | 'revoked' | 'unknown' | 'bad-signature' | 'stale' | 'wrong-nonce' | 'no-nonce' | 'try-later' | 'delegated' | 'delegated-no-eku' | 'delegated-foreign' | 'delegated-by-device';
 
 describe('NVIDIA OCSP (pure)', () => {
   let roots: DevRoots;
   let pem: string;
-  let pins: string[];
   const names = () => roots.nvidia.chain.map((c) => parseCertDer(c.cert));
 
   beforeAll(() => {
     roots = generateDevRoots({now: NOW, crypto: nodeDevCrypto});
     pem = w.toPem(roots.nvidia.chain.map((c) => c.cert));
-    pins = [devRootPins(roots).nvidia];
   });
 
   /** An in-process responder: `modeFor(i)` picks the answer for chain certificate i. */
@@ -52,7 +50,9 @@ describe('NVIDIA OCSP (pure)', () => {
         const foreign = generateKeyPairSync('ec', {namedCurve: 'P-384'});
         const responderCert = w.buildCertificate({
           serial: 77, issuer: certs[i + 1].subjectDer, subject, notBefore: NOW - HOUR, notAfter: NOW + HOUR,
-          publicKey: k.publicKey, signingKey: mode === 'delegated-foreign' ? foreign.privateKey : issuer.key, ca: false,
+          publicKey: k.publicKey,
+          signingKey: mode === 'delegated-foreign' ? foreign.privateKey : mode === 'delegated-by-device' ? roots.nvidia.chain[1].key : issuer.key,
+          ca: false,
           ...(mode === 'delegated-no-eku' ? {} : {extensions: [{oid: '2.5.29.37', value: w.seq(w.oid('1.3.6.1.5.5.7.3.9'))}]}),
         });
         return buildOcspResponse({responderName: subject, producedAt: NOW, singles: [single], ...(nonce ? {nonce} : {}), signingKey: k.privateKey, certs: [responderCert]});
@@ -62,7 +62,7 @@ describe('NVIDIA OCSP (pure)', () => {
   }
 
   const run = (fetch: OcspFetcher, extra: {now?: number; random?: boolean} = {}) =>
-    checkGpuChainsOcsp({chains: [pem], fetch, now: extra.now ?? NOW, ...(extra.random === false ? {} : {random: (n) => nodeDevCrypto.random(n)}), dangerousExtraRootSha256: pins});
+    checkGpuChainsOcsp({chains: [pem], fetch, now: extra.now ?? NOW, ...(extra.random === false ? {} : {random: (n) => nodeDevCrypto.random(n)})});
   const summary = (checks: Check[]) => checks.find((c) => c.name === 'nvidia.ocsp')!;
   const perCert = (checks: Check[]) => checks.filter((c) => c.name === 'nvidia.ocsp.cert').map((c) => (c.ok ? 'ok' : c.missing ? 'missing' : 'fail'));
 
@@ -105,7 +105,10 @@ describe('NVIDIA OCSP (pure)', () => {
     ['wrong-nonce', 'fail', /nonce/],
     ['no-nonce', 'fail', /does not echo the request nonce/],
     ['delegated-no-eku', 'fail', /OCSP-signing extended key usage/],
-    ['delegated-foreign', 'fail', /no issuer found|unpinned root/],
+    ['delegated-foreign', 'fail', /is not issued by/],
+    // A responder certified by the GPU's own BROM key (say, extracted from a device) must not vouch for the
+    // BROM certificate, whose issuer is an NVIDIA CA.
+    ['delegated-by-device', 'fail', /is not issued by/],
     ['unknown', 'missing', /does not know this certificate/],
     ['try-later', 'missing', /tryLater/],
   ])('%s for the BROM certificate → that certificate %s; nvidia.ocsp follows', async (mode, outcome, pattern) => {

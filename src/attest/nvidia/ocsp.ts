@@ -15,7 +15,6 @@ import * as der from '../der.js';
 import * as w from '../der-write.js';
 import {CheckList, EvidenceFormatError, hex, type Check} from '../types.js';
 import {bytesEqual, findExtension, isoTime, OID, parseCertDer, parsePemChain, sha256Hex, validAt, verifyIssuedBy, type ParsedCert} from '../x509.js';
-import {NVIDIA_DEVICE_ROOT_SHA256} from './verify.js';
 
 /** NVIDIA's OCSP responder for device certificates. */
 export const NVIDIA_OCSP_URL = 'https://ocsp.ndis.nvidia.com/';
@@ -37,7 +36,6 @@ export const OCSP_NONCE_SIZE = 32;
 /** Allowance for the responder's clock running ahead of ours when comparing thisUpdate, seconds. */
 export const OCSP_CLOCK_SKEW = 300;
 /** Longest path from a delegated responder certificate to a pinned root. */
-const MAX_RESPONDER_PATH = 6;
 /** OCSPResponseStatus values (RFC 6960 §4.2.1). */
 const RESPONSE_STATUS = ['successful', 'malformedRequest', 'internalError', 'tryLater', '(unused)', 'sigRequired', 'unauthorized'];
 
@@ -248,24 +246,6 @@ function responderMatches(basic: NonNullable<ParsedOcspResponse['basic']>, c: Pa
   return false;
 }
 
-/**
- * Path from a delegated responder certificate to a pinned root, through the response's certificates and
- * the device chain's CAs; every link signature-checked and valid at `now`. Returns the failure or undefined.
- */
-function responderPathProblem(responder: ParsedCert, pool: ParsedCert[], now: number, trustedRoots: string[]): string | undefined {
-  let cur = responder;
-  for (let depth = 0; depth <= MAX_RESPONDER_PATH; depth++) {
-    if (!validAt(cur, now)) return `responder path certificate ${cur.subject} is not valid at ${isoTime(now)}`;
-    if (bytesEqual(cur.issuerDer, cur.subjectDer) && verifyIssuedBy(cur, cur)) {
-      return trustedRoots.includes(sha256Hex(cur.der)) ? undefined : `responder certificate chains to an unpinned root ${cur.subject}`;
-    }
-    const next = pool.find((p) => p !== cur && p.isCA && verifyIssuedBy(cur, p));
-    if (!next) return `no issuer found for responder path certificate ${cur.subject}`;
-    cur = next;
-  }
-  return 'responder certificate path is too long';
-}
-
 /** Input of {@link checkOcspResponse}. */
 export interface OcspCheckInput {
   /** The OCSPResponse DER as received. */
@@ -277,10 +257,6 @@ export interface OcspCheckInput {
   nonce?: Uint8Array;
   /** Unix seconds. */
   now: number;
-  /** SHA-256 pins of acceptable roots for a delegated responder (NVIDIA's, plus dev roots where allowed). */
-  trustedRootsSha256: string[];
-  /** CA certificates of the device chain (possible links of a delegated responder's path). */
-  chainCas?: ParsedCert[];
 }
 
 /** Result of {@link checkOcspResponse}: the status when the response was acceptable, and why not otherwise. */
@@ -300,7 +276,7 @@ function sameCertId(a: OcspSingleResponse['certId'], b: OcspCertId): boolean {
 
 /**
  * Checks one OCSP response for one certificate (RFC 6960 §3.2): the response is `successful`, signed by
- * the issuer or by a delegated responder (OCSP-signing EKU, path to a pinned root), contains the CertID,
+ * the issuer or by a delegated responder (OCSP-signing EKU, certified directly by that issuer), contains the CertID,
  * `thisUpdate ≤ now ≤ nextUpdate` (thisUpdate with {@link OCSP_CLOCK_SKEW}; without nextUpdate only a
  * matching nonce proves freshness) and echoes the nonce that was sent. Never throws.
  */
@@ -321,11 +297,13 @@ export function checkOcspResponse(input: OcspCheckInput): OcspCheckResult {
     if (!delegated) return {problem: 'response is not signed by the issuer and carries no matching responder certificate', detail: 'signature'};
     if (!verifySignature(b.signatureAlgorithm, b.tbs, delegated, b.signature)) return {problem: `response signature does not verify with the responder certificate ${delegated.subject}`, detail: 'signature'};
     if (!hasOcspSigningEku(delegated)) return {problem: `responder certificate ${delegated.subject} lacks the OCSP-signing extended key usage`, detail: 'signature'};
-    const issuedDirectly = verifyIssuedBy(delegated, input.issuer) && validAt(delegated, input.now);
-    if (!issuedDirectly) {
-      const problem = responderPathProblem(delegated, [...b.certs, ...(input.chainCas ?? []), input.issuer], input.now, input.trustedRootsSha256);
-      if (problem) return {problem, detail: 'signature'};
+    // RFC 6960 §4.2.2.2: a delegated responder must be certified directly by the CA that issued the certificate
+    // in question. A longer path is not accepted: per-device CAs (a GPU's BROM certificate) sit in these chains,
+    // and one extracted device key must not be able to vouch for any certificate.
+    if (!verifyIssuedBy(delegated, input.issuer)) {
+      return {problem: `responder certificate ${delegated.subject} is not issued by ${input.issuer.subject}, the issuer of the certificate asked about`, detail: 'signature'};
     }
+    if (!validAt(delegated, input.now)) return {problem: `responder certificate ${delegated.subject} is not valid at ${isoTime(input.now)}`, detail: 'signature'};
     signer = `delegated responder ${delegated.subject}`;
   }
   const single = b.responses.find((r) => sameCertId(r.certId, input.certId));
@@ -359,8 +337,6 @@ export interface GpuOcspInput {
   random?: (n: number) => Uint8Array;
   /** CertID hash (default SHA-384, as NVIDIA's verifier sends). */
   hash?: OcspHash;
-  /** Extra root pins (dev roots, only where the policy allows dev). */
-  dangerousExtraRootSha256?: string[];
 }
 
 /**
@@ -371,7 +347,6 @@ export interface GpuOcspInput {
  */
 export async function checkGpuChainsOcsp(input: GpuOcspInput): Promise<Check[]> {
   const list = new CheckList();
-  const trusted = [NVIDIA_DEVICE_ROOT_SHA256, ...(input.dangerousExtraRootSha256 ?? []).map((s) => s.toLowerCase())];
   const memo = new Map<string, Promise<{ok: boolean; missing: boolean; detail: string}>>();
   const multi = input.chains.length > 1;
   for (let g = 0; g < input.chains.length; g++) {
@@ -395,7 +370,7 @@ export async function checkGpuChainsOcsp(input: GpuOcspInput): Promise<Check[]> 
       const key = `${sha256Hex(issuer.der)}:${cert.serial.toString(16)}`;
       let p = memo.get(key);
       if (!p) {
-        p = askOne(cert, issuer, certs.slice(1), input, trusted);
+        p = askOne(cert, issuer, input);
         memo.set(key, p);
       }
       const r = await p;
@@ -414,7 +389,7 @@ export async function checkGpuChainsOcsp(input: GpuOcspInput): Promise<Check[]> 
   return list.checks;
 }
 
-async function askOne(cert: ParsedCert, issuer: ParsedCert, chainCas: ParsedCert[], input: GpuOcspInput, trusted: string[]): Promise<{ok: boolean; missing: boolean; detail: string}> {
+async function askOne(cert: ParsedCert, issuer: ParsedCert, input: GpuOcspInput): Promise<{ok: boolean; missing: boolean; detail: string}> {
   let certId: OcspCertId;
   let request: Uint8Array;
   const nonce = input.random ? input.random(OCSP_NONCE_SIZE) : undefined;
@@ -430,7 +405,7 @@ async function askOne(cert: ParsedCert, issuer: ParsedCert, chainCas: ParsedCert
   } catch (e) {
     return {ok: false, missing: true, detail: `no OCSP response: ${e instanceof Error ? e.message : String(e)}`};
   }
-  const r = checkOcspResponse({response, cert, issuer, certId, ...(nonce ? {nonce} : {}), now: input.now, trustedRootsSha256: trusted, chainCas});
+  const r = checkOcspResponse({response, cert, issuer, certId, ...(nonce ? {nonce} : {}), now: input.now});
   if (r.problem) return {ok: false, missing: false, detail: `OCSP response rejected: ${r.problem}`};
   if (r.unavailable) return {ok: false, missing: true, detail: r.unavailable};
   if (r.status === 'good') return {ok: true, missing: false, detail: r.detail};

@@ -126,7 +126,6 @@ async function onlineGpuRevocation(ctx: Context, opts: AttestVerifyOptions, resu
     fetch: client.fetcher(),
     now,
     random: (n) => Uint8Array.from(randomBytes(n)),
-    dangerousExtraRootSha256: dangerousDevRoots(policy),
   });
   return withOnlineChecks(result, 'nvidia.ocsp', checks);
 }
