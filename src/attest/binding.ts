@@ -53,6 +53,8 @@ export interface BindingInput {
    * GPU half is missing (verdict `unverifiable`) instead of merely skipped.
    */
   requireGpuEvidence?: boolean;
+  /** With `requireGpuEvidence`: accept no GPU evidence when the nonce half binds only the worker key and challenge. */
+  allowCpuOnly?: boolean;
 }
 
 /** Result of {@link checkBinding}. */
@@ -122,9 +124,9 @@ export function checkBinding(input: BindingInput): BindingResult {
       // (a CPU-only worker). Anything else in it is unexplained, and the GPU could not be checked.
       const pk = input.workerPubkey;
       const ch = input.challenge;
-      const workerOnly = pk !== undefined && ch !== undefined && ch.length > 0 && pk.length === WORKER_PUBKEY_SIZE && bytesEqual(gpuNonce(pk, ch), nonceHalf);
+      const workerOnly = input.allowCpuOnly === true && pk !== undefined && ch !== undefined && ch.length > 0 && pk.length === WORKER_PUBKEY_SIZE && bytesEqual(gpuNonce(pk, ch), nonceHalf);
       if (workerOnly) list.warn('binding.gpu_nonce', 'no GPU evidence: REPORTDATA[32..64] binds only the worker key and challenge (CPU-only attestation; no GPU was checked)');
-      else list.missing('binding.gpu_nonce', 'REPORTDATA[32..64] holds a nonce but no GPU evidence was supplied to check it against');
+      else list.missing('binding.gpu_nonce', 'REPORTDATA[32..64] holds a nonce but no GPU evidence was supplied: the GPU was not checked');
     }
     else list.skip('binding.gpu_nonce', 'no GPU evidence supplied; REPORTDATA[32..64] not compared with a GPU nonce');
   } else {

@@ -14,6 +14,12 @@ export interface AttestationPolicy {
   allowedVmpl: number[];
   /** Require REPORTDATA to bind the TLS key, the GPU nonce and the worker key (attestation.md §4). */
   requireBinding: boolean;
+  /**
+   * Accept a worker that presents no GPU evidence when its REPORTDATA[32..64] binds only its worker key and
+   * challenge (a CPU-only worker). Off by default: Secret AI workers run on confidential GPUs, and a bundle
+   * stripped of its GPU evidence must not pass as valid.
+   */
+  allowCpuOnly: boolean;
   /** SHA-256 pins (lower-case hex) of dev roots; honoured only when `allowDev` is true. */
   devRootsSha256?: string[];
 }
@@ -24,6 +30,7 @@ export const DEFAULT_POLICY: Readonly<AttestationPolicy> = Object.freeze({
   strict: false,
   allowedVmpl: Object.freeze([0, 1]) as unknown as number[],
   requireBinding: true,
+  allowCpuOnly: false,
 });
 
 /** A complete policy from partial settings (missing fields take {@link DEFAULT_POLICY}'s values). Arrays are copied. */
@@ -42,6 +49,7 @@ export function resolvePolicy(p: Partial<AttestationPolicy> = {}): AttestationPo
     strict: p.strict ?? DEFAULT_POLICY.strict,
     allowedVmpl,
     requireBinding: p.requireBinding ?? DEFAULT_POLICY.requireBinding,
+    allowCpuOnly: p.allowCpuOnly ?? DEFAULT_POLICY.allowCpuOnly,
     ...(devRootsSha256 ? {devRootsSha256} : {}),
   };
 }

@@ -297,6 +297,7 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
       ...(input.gpu && gpuRequestNonces ? {gpuRequestNonces} : {}),
       ...(both || (one && requireBinding) ? {workerPubkey: b.workerPubkey, challenge: b.challenge} : {}),
       requireGpuEvidence: requireBinding,
+      allowCpuOnly: policy.allowCpuOnly,
     });
     const bl = new CheckList();
     for (const c of bound.checks) {

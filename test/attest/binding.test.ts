@@ -126,9 +126,9 @@ describeShared('fixtures/attestation')('binding on the real T4/N1 pair', () => {
 
 describe('attestation policy', () => {
   it('defaults: no dev, not strict, VMPL 0/1, binding required', () => {
-    expect(DEFAULT_POLICY).toEqual({allowDev: false, strict: false, allowedVmpl: [0, 1], requireBinding: true});
+    expect(DEFAULT_POLICY).toEqual({allowDev: false, strict: false, allowedVmpl: [0, 1], requireBinding: true, allowCpuOnly: false});
     expect(Object.isFrozen(DEFAULT_POLICY)).toBe(true);
-    expect(resolvePolicy()).toEqual({allowDev: false, strict: false, allowedVmpl: [0, 1], requireBinding: true});
+    expect(resolvePolicy()).toEqual({allowDev: false, strict: false, allowedVmpl: [0, 1], requireBinding: true, allowCpuOnly: false});
   });
 
   it('resolves partial settings, validates VMPLs and pins, and honours dev roots only with allowDev', () => {

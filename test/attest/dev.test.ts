@@ -114,12 +114,15 @@ describe('dev attestation', () => {
     expect(verifyGpuEvidence({evidence: ev.gpu!, now: NOW}).verdict).toBe('invalid');
   });
 
-  it('without a GPU, the nonce half still binds the worker key', () => {
+  it('without a GPU, the nonce half still binds the worker key; valid only where CPU-only workers are allowed', () => {
     const ev = mintDevEvidence({roots, tlsSpkiDer: tls, workerPubkey: WORKER, challenge: CHALLENGE, gpu: false});
     expect(ev.gpu).toBeUndefined();
-    const r = verifyBundle(ev.bundle, {now: NOW, policy: allow()});
-    expect(r.verdict).toBe('valid');
-    expect(r.binding?.worker).toBe(true);
+    const cpuOnly = verifyBundle(ev.bundle, {now: NOW, policy: {...allow(), allowCpuOnly: true}});
+    expect(cpuOnly.verdict).toBe('valid');
+    expect(cpuOnly.binding?.worker).toBe(true);
+    const gpuRequired = verifyBundle(ev.bundle, {now: NOW, policy: allow()});
+    expect(gpuRequired.verdict).toBe('unverifiable');
+    expect(gpuRequired.checks.find((c) => c.name === 'binding.gpu_nonce')).toMatchObject({ok: false, missing: true});
   });
 
   it('persisted roots with tampered pins are refused', () => {

@@ -41,11 +41,11 @@ describe('attest verify: GPU half of the binding', () => {
     return {code: r.code, j: JSON.parse(r.stdout) as {verdict: string; checks: Array<{name: string; ok: boolean}>; error?: {message: string}}};
   };
 
-  it('a bundle without its GPU evidence is valid only as a CPU-only attestation, and says so', async () => {
+  it('a GPU worker\'s bundle stripped of its GPU evidence is unverifiable (exit 3), not valid', async () => {
     const {code, j} = await verify(noGpuFile, '--require-binding');
-    expect({code, verdict: j.verdict}).toEqual({code: 0, verdict: 'valid'});
-    expect(j.checks.find((c) => c.name === 'binding.gpu_nonce')).toMatchObject({ok: true, warning: true, detail: expect.stringMatching(/CPU-only attestation; no GPU was checked/)});
-    expect(j.checks.find((c) => c.name === 'binding.worker')).toMatchObject({ok: true});
+    expect({code, verdict: j.verdict}).toEqual({code: 3, verdict: 'unverifiable'});
+    expect(j.checks.find((c) => c.name === 'binding.gpu_nonce')).toMatchObject({ok: false, missing: true, detail: expect.stringMatching(/the GPU was not checked/)});
+    expect((await verify(bundleFile, '--require-binding')).code).toBe(0);
   });
 
   it('a worker whose /gpu fails is unverifiable (exit 3), not valid', async () => {

@@ -203,6 +203,7 @@ export function policyFor(ctx: Context, opts: {strict?: boolean; allowDev?: bool
       strict: opts.strict ?? profile.attestation.strict,
       allowedVmpl: [0, 1],
       requireBinding: opts.requireBinding,
+      allowCpuOnly: false,
       devRootsSha256: roots ? devRootPins(roots).all : [],
     },
     devCollateral,
