@@ -100,6 +100,8 @@ describe('secretai binary', () => {
     [['keys', 'nosuch'], /unknown command "keys nosuch".*secretai keys --help/],
     [['keys', 'list', 'extra'], /unexpected argument \(1\) after "secretai keys list"/],
     [['--bogus'], /unknown flag "--bogus"/],
+    [['keys', 'frobnicate', 'x'], /unknown command "keys frobnicate".*secretai keys --help/],
+    [['abandon', 'ability', 'able'], /unknown command "abandon" \(/],
   ])('unknown command or stray words %j: exit 2, one line, JSON with --json', async (args, re) => {
     const r = await runCli([...(args as string[]), '--home', tempHome()]);
     expect(r.code).toBe(2);

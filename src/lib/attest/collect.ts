@@ -129,16 +129,24 @@ async function collectGpu(ctx: Context, nonce: Uint8Array): Promise<NvtrustEvide
  */
 async function chainChallenge(ctx: Context): Promise<string> {
   const {contractsFor} = await import('../chain/index.js');
+  let challenge: string;
   try {
-    const r = await contractsFor(ctx).workerManager.getRegistrationChallenge();
-    return r.challenge;
+    challenge = (await contractsFor(ctx).workerManager.getRegistrationChallenge()).challenge;
   } catch (e) {
+    // Not configured on this network, or the contract refuses (e.g. the query is not built): the user can pass
+    // the challenge. A node that is down or an unexpected failure keeps its own exit code (3 or 1).
+    const code = (e as {code?: string}).code;
+    if (code !== 'CONTRACT_NOT_CONFIGURED' && code !== 'CONTRACT_ERROR') throw e;
     const why = e instanceof Error ? e.message : String(e);
     throw new UsageError(`no registration challenge: the WorkerManager on ${ctx.profile.name} could not give one (${why})`, {
       code: 'CHALLENGE_UNAVAILABLE',
       suggestion: 'pass the registration challenge with --challenge HEX',
     });
   }
+  if (typeof challenge !== 'string' || !/^[0-9a-f]{2,128}$/i.test(challenge) || challenge.length % 2 !== 0) {
+    throw new OperationError(`the WorkerManager on ${ctx.profile.name} answered a malformed registration challenge`, {code: 'CHALLENGE_MALFORMED'});
+  }
+  return challenge;
 }
 
 /** Collects evidence and writes the bundle to `opts.out`. */

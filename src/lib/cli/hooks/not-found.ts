@@ -28,10 +28,12 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   } else if (words[0].startsWith('-')) {
     err = new UsageError(`unknown flag "${words[0].split('=')[0]}" without a command`, {code: 'USAGE', suggestion: 'see "secretai --help" for the commands'});
   } else {
-    const topic = words.slice(0, -1).join(':');
-    const hint = topics.has(topic) ? `see "secretai ${topic.replace(/:/g, ' ')} --help" for its commands` : 'see "secretai --help" for the commands';
-    // The first word only: later words may be anything, including something that should stay private.
-    err = new UsageError(`unknown command "${words[0]}${words.length > 1 ? ` ${words[1]}` : ''}"`, {code: 'COMMAND_NOT_FOUND', suggestion: hint});
+    // Name only what is known to be a topic, and at most one more word: later words may be anything,
+    // including something that should stay private.
+    const topic = topics.has(words[0]) ? words[0] : undefined;
+    const hint = topic ? `see "secretai ${topic} --help" for its commands` : 'see "secretai --help" for the commands';
+    const shown = topic ? `${topic} ${words[1] ?? ''}`.trim() : words[0];
+    err = new UsageError(`unknown command "${shown}"`, {code: 'COMMAND_NOT_FOUND', suggestion: hint});
   }
   const out = new Output({json, verbose: false, interactive: false});
   if (json) out.printJson(err.toJSON());
