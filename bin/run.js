@@ -30,6 +30,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 // Node 22's on-disk compile cache roughly halves module loading time for every later run.
 module.enableCompileCache?.();
 
+// This file has already checked the Node version; oclif's own check loads a semver library on every run.
+process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
+
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
