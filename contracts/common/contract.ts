@@ -96,12 +96,12 @@ export function defineContract<I, E, Q>(spec: ContractSpec<I, E, Q>): DefinedCon
   };
 }
 
-/** Text of the error every message that is in the schema but not implemented yet returns. */
+/** Text of the error returned by every message that is in the schema but whose logic is not built in this version. */
 export function notBuiltMessage(name: string): string {
   return `${name} is not built yet`;
 }
 
-/** A handler for a message that is part of the wire interface but not implemented yet: always fails. */
+/** A handler for a message that is part of the wire interface but whose logic is not built in this version: always fails. */
 export function notBuilt(name: string): (...args: unknown[]) => never {
   return () => {
     throw new ContractError(notBuiltMessage(name));
