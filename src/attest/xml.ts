@@ -113,15 +113,20 @@ export function parseXml(text: string): XmlElement {
   let elements = 0;
   const rootScope = new Map<string, string>([['xml', XML_NS]]);
 
+  /** Skips the comment starting at `p` (`<!--`), rejecting an unterminated one or `--` inside it. */
+  const skipComment = (): void => {
+    const end = s.indexOf('-->', p + 4);
+    if (end < 0) err('unterminated comment', p);
+    if (s.slice(p + 4, end).includes('--')) err('"--" inside a comment', p);
+    p = end + 3;
+  };
+
   const skipMisc = (): void => {
     // Whitespace and comments are allowed outside the root element.
     for (;;) {
       while (p < s.length && /\s/.test(s[p])) p++;
       if (s.startsWith('<!--', p)) {
-        const end = s.indexOf('-->', p + 4);
-        if (end < 0) err('unterminated comment', p);
-        if (s.slice(p + 4, end).includes('--')) err('"--" inside a comment', p);
-        p = end + 3;
+        skipComment();
         continue;
       }
       return;
@@ -156,10 +161,7 @@ export function parseXml(text: string): XmlElement {
     if (s[p] === '<') {
       const at = p;
       if (s.startsWith('<!--', p)) {
-        const end = s.indexOf('-->', p + 4);
-        if (end < 0) err('unterminated comment', p);
-        if (s.slice(p + 4, end).includes('--')) err('"--" inside a comment', p);
-        p = end + 3;
+        skipComment();
         continue;
       }
       if (s.startsWith('<!', p)) err('DOCTYPE, entity declarations and CDATA sections are not accepted', p);
