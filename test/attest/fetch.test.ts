@@ -18,7 +18,7 @@ import {tdxCollateralToJson} from '../../src/attest/tdx/collateral.js';
 import {verifyEvidence} from '../../src/attest/verify.js';
 import {nodeHttpGet} from '../../src/lib/attest/http.js';
 import {describeShared} from '../helpers/shared.js';
-import {makeTlsCert, startServer, type Reply, type TestServer} from './fetch-server.js';
+import {makeTlsCert, pccsRoute, startServer, type Reply, type TestServer} from './fetch-server.js';
 import {readFixture, readFixtureText} from './verify-fixtures.js';
 
 const T1_AT = 1751328000;
@@ -104,6 +104,8 @@ describeShared('fixtures/attestation')('fetchers against local HTTPS servers', (
   const col = JSON.parse(readFixtureText('tdx/phala-tdx-v4-uptodate.collateral.json')) as Record<string, string>;
   const t1Quote = () => readFixture('tdx/phala-tdx-v4-uptodate.quote.bin');
 
+  const pccsRest = pccsRoute(col, 'b0c06f000000');
+
   beforeAll(async () => {
     // A PCCS-like server: exact texts in PCS's JSON shape (with extra whitespace), URL-encoded issuer chains in headers.
     pcs = await startServer(cert, (p, q): Reply | undefined => {
@@ -114,14 +116,9 @@ describeShared('fixtures/attestation')('fetchers against local HTTPS servers', (
         }
         return {headers: {'TCB-Info-Issuer-Chain': encodeURIComponent(col.tcb_info_issuer_chain)}, body: `{ "tcbInfo" : ${col.tcb_info},\n "signature":"${col.tcb_info_signature}"}`};
       }
-      if (p === '/tdx/certification/v4/qe/identity') {
-        return {headers: {'SGX-Enclave-Identity-Issuer-Chain': encodeURIComponent(col.qe_identity_issuer_chain)}, body: `{"enclaveIdentity":${col.qe_identity},"signature":"${col.qe_identity_signature}"}`};
-      }
-      if (p === '/sgx/certification/v4/pckcrl' && q.get('ca') === 'platform') {
-        return {headers: {'SGX-PCK-CRL-Issuer-Chain': encodeURIComponent(col.pck_crl_issuer_chain)}, body: Buffer.from(col.pck_crl, 'hex')};
-      }
-      if (p === '/sgx/certification/v4/rootcacrl') return {body: col.root_ca_crl};
-      return undefined;
+      // TCB info only as above (upper-case FMSPC, extra whitespace); the rest as any PCCS serves it.
+      if (p === '/tdx/certification/v4/tcb') return undefined;
+      return pccsRest(p, q);
     });
     const vcek = readFixture('sev-snp/virtee-milan.vcek.der');
     const chain = readFixtureText('sev-snp/amd-milan-ask-ark.pem');
