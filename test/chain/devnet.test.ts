@@ -29,8 +29,8 @@ import {Context} from '../../src/lib/cli/base-command.js';
 import {Output} from '../../src/lib/cli/output.js';
 import {Keyring} from '../../src/lib/keys/index.js';
 import {contractsFor, permitStoreFor, signerFor} from '../../src/lib/chain/context.js';
-import {SecretaiError} from '../../src/lib/errors.js';
 import {probeGenesis, type TestContracts} from './helpers/probe-contract.js';
+import {caught} from './helpers/caught.js';
 
 type ProbeQuery = {get: {key: string}} | {received: {address: string}} | {fail: {reason: string}} | {echo: {value: string}};
 type ProbeExecute = {set: {key: string; value: string}} | {fail: {reason: string}} | {echo: {value: string}};
@@ -44,15 +44,6 @@ let a: SigningClient;
 let b: SigningClient;
 let mnemonicA: string;
 
-async function caught(p: Promise<unknown>): Promise<SecretaiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SecretaiError);
-    return err as SecretaiError;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'secretai-chain-'));

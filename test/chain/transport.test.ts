@@ -13,6 +13,7 @@ import {loadSecretjs} from '../../src/lib/chain/secretjs.js';
 import {BUILTIN_PROFILES, type NetworkProfile} from '../../src/lib/config/index.js';
 import {SecretaiError} from '../../src/lib/errors.js';
 import {closedPort, startFakeLcd, type FakeLcd} from './helpers/fake-lcd.js';
+import {caught} from './helpers/caught.js';
 
 const CONTRACT = 'secret1k0jntykt7e4g3y88ltc60czgjuqdy4c9e8fzek';
 const ACCOUNT = 'secret1jx9mh97y0r33wrzjkptxynkfa7e454ff63s7yz';
@@ -22,15 +23,6 @@ function remote(url: string): NetworkProfile {
   return {name: 'remote-test', chainId: 'remote-1', lcdUrl: url, gasPrice: '0.1', contracts: {}, attestation: {allowDev: false, strict: false}, allowTestKeyring: false};
 }
 
-async function caught(p: Promise<unknown>): Promise<SecretaiError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SecretaiError);
-    return err as SecretaiError;
-  }
-  throw new Error('expected a rejection');
-}
 
 let fake: FakeLcd | undefined;
 afterEach(async () => {
