@@ -1,16 +1,16 @@
 /**
- * Cryptography of the devnet, on `node:crypto` only.
+ * Cryptography of the devnet.
  *
  * - Contract-message encryption of Secret Network (`secret-lcd-devnet.md` §4–§5): X25519, HKDF-SHA256 with the
- *   chain's fixed salt, AES-128-SIV (RFC 5297) with one empty associated-data element.
- * - secp256k1 (Cosmos signatures): verification of SHA-256-hashed messages through OpenSSL, verification of an
- *   already hashed 32-byte digest (the contract `Api`), signing, public-key derivation.
- * - Addresses: bech32 (BIP-173, the codec of `src/lib/chain/address.ts`) and `RIPEMD-160(SHA-256(pubkey))`; BIP-39
+ *   chain's fixed salt, AES-128-SIV (RFC 5297) with one empty associated-data element (`node:crypto`).
+ * - secp256k1 (Cosmos signatures) from `@noble/curves` (audited): signing, public keys, verification of an already
+ *   hashed 32-byte digest (the contract `Api`). Verification of SHA-256-hashed tx signatures, the hot path, goes
+ *   through OpenSSL (`node:crypto`) with the same low-S rule.
+ * - Addresses: `RIPEMD-160(SHA-256(pubkey))` in bech32 (the shared codec of `contracts/common/encoding.ts`); BIP-39
  *   seed and BIP-32 derivation for the fixed development accounts.
  */
 import {
   createCipheriv,
-  createECDH,
   createHash,
   createHmac,
   createPrivateKey,
@@ -19,54 +19,26 @@ import {
   hkdfSync,
   pbkdf2Sync,
   randomBytes,
-  sign as nodeSign,
   timingSafeEqual,
   verify as nodeVerify,
   type KeyObject,
 } from 'node:crypto';
-import {ADDRESS_BYTES, type Bech32Problem, decodeBech32, encodeBech32, SECRET_HRP} from '../lib/chain/address.js';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Byte helpers
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Decodes a hex string (even length, either case) into bytes. Throws on any other character. */
-export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error('invalid hex string');
-  return new Uint8Array(Buffer.from(hex, 'hex'));
-}
-
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
-/** Standard base64 (with padding) of bytes. */
-export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-/**
- * Decodes standard or URL-safe base64 (padding optional). Throws on characters outside both alphabets, so that a
- * garbled parameter is reported instead of silently decoded to garbage.
- */
-export function fromBase64(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new Error('invalid base64 string');
-  return new Uint8Array(Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64'));
-}
-
-/** SHA-256 of bytes (32 bytes). */
-export function sha256(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(data).digest());
-}
+import {secp256k1} from '@noble/curves/secp256k1.js';
+import {bytesToNumberBE, numberToBytesBE} from '@noble/curves/utils.js';
+import {
+  ADDRESS_BYTES,
+  concatBytes,
+  decodeBech32,
+  encodeBech32,
+  fromHex,
+  SECRET_HRP,
+  sha256,
+  toHex,
+} from '../../contracts/common/encoding.js';
 
 /** RIPEMD-160 of bytes (20 bytes). */
 export function ripemd160(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('ripemd160').update(data).digest());
-}
-
-function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -381,36 +353,22 @@ export function encryptContractInput(
 // secp256k1
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Field prime of secp256k1. */
-const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 /** Group order of secp256k1. */
-const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const HALF_N = N >> 1n;
-const GX = 0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n;
-const GY = 0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n;
+const N = secp256k1.Point.Fn.ORDER;
 /** Length of a compressed secp256k1 public key, bytes. */
 export const SECP256K1_PUBKEY_LENGTH = 33;
 /** Length of a compact `r ‖ s` signature, bytes. */
 export const SECP256K1_SIGNATURE_LENGTH = 64;
+/** Length of a secp256k1 private key, bytes. */
+const SECP256K1_PRIVATE_KEY_LENGTH = 32;
 /** DER prefix of an SPKI secp256k1 public key with a compressed point; followed by the 33 key bytes. */
 const SECP256K1_SPKI_PREFIX = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex');
-/** DER prefix of a SEC1 secp256k1 private key; followed by the 32 key bytes and {@link SECP256K1_SEC1_SUFFIX}. */
-const SECP256K1_SEC1_PREFIX = Buffer.from('302e0201010420', 'hex');
-const SECP256K1_SEC1_SUFFIX = Buffer.from('a00706052b8104000a', 'hex');
-
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + toHex(bytes));
-}
-
-function bigIntTo32(n: bigint): Buffer {
-  return Buffer.from(n.toString(16).padStart(64, '0'), 'hex');
-}
 
 const publicKeyObjects = new Map<string, KeyObject>();
 const PUBLIC_KEY_CACHE_LIMIT = 4096;
 
-/** KeyObject of a 33-byte compressed secp256k1 public key (cached); throws when the point is invalid. */
-export function secp256k1PublicKeyObject(pubkey: Uint8Array): KeyObject {
+/** OpenSSL KeyObject of a 33-byte compressed secp256k1 public key (cached); throws when the point is invalid. */
+function secp256k1PublicKeyObject(pubkey: Uint8Array): KeyObject {
   checkLength(pubkey, SECP256K1_PUBKEY_LENGTH, 'secp256k1 public key');
   const id = toHex(pubkey);
   let key = publicKeyObjects.get(id);
@@ -422,10 +380,17 @@ export function secp256k1PublicKeyObject(pubkey: Uint8Array): KeyObject {
   return key;
 }
 
-/** True when the `s` half of a 64-byte compact signature is at most n/2 (the Cosmos low-S rule). */
+/**
+ * True when a 64-byte compact signature has `0 < r, s < n` and `s ≤ n/2` (the Cosmos low-S rule against
+ * malleability).
+ */
 export function isLowS(signature: Uint8Array): boolean {
   if (signature.length !== SECP256K1_SIGNATURE_LENGTH) return false;
-  return bytesToBigInt(signature.subarray(32)) <= HALF_N;
+  try {
+    return !secp256k1.Signature.fromBytes(signature, 'compact').hasHighS();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -449,143 +414,16 @@ export function verifySecp256k1Sha256(
   }
 }
 
-/** KeyObject of a raw 32-byte secp256k1 private key. */
-export function secp256k1PrivateKeyObject(privateKey: Uint8Array): KeyObject {
-  checkLength(privateKey, 32, 'secp256k1 private key');
-  return createPrivateKey({
-    key: Buffer.concat([SECP256K1_SEC1_PREFIX, privateKey, SECP256K1_SEC1_SUFFIX]),
-    format: 'der',
-    type: 'sec1',
-  });
-}
-
-/** Signs SHA-256(`message`) with a raw private key; returns a 64-byte low-S `r ‖ s` signature. */
-export function signSecp256k1Sha256(message: Uint8Array, privateKey: Uint8Array | KeyObject): Uint8Array {
-  const key = privateKey instanceof Uint8Array ? secp256k1PrivateKeyObject(privateKey) : privateKey;
-  const sig = nodeSign('sha256', message, {key, dsaEncoding: 'ieee-p1363'});
-  const s = bytesToBigInt(sig.subarray(32));
-  if (s > HALF_N) bigIntTo32(N - s).copy(sig, 32);
-  return new Uint8Array(sig);
+/** Signs SHA-256(`message`) with a raw 32-byte private key (RFC 6979); returns a 64-byte low-S `r ‖ s` signature. */
+export function signSecp256k1Sha256(message: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  checkLength(privateKey, SECP256K1_PRIVATE_KEY_LENGTH, 'secp256k1 private key');
+  return secp256k1.sign(message, privateKey, {prehash: true, lowS: true, format: 'compact'});
 }
 
 /** 33-byte compressed public key of a raw 32-byte secp256k1 private key. */
 export function secp256k1PublicKey(privateKey: Uint8Array): Uint8Array {
-  checkLength(privateKey, 32, 'secp256k1 private key');
-  const ecdh = createECDH('secp256k1');
-  ecdh.setPrivateKey(privateKey);
-  return new Uint8Array(ecdh.getPublicKey(null, 'compressed'));
-}
-
-// --- Prehashed verification in BigInt arithmetic (Jacobian coordinates, a = 0) ----------------------------------
-
-type Jacobian = [bigint, bigint, bigint];
-const INFINITY: Jacobian = [0n, 1n, 0n];
-
-function modP(a: bigint): bigint {
-  const r = a % P;
-  return r < 0n ? r + P : r;
-}
-
-function modInverse(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [((a % m) + m) % m, m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const q = oldR / r;
-    [oldR, r] = [r, oldR - q * r];
-    [oldS, s] = [s, oldS - q * s];
-  }
-  if (oldR !== 1n) throw new Error('not invertible');
-  return ((oldS % m) + m) % m;
-}
-
-function modPow(base: bigint, exponent: bigint, m: bigint): bigint {
-  let result = 1n;
-  let b = base % m;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return result;
-}
-
-function jDouble([x, y, z]: Jacobian): Jacobian {
-  if (z === 0n || y === 0n) return INFINITY;
-  const a = modP(x * x);
-  const b = modP(y * y);
-  const c = modP(b * b);
-  const d = modP(2n * (modP((x + b) * (x + b)) - a - c));
-  const e = modP(3n * a);
-  const f = modP(e * e);
-  const x3 = modP(f - 2n * d);
-  const y3 = modP(e * (d - x3) - 8n * c);
-  const z3 = modP(2n * y * z);
-  return [x3, y3, z3];
-}
-
-function jAdd(p1: Jacobian, p2: Jacobian): Jacobian {
-  const [x1, y1, z1] = p1;
-  const [x2, y2, z2] = p2;
-  if (z1 === 0n) return p2;
-  if (z2 === 0n) return p1;
-  const z1z1 = modP(z1 * z1);
-  const z2z2 = modP(z2 * z2);
-  const u1 = modP(x1 * z2z2);
-  const u2 = modP(x2 * z1z1);
-  const s1 = modP(y1 * z2 * z2z2);
-  const s2 = modP(y2 * z1 * z1z1);
-  const h = modP(u2 - u1);
-  const r = modP(s2 - s1);
-  if (h === 0n) return r === 0n ? jDouble(p1) : INFINITY;
-  const hh = modP(h * h);
-  const hhh = modP(h * hh);
-  const v = modP(u1 * hh);
-  const x3 = modP(r * r - hhh - 2n * v);
-  const y3 = modP(r * (v - x3) - s1 * hhh);
-  const z3 = modP(z1 * z2 * h);
-  return [x3, y3, z3];
-}
-
-/** Window width of the joint scalar multiplication. */
-const WINDOW_BITS = 4;
-const WINDOW_SIZE = 1 << WINDOW_BITS;
-
-function windowTable(point: Jacobian): Jacobian[] {
-  const table: Jacobian[] = [INFINITY, point];
-  for (let i = 2; i < WINDOW_SIZE; i++) table.push(jAdd(table[i - 1]!, point));
-  return table;
-}
-
-let generatorTable: Jacobian[] | undefined;
-
-/** u1·G + u2·Q (Straus' joint fixed-window method). */
-function doubleScalarMultiply(u1: bigint, u2: bigint, q: Jacobian): Jacobian {
-  generatorTable ??= windowTable([GX, GY, 1n]);
-  const qTable = windowTable(q);
-  let acc = INFINITY;
-  for (let shift = 256 - WINDOW_BITS; shift >= 0; shift -= WINDOW_BITS) {
-    for (let i = 0; i < WINDOW_BITS; i++) acc = jDouble(acc);
-    const w1 = Number((u1 >> BigInt(shift)) & BigInt(WINDOW_SIZE - 1));
-    const w2 = Number((u2 >> BigInt(shift)) & BigInt(WINDOW_SIZE - 1));
-    if (w1) acc = jAdd(acc, generatorTable[w1]!);
-    if (w2) acc = jAdd(acc, qTable[w2]!);
-  }
-  return acc;
-}
-
-/** Decompresses a 33-byte SEC1 point; throws when it is not on the curve. */
-function decompress(pubkey: Uint8Array): Jacobian {
-  checkLength(pubkey, SECP256K1_PUBKEY_LENGTH, 'secp256k1 public key');
-  const prefix = pubkey[0];
-  if (prefix !== 0x02 && prefix !== 0x03) throw new Error('not a compressed point');
-  const x = bytesToBigInt(pubkey.subarray(1));
-  if (x >= P) throw new Error('x out of range');
-  const rhs = modP(x * x * x + 7n);
-  let y = modPow(rhs, (P + 1n) / 4n, P);
-  if (modP(y * y) !== rhs) throw new Error('point not on curve');
-  if ((y & 1n) !== BigInt(prefix & 1)) y = P - y;
-  return [x, y, 1n];
+  checkLength(privateKey, SECP256K1_PRIVATE_KEY_LENGTH, 'secp256k1 private key');
+  return secp256k1.getPublicKey(privateKey, true);
 }
 
 /**
@@ -594,88 +432,37 @@ function decompress(pubkey: Uint8Array): Jacobian {
  */
 export function verifySecp256k1Prehashed(hash: Uint8Array, signature: Uint8Array, pubkey: Uint8Array): boolean {
   if (hash.length !== 32 || signature.length !== SECP256K1_SIGNATURE_LENGTH) return false;
-  let q: Jacobian;
+  if (pubkey.length !== SECP256K1_PUBKEY_LENGTH) return false;
   try {
-    q = decompress(pubkey);
+    return secp256k1.verify(signature, hash, pubkey, {prehash: false, lowS: false, format: 'compact'});
   } catch {
     return false;
   }
-  const r = bytesToBigInt(signature.subarray(0, 32));
-  const s = bytesToBigInt(signature.subarray(32));
-  if (r <= 0n || r >= N || s <= 0n || s >= N) return false;
-  const z = bytesToBigInt(hash) % N;
-  const w = modInverse(s, N);
-  const u1 = (z * w) % N;
-  const u2 = (r * w) % N;
-  const [x, , zz] = doubleScalarMultiply(u1, u2, q);
-  if (zz === 0n) return false;
-  const zInv = modInverse(zz, P);
-  const affineX = modP(x * zInv * zInv);
-  return affineX % N === r;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // bech32 (BIP-173) and addresses
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Address prefix of Secret Network accounts and contracts. */
-export const SECRET_PREFIX = SECRET_HRP;
-/** Length of an account or contract address payload, bytes. */
-export const ADDRESS_LENGTH = ADDRESS_BYTES;
-/** Longest bech32 string BIP-173 allows. */
-const BECH32_MAX_LENGTH = 90;
-
-/** Error text of each reason {@link decodeBech32} rejects a string for. */
-const BECH32_PROBLEM_MESSAGE: Record<Bech32Problem, string> = {
-  length: 'invalid bech32 separator position',
-  case: 'mixed-case bech32 string',
-  separator: 'invalid bech32 separator position',
-  character: 'invalid bech32 character',
-  checksum: 'invalid bech32 checksum',
-  padding: 'invalid padding in bech32 data',
-};
-
-/** bech32 encoding of `data` with human-readable part `prefix`. */
-export function bech32Encode(prefix: string, data: Uint8Array): string {
-  return encodeBech32(prefix, data);
-}
-
-/** Decodes a bech32 string (single case); throws on a bad checksum, character or padding. */
-export function bech32Decode(text: string): {prefix: string; data: Uint8Array} {
-  const decoded = decodeBech32(text);
-  if (!decoded.ok) {
-    let problem = decoded.problem;
-    if (problem === 'length') {
-      if (text.length > BECH32_MAX_LENGTH) throw new Error('bech32 string too long');
-      if (text !== text.toLowerCase() && text !== text.toUpperCase()) problem = 'case';
-    }
-    throw new Error(BECH32_PROBLEM_MESSAGE[problem]);
-  }
-  return {prefix: decoded.prefix, data: decoded.data};
-}
-
-/** True when `address` is a valid `secret1…` bech32 address with a 20-byte payload. */
+/** True when `address` is a valid lower-case `secret1…` bech32 address with a 20-byte payload. */
 export function isSecretAddress(address: string): boolean {
   if (typeof address !== 'string') return false;
   const decoded = decodeBech32(address);
-  return (
-    decoded.ok &&
-    decoded.prefix === SECRET_PREFIX &&
-    decoded.data.length === ADDRESS_LENGTH &&
-    address === address.toLowerCase()
-  );
+  return decoded.ok && decoded.prefix === SECRET_HRP && decoded.data.length === ADDRESS_BYTES && address === address.toLowerCase();
 }
 
 /** 20-byte payload of a `secret1…` address; throws when invalid. */
 export function addressBytes(address: string): Uint8Array {
-  const {prefix, data} = bech32Decode(address);
-  if (prefix !== SECRET_PREFIX || data.length !== ADDRESS_LENGTH) throw new Error(`invalid address ${address}`);
-  return data;
+  const decoded = decodeBech32(address);
+  if (!decoded.ok || decoded.prefix !== SECRET_HRP || decoded.data.length !== ADDRESS_BYTES) {
+    throw new Error(`invalid address ${address}${decoded.ok ? '' : ` (bech32: ${decoded.problem})`}`);
+  }
+  return decoded.data;
 }
 
 /** `secret1…` address of a 20-byte payload. */
 export function addressFromBytes(bytes: Uint8Array): string {
-  return bech32Encode(SECRET_PREFIX, bytes);
+  return encodeBech32(SECRET_HRP, bytes);
 }
 
 /** `secret1…` address of a 33-byte compressed secp256k1 public key: bech32(RIPEMD-160(SHA-256(pubkey))). */
@@ -702,7 +489,7 @@ export function privateKeyFromMnemonic(mnemonic: string, path: string = SECRET_H
   const normalised = mnemonic.normalize('NFKD').trim().split(/\s+/).join(' ');
   const seed = pbkdf2Sync(normalised, 'mnemonic', BIP39_PBKDF2_ROUNDS, BIP39_SEED_LENGTH, 'sha512');
   const master = createHmac('sha512', 'Bitcoin seed').update(seed).digest();
-  let key = bytesToBigInt(master.subarray(0, 32));
+  let key = bytesToNumberBE(master.subarray(0, 32));
   let chainCode = master.subarray(32);
   const segments = path.split('/');
   if (segments[0] !== 'm') throw new Error(`invalid derivation path ${path}`);
@@ -712,16 +499,16 @@ export function privateKeyFromMnemonic(mnemonic: string, path: string = SECRET_H
     if (!Number.isInteger(index) || index < 0 || index >= HARDENED) throw new Error(`invalid path segment ${segment}`);
     const indexBytes = Buffer.alloc(4);
     indexBytes.writeUInt32BE(hardened ? index + HARDENED : index);
-    const keyBytes = bigIntTo32(key);
+    const keyBytes = numberToBytesBE(key, SECP256K1_PRIVATE_KEY_LENGTH);
     const data = hardened
       ? Buffer.concat([Buffer.from([0]), keyBytes, indexBytes])
       : Buffer.concat([secp256k1PublicKey(keyBytes), indexBytes]);
     const digest = createHmac('sha512', chainCode).update(data).digest();
-    const tweak = bytesToBigInt(digest.subarray(0, 32));
+    const tweak = bytesToNumberBE(digest.subarray(0, 32));
     if (tweak >= N) throw new Error('invalid BIP-32 child (tweak out of range)');
     key = (key + tweak) % N;
     if (key === 0n) throw new Error('invalid BIP-32 child (zero key)');
     chainCode = digest.subarray(32);
   }
-  return new Uint8Array(bigIntTo32(key));
+  return numberToBytesBE(key, SECP256K1_PRIVATE_KEY_LENGTH);
 }

@@ -5,9 +5,10 @@
  * THE MNEMONICS BELOW ARE PUBLIC. They exist so that every devnet has the same well-known accounts (like anvil's
  * or a cosmos localnet's). Never use them, or addresses derived from them, on a real network.
  */
-import {Chain, DEVNET_CHAIN_ID, NATIVE_DENOM, type ContractRegistry} from './chain.js';
+import {DEVNET_CHAIN_ID} from '../common/networks.js';
+import {toHex} from '../../contracts/common/encoding.js';
+import {Chain, META, NATIVE_DENOM, type ContractRegistry, type Store} from './node/index.js';
 import {DevSigner, type ContractRef} from './signer.js';
-import {META, type Store} from './store.js';
 
 /** A fixed development account. */
 export interface DevAccount {
@@ -295,7 +296,7 @@ export function createGenesis<C>(store: Store, spec: GenesisSpec<C>, now: () => 
     accounts: DEV_ACCOUNTS.map((a) => ({...a})),
     codes: store.listCodes().map((c) => ({codeId: c.codeId, name: c.name, codeHash: c.codeHash})),
     contracts: planned,
-    ioPublicKey: Buffer.from(chain.io.publicKey).toString('hex'),
+    ioPublicKey: toHex(chain.ioPublicKey),
   };
   store.transaction(() => store.setMeta(META.genesis, JSON.stringify(info)));
   return info;

@@ -4,14 +4,18 @@
  * detached (background) variant lives in `daemon.ts` ({@link startDetached}).
  *
  * Files under `<home>/devnet/`: `state.db` (+ `-wal`, `-shm`; all chain state), `devnet.json` (url, pid, chain id,
- * contracts of the running instance), `devnet.pid`, `devnet.log` (detached instances).
+ * contracts of the running instance), `devnet.pid`, `devnet.log` (detached instances), `admin-token` (mode 0600: the
+ * token admin actions need, new at every start).
+ *
+ * This is the devnet's public entry: the CLI (`src/lib`) imports the devnet only through it; the node (executor
+ * without HTTP) has its own entry, `node/index.ts`.
  */
 import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {AddressInfo} from 'node:net';
-import {Chain} from './chain.js';
-import {Store} from './store.js';
-import {createDevnetServer} from './server.js';
+import {Chain, Store} from './node/index.js';
+import {createDevnetServer, newAdminToken} from './lcd/server.js';
+import {rememberAdminToken, forgetAdminToken, isDevnetAnswering, isProcessAlive, readDevnetInfo} from './control.js';
 import {
   createGenesis,
   genesisInfo,
@@ -40,7 +44,8 @@ export {
   loadSecretAiRegistry,
   secretAiGenesisSpec,
 } from './genesis.js';
-export {DEVNET_CHAIN_ID, GAS, type ContractRegistry} from './chain.js';
+export {DEVNET_CHAIN_ID} from '../common/networks.js';
+export {GAS, type ContractRegistry} from './node/index.js';
 
 /** Default port, as the `local` network profile expects (`http://127.0.0.1:1317`). */
 export const DEFAULT_DEVNET_PORT = 1317;
@@ -52,11 +57,12 @@ const STATE_FILE = 'state.db';
 const GENESIS_TMP_FILE = 'state.db.genesis';
 const INFO_FILE = 'devnet.json';
 const PID_FILE = 'devnet.pid';
+const ADMIN_TOKEN_FILE = 'admin-token';
 /** How long `stop` lets in-flight requests finish before closing their connections, ms. */
 const STOP_GRACE_MS = 1000;
 
 /** Paths of a home's devnet files. */
-export function devnetPaths(home: string): {dir: string; state: string; info: string; pid: string; log: string} {
+export function devnetPaths(home: string): {dir: string; state: string; info: string; pid: string; log: string; adminToken: string} {
   const dir = join(home, DEVNET_DIR);
   return {
     dir,
@@ -64,7 +70,28 @@ export function devnetPaths(home: string): {dir: string; state: string; info: st
     info: join(dir, INFO_FILE),
     pid: join(dir, PID_FILE),
     log: join(dir, 'devnet.log'),
+    adminToken: join(dir, ADMIN_TOKEN_FILE),
   };
+}
+
+/**
+ * Writes a fresh admin token for a starting devnet: mode 0600 from creation (the old file is removed first, so
+ * no reader ever sees the new token with wider permissions).
+ */
+function writeAdminToken(path: string): string {
+  const token = newAdminToken();
+  rmSync(path, {force: true});
+  writeFileSync(path, `${token}\n`, {mode: 0o600, flag: 'wx'});
+  return token;
+}
+
+/** The admin token of a home's devnet, or undefined when there is none (never started, or not readable). */
+export function readAdminToken(home: string): string | undefined {
+  try {
+    return readFileSync(devnetPaths(home).adminToken, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Options of {@link startDevnet}. */
@@ -132,40 +159,8 @@ export class DevnetAlreadyRunningError extends Error {
   }
 }
 
-/** True when a process with this pid exists. */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
-/**
- * True when the devnet described by a `devnet.json` is running: its process is alive and its URL answers the status
- * endpoint (a reused pid of an unrelated process does not count).
- */
-export async function isDevnetAnswering(info: DevnetInfoFile, timeoutMs = 2000): Promise<boolean> {
-  if (!isProcessAlive(info.pid)) return false;
-  try {
-    const res = await fetch(`${info.url}/secretai/devnet/status`, {signal: AbortSignal.timeout(timeoutMs)});
-    const body = (await res.json()) as {running?: boolean; chainId?: string};
-    return res.ok && body.running === true && body.chainId === info.chainId;
-  } catch {
-    return false;
-  }
-}
 
-/** The `devnet.json` of a home, or undefined when absent or unreadable. */
-export function readDevnetInfo(home: string): DevnetInfoFile | undefined {
-  try {
-    return JSON.parse(readFileSync(devnetPaths(home).info, 'utf8')) as DevnetInfoFile;
-  } catch {
-    return undefined;
-  }
-}
 
 /** True when the home has devnet state (a completed genesis). */
 export function hasDevnetState(home: string): boolean {
@@ -231,6 +226,8 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
     throw err;
   }
 
+  const host = options.host ?? DEFAULT_DEVNET_HOST;
+  const adminToken = writeAdminToken(paths.adminToken);
   let url = '';
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -241,6 +238,8 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
     faucetTokenKey: options.faucetTokenKey,
     url: () => url,
     onShutdown: () => void stop(),
+    adminToken,
+    host,
   });
 
   const stop = (): Promise<void> => {
@@ -254,6 +253,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
         store.close();
         const info = readDevnetInfo(home);
         if (info?.pid === process.pid) removeFiles(paths.info, paths.pid);
+        forgetAdminToken(url);
         resolveStopped();
         resolve();
       });
@@ -262,7 +262,6 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
     return stopping;
   };
 
-  const host = options.host ?? DEFAULT_DEVNET_HOST;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -289,6 +288,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   };
   writeFileSync(paths.info, JSON.stringify(info, null, 2) + '\n');
   writeFileSync(paths.pid, `${process.pid}\n`);
+  rememberAdminToken(url, adminToken);
 
   return {
     url,
@@ -305,210 +305,6 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Talking to a running devnet
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Error answered by a devnet endpoint (gRPC-gateway body). */
-export class DevnetRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly grpcCode: number | undefined,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DevnetRequestError';
-  }
-}
-
-/** Default timeout of admin requests, ms. */
-const ADMIN_TIMEOUT_MS = 10_000;
-
-async function devnetRequest<T>(url: string, path: string, body?: unknown, timeoutMs = ADMIN_TIMEOUT_MS): Promise<T> {
-  const res = await fetch(url.replace(/\/+$/, '') + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: body === undefined ? undefined : {'content-type': 'application/json'},
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new DevnetRequestError(res.status, undefined, `devnet answered non-JSON (HTTP ${res.status})`);
-  }
-  if (!res.ok) {
-    const err = json as {code?: number; message?: string};
-    throw new DevnetRequestError(res.status, err.code, err.message ?? `HTTP ${res.status}`);
-  }
-  return json as T;
-}
-
-/** `GET /secretai/devnet/status`. `time` is RFC 3339. */
-export interface DevnetStatus {
-  running: boolean;
-  url: string;
-  chainId: string;
-  height: number;
-  time: string;
-  timeOffsetSeconds: number;
-}
-
-/** Result of the faucet. Amounts are base-unit decimal strings. */
-export interface FundResult {
-  address: string;
-  /** uscrt sent. */
-  scrt: string;
-  /** Payment-token base units minted. */
-  token: string;
-  txhash: string;
-  height: number;
-}
-
-/** Admin calls on a running devnet (any host: in-process or detached). */
-export const devnetAdmin = {
-  /** Height, time, chain id. */
-  status: (url: string): Promise<DevnetStatus> => devnetRequest(url, '/secretai/devnet/status'),
-  /** Genesis info: accounts, codes, contracts. */
-  genesis: (url: string): Promise<GenesisInfo> => devnetRequest(url, '/secretai/devnet/genesis'),
-  /** Moves block time forward; returns the height and the new time (RFC 3339). */
-  advance: (url: string, seconds: number): Promise<{height: number; time: string}> =>
-    devnetRequest(url, '/secretai/devnet/advance', {seconds}),
-  /**
-   * Faucet: `scrt` in uscrt (native base units) sent from the admin account, `token` in payment-token base units
-   * minted by the admin. Both decimal strings (or safe integers); at least one non-zero.
-   */
-  fund: (url: string, request: {address: string; scrt?: string | number; token?: string | number}): Promise<FundResult> =>
-    devnetRequest(url, '/secretai/devnet/fund', request),
-  /** Asks the devnet to stop (answers before stopping). */
-  shutdown: (url: string): Promise<{stopping: boolean}> => devnetRequest(url, '/secretai/devnet/shutdown', {}),
-};
-
-/** What {@link devnetStatus} reports about a home. */
-export interface DevnetHomeStatus {
-  running: boolean;
-  home: string;
-  url?: string;
-  pid?: number;
-  chainId?: string;
-  height?: number;
-  /** RFC 3339. */
-  time?: string;
-  contracts?: Record<string, ContractRef>;
-  /** True when the home has devnet state (a stopped devnet can be started again with the same state). */
-  hasState: boolean;
-}
-
-/** Status of the devnet of a home: running (its process is alive and it answers) or not. */
-export async function devnetStatus(home: string): Promise<DevnetHomeStatus> {
-  const info = readDevnetInfo(home);
-  const hasState = hasDevnetState(home);
-  if (!info || !isProcessAlive(info.pid)) return {running: false, home, hasState};
-  try {
-    const s = await devnetAdmin.status(info.url);
-    return {
-      running: true,
-      home,
-      url: info.url,
-      pid: info.pid,
-      chainId: s.chainId,
-      height: s.height,
-      time: s.time,
-      contracts: info.contracts,
-      hasState,
-    };
-  } catch {
-    return {running: false, home, url: info.url, pid: info.pid, hasState};
-  }
-}
-
-/**
- * Whether a live pid plausibly is a devnet (its command line mentions `devnet`). Where the command line cannot be
- * read (no `/proc`), assumes it is.
- */
-function looksLikeDevnetProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('devnet');
-  } catch {
-    return !existsSync('/proc/self/cmdline');
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isProcessAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !isProcessAlive(pid);
-}
-
-/**
- * Stops the devnet of a home: admin shutdown request, then SIGTERM, then SIGKILL if it does not exit in time.
- * Returns whether one was running. A devnet running in this very process must be stopped with its handle.
- */
-export async function stopDevnet(home: string, options: {timeoutMs?: number} = {}): Promise<{wasRunning: boolean; pid?: number}> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const info = readDevnetInfo(home);
-  const paths = devnetPaths(home);
-  if (!info || !isProcessAlive(info.pid)) {
-    removeFiles(paths.info, paths.pid);
-    return {wasRunning: false};
-  }
-  if (info.pid === process.pid) throw new Error('the devnet runs in this process; stop it with its handle');
-  let asked = false;
-  try {
-    await devnetAdmin.shutdown(info.url);
-    asked = true;
-  } catch {
-    // fall through to signals
-  }
-  if (!asked && !looksLikeDevnetProcess(info.pid)) {
-    // The pid was reused by an unrelated process: never signal it.
-    removeFiles(paths.info, paths.pid);
-    return {wasRunning: false};
-  }
-  if (!(await waitForExit(info.pid, timeoutMs))) {
-    try {
-      process.kill(info.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    if (!(await waitForExit(info.pid, timeoutMs))) {
-      try {
-        process.kill(info.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      await waitForExit(info.pid, timeoutMs);
-    }
-  }
-  const after = readDevnetInfo(home);
-  if (after?.pid === info.pid) removeFiles(paths.info, paths.pid);
-  return {wasRunning: true, pid: info.pid};
-}
-
-/** Stops the devnet of a home (if running) and deletes its folder (all chain state). */
-export async function resetDevnet(home: string, options: {timeoutMs?: number} = {}): Promise<{wasRunning: boolean}> {
-  const {wasRunning} = await stopDevnet(home, options);
-  rmSync(devnetPaths(home).dir, {recursive: true, force: true});
-  return {wasRunning};
-}
-
-/** Removes a stale pid file (tests, tools); no effect while the process is alive. */
-export function clearStaleDevnetFiles(home: string): void {
-  const info = readDevnetInfo(home);
-  if (info && isProcessAlive(info.pid)) return;
-  const paths = devnetPaths(home);
-  for (const p of [paths.info, paths.pid]) {
-    try {
-      unlinkSync(p);
-    } catch {
-      // absent
-    }
-  }
-}
-
+export * from './control.js';
 export {startDetached, runDaemon} from './daemon.js';
 export type {DetachedDevnet, StartDetachedOptions} from './daemon.js';

@@ -1,37 +1,39 @@
 /**
  * The devnet's own in-process signer: builds, encrypts and signs txs exactly as secretjs does (SIGN_MODE_DIRECT,
- * §4 encryption) and runs them through {@link Chain.broadcast}, so genesis deployment and the faucet use the same
+ * §4 encryption) and runs them through the node's `broadcast`, so genesis deployment and the faucet use the same
  * execution engine as every client.
  */
-import {randomBytes, type KeyObject} from 'node:crypto';
-import {TxRaw, TxBody, AuthInfo, SignDoc} from 'secretjs/dist/protobuf/cosmos/tx/v1beta1/tx.js';
-import {PubKey} from 'secretjs/dist/protobuf/cosmos/crypto/secp256k1/keys.js';
-import {
-  MsgExecuteContract,
-  MsgExecuteContractResponse,
-  MsgInstantiateContract,
-  MsgInstantiateContractResponse,
-} from 'secretjs/dist/protobuf/secret/compute/v1beta1/msg.js';
-import {MsgSend} from 'secretjs/dist/protobuf/cosmos/bank/v1beta1/tx.js';
-import {TxMsgData} from 'secretjs/dist/protobuf/cosmos/base/abci/v1beta1/abci.js';
-import type {Any} from 'secretjs/dist/protobuf/google/protobuf/any.js';
+import {randomBytes} from 'node:crypto';
 import type {Coin} from '../../contracts/common/types.js';
+import {concatBytes, fromBase64, fromHex, sha256, utf8} from '../../contracts/common/encoding.js';
 import {
   addressBytes,
   encryptContractInput,
-  fromBase64,
-  fromHex,
   generateX25519KeyPair,
   privateKeyFromMnemonic,
   pubkeyToAddress,
-  secp256k1PrivateKeyObject,
   secp256k1PublicKey,
-  sha256,
   signSecp256k1Sha256,
   type AesSiv,
   type X25519KeyPair,
 } from './crypto.js';
-import {TYPE_URL, type Chain, type TxResponseJson} from './chain.js';
+import {
+  AuthInfo,
+  MsgExecuteContract,
+  MsgExecuteContractResponse,
+  MsgInstantiateContract,
+  MsgInstantiateContractResponse,
+  MsgSend,
+  PubKey,
+  SignDoc,
+  TxBody,
+  TxMsgData,
+  TxRaw,
+  SIGN_MODE_DIRECT,
+  TYPE_URL,
+  type Any,
+} from './node/codec.js';
+import type {DevnetNode, TxResponseJson} from './node/index.js';
 
 /** A contract's address and code hash. */
 export interface ContractRef {
@@ -76,15 +78,15 @@ const INTERNAL_GAS_LIMIT = 50_000_000;
 export class DevSigner {
   readonly address: string;
   readonly pubkey: Uint8Array;
-  private readonly key: KeyObject;
+  private readonly privateKey: Uint8Array;
   private readonly encryption: X25519KeyPair;
 
   constructor(privateKey: Uint8Array) {
     this.pubkey = secp256k1PublicKey(privateKey);
     this.address = pubkeyToAddress(this.pubkey);
-    this.key = secp256k1PrivateKeyObject(privateKey);
+    this.privateKey = new Uint8Array(privateKey);
     // A stable encryption key pair per signer, like secretjs's `encryptionSeed`.
-    this.encryption = generateX25519KeyPair(sha256(Buffer.concat([Buffer.from('secretai-devnet/io-seed'), privateKey])));
+    this.encryption = generateX25519KeyPair(sha256(concatBytes(utf8('secretai-devnet/io-seed'), privateKey)));
   }
 
   /** Signer of a BIP-39 mnemonic at Secret's path `m/44'/529'/0'/0/0`. */
@@ -93,8 +95,8 @@ export class DevSigner {
   }
 
   /** `MsgExecuteContract` with the input encrypted for the chain's IO key. */
-  execute(chain: Chain, contract: ContractRef, msg: unknown, funds: Coin[] = []): PreparedMsg {
-    const {envelope, cipher} = encryptContractInput(chain.io.publicKey, this.encryption, contract.codeHash, msg);
+  execute(node: DevnetNode, contract: ContractRef, msg: unknown, funds: Coin[] = []): PreparedMsg {
+    const {envelope, cipher} = encryptContractInput(node.ioPublicKey, this.encryption, contract.codeHash, msg);
     const value = MsgExecuteContract.encode(
       MsgExecuteContract.fromPartial({
         sender: addressBytes(this.address),
@@ -109,8 +111,8 @@ export class DevSigner {
   }
 
   /** `MsgInstantiateContract` with the init message encrypted for the chain's IO key. */
-  instantiate(chain: Chain, codeId: number, codeHash: string, label: string, msg: unknown, admin = ''): PreparedMsg {
-    const {envelope, cipher} = encryptContractInput(chain.io.publicKey, this.encryption, codeHash, msg);
+  instantiate(node: DevnetNode, codeId: number, codeHash: string, label: string, msg: unknown, admin = ''): PreparedMsg {
+    const {envelope, cipher} = encryptContractInput(node.ioPublicKey, this.encryption, codeHash, msg);
     const value = MsgInstantiateContract.encode(
       MsgInstantiateContract.fromPartial({
         sender: addressBytes(this.address),
@@ -133,8 +135,8 @@ export class DevSigner {
   }
 
   /** Signs messages into `TxRaw` bytes for the chain's id and this account's number and sequence. */
-  sign(chain: Chain, messages: Any[], options: {gasLimit?: number; memo?: string; fee?: Coin[]} = {}): Uint8Array {
-    const account = chain.store.getAccount(this.address);
+  sign(node: DevnetNode, messages: Any[], options: {gasLimit?: number; memo?: string; fee?: Coin[]} = {}): Uint8Array {
+    const account = node.account(this.address);
     if (!account) throw new Error(`account ${this.address} does not exist on the devnet`);
     const bodyBytes = TxBody.encode(
       TxBody.fromPartial({messages, memo: options.memo ?? '', timeout_height: '0'}),
@@ -144,7 +146,7 @@ export class DevSigner {
         signer_infos: [
           {
             public_key: {type_url: TYPE_URL.secp256k1PubKey, value: PubKey.encode({key: this.pubkey}).finish()},
-            mode_info: {single: {mode: 1}},
+            mode_info: {single: {mode: SIGN_MODE_DIRECT}},
             sequence: String(account.sequence),
           },
         ],
@@ -154,10 +156,10 @@ export class DevSigner {
     const signBytes = SignDoc.encode({
       body_bytes: bodyBytes,
       auth_info_bytes: authInfoBytes,
-      chain_id: chain.chainId,
+      chain_id: node.chainId,
       account_number: String(account.number),
     }).finish();
-    const signature = signSecp256k1Sha256(signBytes, this.key);
+    const signature = signSecp256k1Sha256(signBytes, this.privateKey);
     return TxRaw.encode({body_bytes: bodyBytes, auth_info_bytes: authInfoBytes, signatures: [signature]}).finish();
   }
 
@@ -165,13 +167,13 @@ export class DevSigner {
    * Signs, broadcasts and commits messages; returns decrypted answers. Throws {@link DevTxError} (contract errors
    * decrypted) when the tx is rejected or fails.
    */
-  run(chain: Chain, msgs: PreparedMsg[], options: {gasLimit?: number; memo?: string} = {}): RunResult {
+  run(node: DevnetNode, msgs: PreparedMsg[], options: {gasLimit?: number; memo?: string} = {}): RunResult {
     const bytes = this.sign(
-      chain,
+      node,
       msgs.map((m) => m.any),
       options,
     );
-    const result = chain.broadcast(bytes);
+    const result = node.broadcast(bytes);
     const response = result.deliverTx ?? result.checkTx;
     if (response.code !== 0) {
       throw new DevTxError(response.code, response.codespace, decryptRawLog(response.raw_log, msgs));

@@ -4,11 +4,11 @@
  */
 import {describe, expect, it, afterEach} from '@jest/globals';
 import {join} from 'node:path';
-import {Chain} from '../../src/devnet/chain.js';
-import {Store} from '../../src/devnet/store.js';
+import {Chain, Store} from '../../src/devnet/node/index.js';
 import {DEV_ACCOUNTS, createGenesis, genesisInfo} from '../../src/devnet/genesis.js';
 import {DevSigner} from '../../src/devnet/signer.js';
-import {secp256k1PublicKey, sha256, signSecp256k1Sha256, pubkeyToAddress} from '../../src/devnet/crypto.js';
+import {sha256} from '../../contracts/common/encoding.js';
+import {secp256k1PublicKey, signSecp256k1Sha256, pubkeyToAddress} from '../../src/devnet/crypto.js';
 import {genesis, tempHome} from './fixtures.js';
 
 const cleanups: Array<() => void> = [];

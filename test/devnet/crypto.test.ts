@@ -7,19 +7,13 @@ import {
   AesSiv,
   AesSivError,
   IoKey,
-  bech32Decode,
-  bech32Encode,
   encryptContractInput,
-  fromBase64,
-  fromHex,
   generateX25519KeyPair,
   isSecretAddress,
   privateKeyFromMnemonic,
   pubkeyToAddress,
   secp256k1PublicKey,
-  sha256,
   signSecp256k1Sha256,
-  toHex,
   verifySecp256k1Prehashed,
   verifySecp256k1Sha256,
   x25519PublicKey,
@@ -27,6 +21,8 @@ import {
   isLowS,
 } from '../../src/devnet/crypto.js';
 import {DEV_ACCOUNTS} from '../../src/devnet/genesis.js';
+import {fromBase64Lenient as fromBase64, fromHex, sha256, toHex} from '../../contracts/common/encoding.js';
+import {bech32Decode, bech32Encode} from './bech32.js';
 
 describe('AES-SIV (RFC 5297)', () => {
   it('matches appendix A.1 (deterministic authenticated encryption)', () => {

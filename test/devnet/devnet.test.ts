@@ -5,7 +5,7 @@
 import {describe, expect, it, beforeAll, afterAll} from '@jest/globals';
 import {MsgExecuteContract, MsgSend, Wallet} from 'secretjs';
 import {devnetAdmin} from '../../src/devnet/index.js';
-import {GAS} from '../../src/devnet/chain.js';
+import {GAS} from '../../src/devnet/node/index.js';
 import {TEST_TOKEN_BALANCE} from './fixtures.js';
 import {TX, clientFor, executeAnswer, instantiateAnswer, startTestDevnet, type TestDevnet} from './helpers.js';
 

@@ -8,7 +8,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {ContractError, response, type Contract, type Response} from '../../contracts/common/types.js';
-import type {ContractRegistry} from '../../src/devnet/chain.js';
+import type {ContractRegistry} from '../../src/devnet/node/index.js';
 import type {GenesisSpec} from '../../src/devnet/genesis.js';
 import type {ContractRef} from '../../src/devnet/signer.js';
 

@@ -9,7 +9,7 @@ import {connect} from 'node:net';
 import {Wallet} from 'secretjs';
 import {startDevnet, type DevnetHandle} from '../../src/devnet/index.js';
 import {DevSigner} from '../../src/devnet/signer.js';
-import {toBase64} from '../../src/devnet/crypto.js';
+import {toBase64} from '../../contracts/common/encoding.js';
 import {genesis, tempHome, type TestContracts} from './fixtures.js';
 
 let devnet: DevnetHandle<TestContracts>;

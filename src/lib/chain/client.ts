@@ -48,7 +48,7 @@ export const MSG_SEND = '/cosmos.bank.v1beta1.MsgSend';
 export const ENCRYPTION_SEED_TAG = 'secretai/v1/tx-encryption-seed';
 
 /** Chain id of the embedded devnet. */
-export const DEVNET_CHAIN_ID = 'secretdev-1';
+export {DEVNET_CHAIN_ID} from '../../common/networks.js';
 
 const CODE_HASH_RE = /^[0-9a-f]{64}$/;
 

@@ -10,6 +10,7 @@
  * - a failed tx does not throw at all (code ≠ 0 in the result) — see {@link TxFailedError};
  * - a contract query error resolves with the decrypted error string — see {@link ContractQueryError}.
  */
+import {DEVNET_CHAIN_ID} from '../../common/networks.js';
 import {oneLine, OperationError, SecretaiError, UnavailableError, UsageError, type ErrorOptions} from '../errors.js';
 
 /** Longest raw log or node message kept in an error (characters); the rest is cut with an ellipsis. */
@@ -47,7 +48,7 @@ export function condense(text: string, max = MAX_LOG_CHARS): string {
 
 /** True for the embedded devnet (chain id `secretdev-1` or the `local` profile). */
 export function isLocalNetwork(network: ChainErrorContext['network']): boolean {
-  return Boolean(network && (network.chainId === 'secretdev-1' || network.name === 'local'));
+  return Boolean(network && (network.chainId === DEVNET_CHAIN_ID || network.name === 'local'));
 }
 
 function reachSuggestion(ctx: ChainErrorContext): string {

@@ -1,4 +1,5 @@
 /** Network profiles: where a chain is, and how much to trust on it. */
+import {DEVNET_CHAIN_ID} from '../../common/networks.js';
 import {UsageError} from '../errors.js';
 
 /** A deployed contract: bech32 address and its code hash (64 lower-case hex). */
@@ -45,7 +46,7 @@ export const BUILTIN_PROFILES: Record<string, NetworkProfile> = {
   local: {
     name: 'local',
     lcdUrl: 'http://127.0.0.1:1317',
-    chainId: 'secretdev-1',
+    chainId: DEVNET_CHAIN_ID,
     gasPrice: '0.1',
     contracts: {},
     attestation: {allowDev: true, strict: false},

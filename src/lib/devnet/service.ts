@@ -185,13 +185,14 @@ export async function resetDevnetService(ctx: Context): Promise<DevnetStatusResu
   return {running: false, url: before.url ?? null, height: null, time: null, home: ctx.home.value, wasRunning: r.wasRunning, hasState: false};
 }
 
-async function runningUrl(ctx: Context): Promise<string> {
+/** URL and admin token (read from `<home>/devnet/admin-token`) of the home's running devnet. */
+async function runningDevnet(ctx: Context): Promise<{url: string; token?: string}> {
   const d = await lib();
   const s = await d.devnetStatus(ctx.home.value);
   if (!s.running || !s.url) {
     throw new UnavailableError('no devnet is running for this home', {code: 'DEVNET_NOT_RUNNING', suggestion: 'start one with "secretai devnet start --detach"'});
   }
-  return s.url;
+  return {url: s.url, token: d.readAdminToken(ctx.home.value)};
 }
 
 const UNIT_RE = /^(\d+)(scrt|uscrt)?$/i;
@@ -242,13 +243,13 @@ export async function fundService(ctx: Context, o: {target: string; scrt?: strin
   const scrt = parseFaucetAmount(o.scrt ?? '1000scrt', 'scrt');
   const token = parseFaucetAmount(o.token ?? '1000000000', 'token');
   if (scrt === '0' && token === '0') throw new UsageError('nothing to fund: --scrt and --token are both 0', {code: 'AMOUNT_INVALID'});
-  await runningUrl(ctx);
+  await runningDevnet(ctx);
   const profile = ctx.profile;
   const paymentToken = profile.contracts.paymentToken;
   if (token !== '0' && !paymentToken) {
     throw new UsageError('the local profile has no payment token', {code: 'CONTRACT_NOT_CONFIGURED', suggestion: 'run "secretai devnet start" to configure it'});
   }
-  const [{signingClient}, {DEV_ADMIN}] = await Promise.all([import('../chain/index.js'), import('../../devnet/genesis.js')]);
+  const [{signingClient}, {DEV_ADMIN}] = await Promise.all([import('../chain/index.js'), lib()]);
   const admin = await signingClient(profile, DEV_ADMIN.mnemonic);
   type Msg = Parameters<typeof admin.broadcast>[0][number];
   const msgs: Msg[] = [];
@@ -263,10 +264,10 @@ export async function advanceService(ctx: Context, seconds: number): Promise<{he
   if (!Number.isInteger(seconds) || seconds <= 0 || seconds > 10 * 365 * 86400) {
     throw new UsageError(`--seconds must be a whole number between 1 and ${10 * 365 * 86400}`, {code: 'SECONDS_INVALID'});
   }
-  const url = await runningUrl(ctx);
+  const target = await runningDevnet(ctx);
   const d = await lib();
   try {
-    return await d.devnetAdmin.advance(url, seconds);
+    return await d.devnetAdmin.advance(target, seconds);
   } catch (err) {
     throw devnetCallError(err, 'advance');
   }

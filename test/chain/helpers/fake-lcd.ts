@@ -5,7 +5,8 @@
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {fromBase64, IoKey, toBase64} from '../../../src/devnet/crypto.js';
+import {fromBase64Lenient as fromBase64, toBase64} from '../../../contracts/common/encoding.js';
+import {IoKey} from '../../../src/devnet/crypto.js';
 
 /** What the fake does with one decrypted query. */
 export type QueryAnswer =

@@ -7,7 +7,7 @@
 import {contractCodeHash} from '../../../contracts/common/codehash.js';
 import {ContractError, response, type Contract, type Response} from '../../../contracts/common/types.js';
 import {CONTRACTS, codeHashOf} from '../../../contracts/index.js';
-import type {ContractRegistry} from '../../../src/devnet/chain.js';
+import type {ContractRegistry} from '../../../src/devnet/node/index.js';
 import {secretAiGenesisSpec, type GenesisSpec, type SecretAiContracts} from '../../../src/devnet/index.js';
 
 export const PROBE_NAME = 'secretai-test-probe';
