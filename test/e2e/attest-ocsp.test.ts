@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
+import {devMeasurementPolicy} from '../../src/attest/dev/measurements.js';
 import {mintDevEvidence} from '../../src/attest/dev/mint.js';
 import {parseCertDer} from '../../src/attest/x509.js';
 import {ensureDevRoots} from '../../src/lib/attest/dev.js';
@@ -12,7 +13,7 @@ import {buildOcspResponse, parseOcspRequest, startOcspServer, type OcspServer} f
 
 interface VerifyJson {
   verdict: string;
-  checks: {name: string; ok: boolean; missing?: boolean; skipped?: boolean; detail: string}[];
+  checks: {name: string; ok: boolean; missing?: boolean; skipped?: boolean; accepted?: boolean; detail: string}[];
 }
 const json = (r: RunResult) => JSON.parse(r.stdout) as VerifyJson;
 type Mode = 'good' | 'revoked' | 'bad-signature' | 'stale' | 'unknown';
@@ -30,6 +31,7 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
     const {roots} = ensureDevRoots(home);
     const ev = mintDevEvidence({roots, tlsSpkiDer: parseCertDer(tls.certDer).spkiDer, workerPubkey: Uint8Array.from([2, ...new Array(32).fill(5)]), challenge: Uint8Array.of(9, 9)});
     writeFileSync(bundleFile, JSON.stringify(ev.bundle));
+    writeFileSync(path.join(home, 'measurements.json'), JSON.stringify(devMeasurementPolicy()));
     const chain = roots.nvidia.chain.map((c) => ({key: c.key, parsed: parseCertDer(c.cert)}));
     server = await startOcspServer(tls, (body) => {
       const q = parseOcspRequest(body);
@@ -54,12 +56,12 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
   });
 
   const verify = (online: boolean, url?: string) =>
-    runCli(['attest', 'verify', bundleFile, '--json', '--home', home, ...(online ? ['--online'] : [])], {env: {NODE_EXTRA_CA_CERTS: caFile, SECRETAI_NVIDIA_OCSP_URL: url ?? server.url}});
+    runCli(['attest', 'verify', bundleFile, '--measurements', path.join(home, 'measurements.json'), '--json', '--home', home, ...(online ? ['--online'] : [])], {env: {NODE_EXTRA_CA_CERTS: caFile, SECRETAI_NVIDIA_OCSP_URL: url ?? server.url}});
 
-  it('offline: nvidia.ocsp stays skipped and says it was not done; no request is sent', async () => {
+  it('offline: nvidia.ocsp is not checked, a gap the local profile accepts for dev GPUs; no request is sent', async () => {
     const r = await verify(false);
     expect({code: r.code, verdict: json(r).verdict}).toEqual({code: 0, verdict: 'valid'});
-    expect(json(r).checks.find((c) => c.name === 'nvidia.ocsp')).toMatchObject({skipped: true, detail: expect.stringMatching(/not checked offline/)});
+    expect(json(r).checks.find((c) => c.name === 'nvidia.ocsp')).toMatchObject({accepted: true, detail: expect.stringMatching(/not checked offline/)});
     expect(server.requests).toHaveLength(0);
   });
 
@@ -77,7 +79,7 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
     expect({code: r.code, verdict: j.verdict}).toEqual({code, verdict});
     const s = j.checks.find((c) => c.name === 'nvidia.ocsp')!;
     expect(s.ok).toBe(ok);
-    expect(s.skipped).toBeUndefined();
+    expect(s.accepted).toBeUndefined();
     expect(j.checks.filter((c) => c.name === 'nvidia.ocsp.cert')).toHaveLength(4);
     expect(server.requests.length - before).toBe(4);
     expect(server.contentTypes.at(-1)).toBe('application/ocsp-request');
