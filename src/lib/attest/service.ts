@@ -15,7 +15,7 @@ import {decodeBundle, parseBundle} from '../../attest/bundle.js';
 import {parseCrl} from '../../attest/crl.js';
 import {decodeBytes} from '../../attest/detect.js';
 import {DEV_FMSPC, devRootPins} from '../../attest/dev/roots.js';
-import type {MeasurementPolicy} from '../../attest/measurements.js';
+import {parseMeasurementPolicy, type MeasurementPolicy} from '../../attest/measurements.js';
 import {checkGpuChainsOcsp} from '../../attest/nvidia/ocsp.js';
 import {checkGpuRims} from '../../attest/nvidia/rim.js';
 import {parseNvtrustJson} from '../../attest/nvidia/verify.js';
@@ -186,7 +186,13 @@ export type MeasurementSource = 'caller' | 'profile' | 'chain' | 'none';
 export async function resolveMeasurements(ctx: Context, given?: MeasurementPolicy): Promise<{policy?: MeasurementPolicy; source: MeasurementSource; reason?: string}> {
   if (given) return {policy: given, source: 'caller'};
   const fromProfile = ctx.profile.attestation.measurements;
-  if (fromProfile) return {policy: fromProfile, source: 'profile'};
+  if (fromProfile) {
+    try {
+      return {policy: parseMeasurementPolicy(fromProfile), source: 'profile'};
+    } catch (e) {
+      throw new UsageError(`network ${ctx.profile.name}: attestation.measurements is not a measurement policy: ${e instanceof Error ? e.message : String(e)}`, {code: 'MEASUREMENTS_INVALID'});
+    }
+  }
   if (!ctx.profile.contracts?.workerManager?.address) {
     return {source: 'none', reason: `no measurement policy: none given (--measurements FILE), none in network ${ctx.profile.name}'s profile, and it has no WorkerManager`};
   }
