@@ -1,4 +1,4 @@
-import {writeFileSync} from 'node:fs';
+import {cpSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
 import {devMeasurementPolicy} from '../../src/attest/dev/measurements.js';
@@ -55,8 +55,14 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
     await server?.close();
   });
 
-  const verify = (online: boolean, url?: string) =>
-    runCli(['attest', 'verify', bundleFile, '--measurements', path.join(home, 'measurements.json'), '--json', '--home', home, ...(online ? ['--online'] : [])], {env: {NODE_EXTRA_CA_CERTS: caFile, SECRETAI_NVIDIA_OCSP_URL: url ?? server.url}});
+  const verify = (online: boolean, url?: string, h = home) =>
+    runCli(['attest', 'verify', bundleFile, '--measurements', path.join(home, 'measurements.json'), '--json', '--home', h, ...(online ? ['--online'] : [])], {env: {NODE_EXTRA_CA_CERTS: caFile, SECRETAI_NVIDIA_OCSP_URL: url ?? server.url}});
+  /** A copy of the home without any cached OCSP answer (good answers are cached for their validity). */
+  const freshHome = () => {
+    const h = tempHome();
+    cpSync(home, h, {recursive: true});
+    return h;
+  };
 
   it('offline: nvidia.ocsp is not checked, a gap the local profile accepts for dev GPUs; no request is sent', async () => {
     const r = await verify(false);
@@ -74,7 +80,8 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
   ])('responder says %s for the BROM certificate → exit %i (%s)', async (m, code, verdict, ok) => {
     mode = m;
     const before = server.requests.length;
-    const r = await verify(true);
+    const h = freshHome();
+    const r = await verify(true, undefined, h);
     const j = json(r);
     expect({code: r.code, verdict: j.verdict}).toEqual({code, verdict});
     const s = j.checks.find((c) => c.name === 'nvidia.ocsp')!;
@@ -84,6 +91,12 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
     expect(server.requests.length - before).toBe(4);
     expect(server.contentTypes.at(-1)).toBe('application/ocsp-request');
     if (!ok) expect(j.checks.filter((c) => c.name !== 'nvidia.ocsp' && !c.ok).map((c) => c.name)).toEqual(['nvidia.ocsp.cert']);
+    // Good answers are cached for their validity: a second run asks nothing, even with the responder gone.
+    const again = await verify(true, 'https://127.0.0.1:1/', h);
+    if (ok) {
+      expect({code: again.code, verdict: json(again).verdict}).toEqual({code: 0, verdict: 'valid'});
+      expect(json(again).checks.filter((c) => c.name === 'nvidia.ocsp.cert').every((c) => c.ok && /\(cached\)$/.test(c.detail))).toBe(true);
+    } else expect(json(again).verdict).not.toBe('valid');
   });
 
   it('an unreachable responder makes the verdict unverifiable (exit 3)', async () => {

@@ -33,6 +33,7 @@ import type {HttpGet} from './fetch/http.js';
 import {IntelPcsClient} from './fetch/intel.js';
 import {NvidiaOcspClient} from './fetch/nvidia-ocsp.js';
 import {NvidiaRimClient} from './fetch/nvidia-rim.js';
+import {cacheKey} from './fetch/storage.js';
 import {Throttle, type ThrottleOptions} from './fetch/throttle.js';
 import {nodeHttpGet} from './http.js';
 import {hexBytes} from './inputs.js';
@@ -83,11 +84,15 @@ export async function onlineGpuRevocation(ctx: Context, opts: NetOptions, result
   const url = ctx.env[ATTEST_ENV.nvidiaOcspUrl];
   if (!url && (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev)) return result;
   const client = new NvidiaOcspClient(new Throttle(opts.http ?? nodeHttpGet(), opts.throttle), url ? {url} : {});
+  // Good answers are kept in the attestation cache for their validity. They are signed by the certificate's
+  // issuer (or its delegated responder), so whichever responder gave them, they are checked the same way.
+  const storage = new FileStorage(attestationCacheDir(ctx.home.value));
   const checks = await checkGpuChainsOcsp({
     chains,
     fetch: client.fetcher(),
     now,
     random: (n) => Uint8Array.from(randomBytes(n)),
+    cache: {get: (k) => storage.get(cacheKey('nvidia', 'ocsp', k)), put: (k, v) => storage.put(cacheKey('nvidia', 'ocsp', k), v)},
   });
   return withOnlineChecks(result, 'nvidia.ocsp', checks);
 }
