@@ -22,7 +22,29 @@ export interface AttestationPolicy {
   allowCpuOnly: boolean;
   /** SHA-256 pins (lower-case hex) of dev roots; honoured only when `allowDev` is true. */
   devRootsSha256?: string[];
+  /**
+   * Gaps this policy accepts: a check named here that could not run (`missing`) is reported as an accepted
+   * gap (a warning, listed in `accepted`) instead of making the verdict `unverifiable`. Empty by default.
+   */
+  acceptGaps?: GapRule[];
 }
+
+/** A gap (a check that could not run) a policy accepts. */
+export interface GapRule {
+  /** The check name, e.g. `nvidia.rim`. */
+  check: string;
+  /** Accept it only when every GPU of the evidence is a dev GPU (devnet roots). */
+  devOnly?: boolean;
+}
+
+/**
+ * The gaps the devnet profile accepts: dev GPUs have no NVIDIA RIMs or OCSP answers, so their golden
+ * measurements and revocation are accepted as not checked (and labelled dev). Never for real GPUs.
+ */
+export const DEV_GPU_GAPS: readonly GapRule[] = Object.freeze([
+  {check: 'nvidia.rim', devOnly: true},
+  {check: 'nvidia.ocsp', devOnly: true},
+]);
 
 /** Defaults for real networks: no dev roots, warnings accepted, VMPL 0 or 1, binding required. */
 export const DEFAULT_POLICY: Readonly<AttestationPolicy> = Object.freeze({
@@ -51,6 +73,7 @@ export function resolvePolicy(p: Partial<AttestationPolicy> = {}): AttestationPo
     requireBinding: p.requireBinding ?? DEFAULT_POLICY.requireBinding,
     allowCpuOnly: p.allowCpuOnly ?? DEFAULT_POLICY.allowCpuOnly,
     ...(devRootsSha256 ? {devRootsSha256} : {}),
+    ...(p.acceptGaps?.length ? {acceptGaps: p.acceptGaps.map((g) => ({...g}))} : {}),
   };
 }
 

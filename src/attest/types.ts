@@ -19,6 +19,11 @@ export interface Check {
   warning?: boolean;
   /** A check that was skipped on purpose (e.g. an online step in offline mode); never counts as passed. */
   skipped?: boolean;
+  /**
+   * A check that could not run (it was `missing`) and that the attestation policy explicitly accepts as a gap;
+   * `ok` and `warning` are then true, and the result lists it in `accepted`.
+   */
+  accepted?: boolean;
 }
 
 /**

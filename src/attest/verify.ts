@@ -10,16 +10,17 @@
  *
  * Pure: no file, network or clock access; `now` (Unix seconds) and the policy are arguments.
  */
-import {checkBinding} from './binding.js';
+import {checkBinding, gpuNonce} from './binding.js';
 import {decodeBundle, type AttestationBundle, type DecodedBundle} from './bundle.js';
 import {DEV_LABEL, isDevSubject} from './dev/marker.js';
 import {detectEvidence, type CpuEvidenceKind} from './detect.js';
 import {parseNvtrustJson, verifyGpuEvidence, type GpuInfo, type NvtrustEvidence} from './nvidia/verify.js';
-import {dangerousDevRoots, resolvePolicy, type AttestationPolicy} from './policy.js';
+import {appraiseMeasurements, type EvidenceMeasurements, type MeasurementPolicy} from './measurements.js';
+import {dangerousDevRoots, resolvePolicy, type AttestationPolicy, type GapRule} from './policy.js';
 import {verifySnpReport, type SnpVerifyResult} from './snp/verify.js';
 import {INTEL_SGX_ROOT_CA_SHA256, parseTdxCollateral, verifyTdxQuote, type TdxCollateral, type TdxResult} from './tdx/index.js';
 import {CheckList, EvidenceFormatError, hex, type Check, type Verdict} from './types.js';
-import {parsePemChain, sha256Hex} from './x509.js';
+import {bytesEqual, parsePemChain, sha256Hex} from './x509.js';
 
 /** REPORTDATA halves (attestation.md §4). */
 const REPORT_DATA_HALF = 32;
@@ -79,6 +80,21 @@ export interface VerifyEvidenceInput {
    * missing because the network was not allowed); they come first and count like any other check.
    */
   sourceChecks?: Check[];
+  /**
+   * Freshness: the challenges the verifier accepts (e.g. the WorkerManager's current and previous
+   * registration challenges). The bound challenge must be one of them (`freshness.challenge`), else the
+   * result is `invalid`. Without it, freshness is recorded as not checked.
+   */
+  expectedChallenges?: Uint8Array[];
+  /** The accepted measurements (attestation.md step 5). Without one, appraisal is `missing`. */
+  measurements?: MeasurementPolicy;
+  /**
+   * Whether unappraised measurements (no policy) make the verdict `unverifiable` (default true). False only
+   * for loose evidence, where "measurements not appraised" is a warning.
+   */
+  measurementsRequired?: boolean;
+  /** Why there is no measurement policy (shown in the missing or warning check). */
+  measurementsAbsentReason?: string;
 }
 
 /** The CPU part of a result (design.md §6 `cpu`). */
@@ -134,8 +150,10 @@ export interface VerificationResult {
   reasons: string[];
   /** `name: detail` of checks that passed with a warning (e.g. SWHardeningNeeded, dev roots). */
   warnings: string[];
-  /** `name: detail` of checks skipped on purpose (online-only steps such as NVIDIA RIM/OCSP). */
+  /** `name: detail` of checks skipped on purpose (e.g. the binding of loose evidence, freshness without a challenge). */
   notChecked: string[];
+  /** `name: detail` of gaps (checks that could not run) the policy explicitly accepted (also in `warnings`). */
+  accepted: string[];
   /** True when any evidence is anchored on (or claims) the devnet's dev chain of trust. */
   dev: boolean;
   /** The verification time used, Unix seconds. */
@@ -180,7 +198,7 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
   const knownDevRoots = new Set((policy.devRootsSha256 ?? []).map((s) => s.toLowerCase()));
   const extraRoots = dangerousDevRoots(policy);
   const dev: DevFinding[] = [];
-  const result: Omit<VerificationResult, 'verdict' | 'checks' | 'reasons' | 'warnings' | 'notChecked' | 'dev' | 'at'> = {};
+  const result: Omit<VerificationResult, 'verdict' | 'checks' | 'reasons' | 'warnings' | 'notChecked' | 'accepted' | 'dev' | 'at'> = {};
 
   list.checks.push(...(input.sourceChecks ?? []));
   if (typeof now !== 'number' || !Number.isFinite(now)) {
@@ -282,7 +300,13 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
   }
 
   // 3. Binding (attestation.md §4).
-  const b = input.binding ?? {};
+  const b = {...(input.binding ?? {})};
+  const expected = input.expectedChallenges;
+  if (reportData && !b.challenge && b.workerPubkey && expected?.length) {
+    // The evidence names no challenge: take the expected one it binds (current or previous), else the first.
+    const half = reportData.subarray(REPORT_DATA_HALF);
+    b.challenge = expected.find((c) => c.length > 0 && bytesEqual(gpuNonce(b.workerPubkey!, c), half)) ?? expected[0];
+  }
   if (reportData) {
     const hasTls = Boolean(b.tlsSpkiDer || b.tlsCertDer);
     // The worker key is tied through the challenge; with only one of the two, the check is missing when the
@@ -330,12 +354,51 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
     else check = {name: 'dev.attestation', ok: true, warning: true, detail: `${DEV_LABEL}: ${where} anchored on this devnet's dev roots, allowed by policy`};
     list.checks.unshift(check);
   }
+
+  // 5. Freshness: the bound challenge must be one the verifier chose.
+  if (expected !== undefined) {
+    const want = expected.map((c) => hex(c));
+    if (!b.challenge) list.missing('freshness.challenge', 'no challenge in the evidence to compare with the expected one');
+    else if (!b.workerPubkey) list.missing('freshness.challenge', 'no worker key: the challenge cannot be tied to the report');
+    else {
+      const got = hex(b.challenge);
+      list.check('freshness.challenge', want.includes(got), `challenge ${got} is the expected one`, `challenge ${got} is not the expected challenge (${want.join(' or ') || 'none'}): stale or replayed evidence`);
+    }
+  } else if (b.challenge && b.workerPubkey) {
+    list.skip('freshness.challenge', `the evidence's own challenge ${hex(b.challenge)} was not compared with one the verifier chose (--challenge)`);
+  }
+
+  // 6. Appraisal of measurements (attestation.md step 5).
+  const m: EvidenceMeasurements = {};
+  if (result.cpu?.type === 'tdx' && result.cpu.measurements.mrtd) m.tdx = result.cpu.measurements;
+  if (result.cpu?.type === 'snp' && result.cpu.measurements.measurement) m.snp = result.cpu.measurements;
+  if (result.gpu?.length) m.gpus = result.gpu.map((g) => ({...(g.driver ? {driver: g.driver} : {}), ...(g.vbios ? {vbios: g.vbios} : {})}));
+  if (m.tdx || m.snp || m.gpus) {
+    const why = input.measurementsAbsentReason ?? 'no measurement policy (--measurements FILE, the network profile or the WorkerManager)';
+    if (!input.measurements && input.measurementsRequired === false) list.warn('measurements', `measurements not appraised: ${why}`);
+    else list.checks.push(...appraiseMeasurements(m, input.measurements, why));
+  }
+  const devGpus = (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev === true);
+  list.checks.splice(0, list.checks.length, ...acceptGaps(list.checks, policy.acceptGaps ?? [], devGpus));
   return finish(list, result, isDev, now);
+}
+
+/**
+ * The checks with every `missing` one that a gap rule names turned into an accepted gap (`ok`, `warning`,
+ * `accepted`). A `devOnly` rule applies only when `devGpus` (every GPU is anchored on dev roots). Pure.
+ */
+export function acceptGaps(checks: Check[], rules: GapRule[], devGpus: boolean): Check[] {
+  return checks.map((c) => {
+    if (!c.missing) return c;
+    const rule = rules.find((r) => r.check === c.name && (!r.devOnly || devGpus));
+    if (!rule) return c;
+    return {name: c.name, ok: true, warning: true, accepted: true, detail: `not checked, accepted by policy${rule.devOnly ? ' for dev GPUs (dev attestation, not hardware)' : ''}: ${c.detail}`};
+  });
 }
 
 function finish(
   list: CheckList,
-  result: Omit<VerificationResult, 'verdict' | 'checks' | 'reasons' | 'warnings' | 'notChecked' | 'dev' | 'at'>,
+  result: Omit<VerificationResult, 'verdict' | 'checks' | 'reasons' | 'warnings' | 'notChecked' | 'accepted' | 'dev' | 'at'>,
   dev: boolean,
   now: number,
 ): VerificationResult {
@@ -346,6 +409,7 @@ function finish(
     reasons: list.reasons(),
     warnings: list.checks.filter((c) => c.ok && c.warning).map((c) => `${c.name}: ${c.detail}`),
     notChecked: list.checks.filter((c) => c.skipped).map((c) => `${c.name}: ${c.detail}`),
+    accepted: list.checks.filter((c) => c.accepted).map((c) => `${c.name}: ${c.detail}`),
     dev,
     at: now,
   };
@@ -421,6 +485,12 @@ export interface VerifyBundleOptions {
   supplement?: Pick<CpuEvidenceInput, 'collateral' | 'vcek' | 'certChain' | 'crl'>;
   /** See {@link VerifyEvidenceInput.sourceChecks}. */
   sourceChecks?: Check[];
+  /** See {@link VerifyEvidenceInput.expectedChallenges}. */
+  expectedChallenges?: Uint8Array[];
+  /** See {@link VerifyEvidenceInput.measurements}. */
+  measurements?: MeasurementPolicy;
+  /** See {@link VerifyEvidenceInput.measurementsAbsentReason}. */
+  measurementsAbsentReason?: string;
 }
 
 /**
@@ -452,6 +522,9 @@ export function verifyBundle(bundle: AttestationBundle | DecodedBundle | unknown
     ...(opts.requireBinding !== undefined ? {requireBinding: opts.requireBinding} : {}),
     claimsDev: d.dev,
     ...(opts.sourceChecks ? {sourceChecks: opts.sourceChecks} : {}),
+    ...(opts.expectedChallenges ? {expectedChallenges: opts.expectedChallenges} : {}),
+    ...(opts.measurements ? {measurements: opts.measurements} : {}),
+    ...(opts.measurementsAbsentReason ? {measurementsAbsentReason: opts.measurementsAbsentReason} : {}),
   });
 }
 
@@ -460,17 +533,19 @@ function isDecoded(b: unknown): b is DecodedBundle {
 }
 
 /**
- * A result with the skipped checks named `name` (an online-only step such as `nvidia.ocsp`) replaced by
- * the checks the online step produced, inserted where the first skipped one stood; verdict, reasons,
- * warnings and notChecked are recomputed. Unchanged when no such skipped check exists. Pure.
+ * A result with the checks named `name` that could not run offline (missing, or accepted as a gap) replaced by
+ * the checks the online step produced (an online-only step such as `nvidia.ocsp`), inserted where the first
+ * one stood; verdict, reasons, warnings, notChecked and accepted are recomputed. Unchanged when there is no
+ * such check. Pure.
  */
 export function withOnlineChecks(result: VerificationResult, name: string, replacement: Check[]): VerificationResult {
-  const at = result.checks.findIndex((c) => c.name === name && c.skipped);
+  const offline = (c: Check) => c.name === name && (c.missing === true || c.accepted === true);
+  const at = result.checks.findIndex(offline);
   if (at < 0) return result;
   const list = new CheckList();
   result.checks.forEach((c, i) => {
     if (i === at) list.checks.push(...replacement);
-    if (!(c.name === name && c.skipped)) list.checks.push(c);
+    if (!offline(c)) list.checks.push(c);
   });
   return {
     ...result,
@@ -479,5 +554,6 @@ export function withOnlineChecks(result: VerificationResult, name: string, repla
     reasons: list.reasons(),
     warnings: list.checks.filter((c) => c.ok && c.warning).map((c) => `${c.name}: ${c.detail}`),
     notChecked: list.checks.filter((c) => c.skipped).map((c) => `${c.name}: ${c.detail}`),
+    accepted: list.checks.filter((c) => c.accepted).map((c) => `${c.name}: ${c.detail}`),
   };
 }

@@ -1,6 +1,7 @@
 import {createHash, generateKeyPairSync} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from '@jest/globals';
+import {expectValidOffline} from './offline.js';
 import {checkBinding, gpuNonce, GPU_NONCE_DOMAIN, type BindingResult} from '../../src/attest/binding.js';
 import {buildCertificate, name} from '../../src/attest/der-write.js';
 import {verifyGpuEvidence} from '../../src/attest/nvidia/index.js';
@@ -110,7 +111,7 @@ describeShared('fixtures/attestation')('binding on the real T4/N1 pair', () => {
 
   it('T4 REPORTDATA[32..64] = N1 JSON nonce = N1 SPDM request nonce', () => {
     const gpu = verifyGpuEvidence({evidence: gpuJson, expectedNonce: reportData.slice(64), now: 1788220800});
-    expect(gpu.verdict).toBe('valid');
+    expectValidOffline(gpu);
     const r = checkBinding({reportData, gpuJsonNonce: gpu.jsonNonce, gpuRequestNonces: gpu.gpus.map((g) => g.nonce)});
     expect(byName(r, 'binding.gpu_nonce')?.ok).toBe(true);
     expect(byName(r, 'binding.gpu_nonce')?.detail).toMatch(/GPU JSON nonce, GPU 0 SPDM request nonce/);

@@ -17,7 +17,10 @@ import {
 } from '../../src/attest/dev/index.js';
 import {parseSpdmEvidence, vbiosVersion, verifyGpuEvidence} from '../../src/attest/nvidia/index.js';
 import {parseTdxQuote, verifyTdxQuote} from '../../src/attest/tdx/index.js';
+import {devMeasurementPolicy} from '../../src/attest/dev/measurements.js';
+import {DEV_GPU_GAPS} from '../../src/attest/policy.js';
 import {verifyBundle, verifyEvidence} from '../../src/attest/verify.js';
+import {expectValidOffline} from './offline.js';
 import {nodeDevCrypto} from '../../src/lib/attest/dev.js';
 
 const NOW = 1_800_000_000;
@@ -34,7 +37,9 @@ describe('dev attestation', () => {
     pins = devRootPins(roots).all;
     tls = spki();
   });
-  const allow = () => ({allowDev: true, devRootsSha256: pins, requireBinding: true});
+  // The devnet profile's policy: dev roots, binding, and the dev GPUs' RIM/OCSP gaps accepted.
+  const allow = () => ({allowDev: true, devRootsSha256: pins, requireBinding: true, acceptGaps: [...DEV_GPU_GAPS]});
+  const measurements = devMeasurementPolicy();
 
   it('mints a real-format TDX v4 quote bound to the TLS key and the GPU nonce', () => {
     const ev = mintDevEvidence({roots, tlsSpkiDer: tls, workerPubkey: WORKER, challenge: CHALLENGE});
@@ -64,9 +69,11 @@ describe('dev attestation', () => {
   it('the bundle is valid under a dev-allowing policy, with dev: true and the label', () => {
     const ev = mintDevEvidence({roots, tlsSpkiDer: tls, workerPubkey: WORKER, challenge: CHALLENGE});
     const bundle = parseBundle(JSON.stringify(ev.bundle));
-    const r = verifyBundle(bundle, {now: NOW, policy: allow()});
+    const r = verifyBundle(bundle, {now: NOW, policy: allow(), measurements});
     expect(r.reasons).toEqual([]);
     expect(r.verdict).toBe('valid');
+    expect(r.accepted.map((x) => x.split(':')[0])).toEqual(['nvidia.rim', 'nvidia.ocsp']);
+    expect(r.checks.filter((c) => c.name.startsWith('measurements.')).map((c) => [c.name, c.ok])).toEqual([['measurements.tdx', true], ['measurements.nvidia', true]]);
     expect(r.dev).toBe(true);
     expect(r.checks[0]).toMatchObject({name: 'dev.attestation', ok: true, warning: true});
     expect(r.checks[0].detail).toContain(DEV_LABEL);
@@ -97,10 +104,10 @@ describe('dev attestation', () => {
   it('binding mismatches: another TLS key, another challenge, a presented certificate with another key', () => {
     const ev = mintDevEvidence({roots, tlsSpkiDer: tls, workerPubkey: WORKER, challenge: CHALLENGE});
     const cpu = {bytes: ev.quote, collateral: ev.collateral};
-    const wrongTls = verifyEvidence({cpu, gpu: {evidence: ev.gpu!}, binding: {tlsSpkiDer: spki()}, now: NOW, policy: allow()});
+    const wrongTls = verifyEvidence({cpu, gpu: {evidence: ev.gpu!}, binding: {tlsSpkiDer: spki()}, now: NOW, policy: allow(), measurements});
     expect(wrongTls.verdict).toBe('invalid');
     expect(wrongTls.reasons.map((x) => x.split(':')[0])).toEqual(['binding.tls']);
-    const wrongChallenge = verifyBundle(ev.bundle, {now: NOW, policy: allow(), challenge: Uint8Array.of(1, 2, 3)});
+    const wrongChallenge = verifyBundle(ev.bundle, {now: NOW, policy: allow(), challenge: Uint8Array.of(1, 2, 3), measurements});
     expect(wrongChallenge.verdict).toBe('invalid');
     expect(wrongChallenge.reasons.map((x) => x.split(':')[0])).toEqual(['binding.worker']);
   });
@@ -108,7 +115,7 @@ describe('dev attestation', () => {
   it('GPU evidence alone verifies with the SAME NVIDIA verifier when the dev root is pinned', () => {
     const ev = mintDevEvidence({roots, tlsSpkiDer: tls, workerPubkey: WORKER, challenge: CHALLENGE});
     const r = verifyGpuEvidence({evidence: ev.gpu!, now: NOW, dangerousExtraRootSha256: pins});
-    expect(r.verdict).toBe('valid');
+    expectValidOffline(r);
     expect(r.gpus[0]).toMatchObject({driver: '550.144.03', vbios: '96.00.9F.00.02', dev: true});
     expect(r.gpus[0].measurements).toHaveLength(64);
     expect(verifyGpuEvidence({evidence: ev.gpu!, now: NOW}).verdict).toBe('invalid');
@@ -117,10 +124,10 @@ describe('dev attestation', () => {
   it('without a GPU, the nonce half still binds the worker key; valid only where CPU-only workers are allowed', () => {
     const ev = mintDevEvidence({roots, tlsSpkiDer: tls, workerPubkey: WORKER, challenge: CHALLENGE, gpu: false});
     expect(ev.gpu).toBeUndefined();
-    const cpuOnly = verifyBundle(ev.bundle, {now: NOW, policy: {...allow(), allowCpuOnly: true}});
+    const cpuOnly = verifyBundle(ev.bundle, {now: NOW, policy: {...allow(), allowCpuOnly: true}, measurements});
     expect(cpuOnly.verdict).toBe('valid');
     expect(cpuOnly.binding?.worker).toBe(true);
-    const gpuRequired = verifyBundle(ev.bundle, {now: NOW, policy: allow()});
+    const gpuRequired = verifyBundle(ev.bundle, {now: NOW, policy: allow(), measurements});
     expect(gpuRequired.verdict).toBe('unverifiable');
     expect(gpuRequired.checks.find((c) => c.name === 'binding.gpu_nonce')).toMatchObject({ok: false, missing: true});
   });

@@ -146,7 +146,7 @@ describeShared('fixtures/attestation')('fetchers against local HTTPS servers', (
   it('Intel PCS client: collateral equal to the served material, signed texts kept exactly', async () => {
     const c = await intel().tdxCollateral('b0c06f000000', 'platform');
     expect(tdxCollateralToJson(c)).toEqual({...col, pck_crl: col.pck_crl.toLowerCase(), root_ca_crl: col.root_ca_crl.toLowerCase()});
-    expect(verifyEvidence({cpu: {bytes: t1Quote(), collateral: c}, now: T1_AT, policy: POLICY}).verdict).toBe('valid');
+    expect(verifyEvidence({cpu: {bytes: t1Quote(), collateral: c}, now: T1_AT, policy: POLICY, measurementsRequired: false}).verdict).toBe('valid');
   });
 
   it('an unknown FMSPC is a not-found FetchError; a missing issuer-chain header is malformed', async () => {
@@ -168,7 +168,7 @@ describeShared('fixtures/attestation')('fetchers against local HTTPS servers', (
     const g2 = await gatherCollateral(offline, {kind: 'tdx', bytes: t1Quote()}, T1_AT);
     expect(pcs.requests.length - before).toBe(4);
     expect(g2.checks[0]).toMatchObject({ok: true, detail: expect.stringMatching(/\(cache\)$/)});
-    const r = verifyEvidence({cpu: {bytes: t1Quote(), collateral: g2.collateral}, now: T1_AT, policy: POLICY, sourceChecks: g2.checks});
+    const r = verifyEvidence({cpu: {bytes: t1Quote(), collateral: g2.collateral}, now: T1_AT, policy: POLICY, measurementsRequired: false, sourceChecks: g2.checks});
     expect(r.verdict).toBe('valid');
 
     // The cached copy is not valid at a later time: offline it is missing, never used.
@@ -177,7 +177,7 @@ describeShared('fixtures/attestation')('fetchers against local HTTPS servers', (
     expect(late.checks[0]).toMatchObject({missing: true, detail: expect.stringMatching(/not at .*--online/)});
 
     const empty = await gatherCollateral(new CollateralSource({storage: new MemoryStorage(), online: false}), {kind: 'tdx', bytes: t1Quote()}, T1_AT);
-    const u = verifyEvidence({cpu: {bytes: t1Quote()}, now: T1_AT, policy: POLICY, sourceChecks: empty.checks});
+    const u = verifyEvidence({cpu: {bytes: t1Quote()}, now: T1_AT, policy: POLICY, measurementsRequired: false, sourceChecks: empty.checks});
     expect(u.verdict).toBe('unverifiable');
     expect(u.reasons[0]).toMatch(/^collateral\.tdx: .*not in the cache.*--online/);
   });
@@ -203,7 +203,7 @@ describeShared('fixtures/attestation')('fetchers against local HTTPS servers', (
       ['collateral.chain', true],
       ['collateral.crl', true],
     ]);
-    const r = verifyEvidence({cpu: {bytes: s1, vcek: g.vcek, certChain: g.certChain, crl: g.crl}, now: MILAN_AT, policy: POLICY});
+    const r = verifyEvidence({cpu: {bytes: s1, vcek: g.vcek, certChain: g.certChain, crl: g.crl}, now: MILAN_AT, policy: POLICY, measurementsRequired: false});
     expect(r.verdict).toBe('valid');
     // Offline, all three come from the cache.
     const n = kds.requests.length;
@@ -218,7 +218,7 @@ describeShared('fixtures/attestation')('fetchers against local HTTPS servers', (
     const s3 = detectEvidence(readFixtureText('sev-snp/secretvm-genoa-v3.report.b64')).bytes;
     const g = await gatherCollateral(source, {kind: 'snp', bytes: s3}, MILAN_AT);
     expect(g.checks[0]).toMatchObject({name: 'collateral.vcek', missing: true, detail: expect.stringMatching(/not found/)});
-    const r = verifyEvidence({cpu: {bytes: s3, certChain: g.certChain, crl: g.crl}, now: MILAN_AT, policy: POLICY, sourceChecks: g.checks});
+    const r = verifyEvidence({cpu: {bytes: s3, certChain: g.certChain, crl: g.crl}, now: MILAN_AT, policy: POLICY, measurementsRequired: false, sourceChecks: g.checks});
     expect(r.verdict).toBe('unverifiable');
   });
 

@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {expect, it} from '@jest/globals';
+import {expectValidOffline} from './offline.js';
 import {
   leafFwid,
   NVIDIA_DEVICE_ROOT_SHA256,
@@ -33,9 +34,9 @@ describeShared('fixtures/attestation')('NVIDIA Hopper on real evidence', () => {
     expect(sha256Hex(root.der)).toBe(NVIDIA_DEVICE_ROOT_SHA256);
   });
 
-  it('N1 (Secret AI worker JSON) is valid with its nonce; RIM and OCSP are reported as not done', () => {
+  it('N1 (Secret AI worker JSON) passes every offline check with its nonce; RIM and OCSP are missing, so it is unverifiable offline', () => {
     const r = verifyGpuEvidence({evidence: n1Text(), expectedNonce: N1_NONCE, now: NOW});
-    expect(r.verdict).toBe('valid');
+    expectValidOffline(r);
     expect(r.checks.map((c) => c.name)).toEqual([
       'nvidia.arch',
       'nvidia.evidence.parse',
@@ -47,9 +48,9 @@ describeShared('fixtures/attestation')('NVIDIA Hopper on real evidence', () => {
       'nvidia.rim',
       'nvidia.ocsp',
     ]);
-    expect(byName(r, 'nvidia.rim')?.skipped).toBe(true);
-    expect(byName(r, 'nvidia.ocsp')?.skipped).toBe(true);
-    expect(r.notChecked.map((s) => s.split(':')[0])).toEqual(['nvidia.rim', 'nvidia.ocsp']);
+    expect(byName(r, 'nvidia.rim')).toMatchObject({ok: false, missing: true});
+    expect(byName(r, 'nvidia.ocsp')).toMatchObject({ok: false, missing: true});
+    expect(r.notChecked).toEqual([]);
     expect(r.arch).toBe('HOPPER');
     expect(r.jsonNonce).toBe(N1_NONCE);
     expect(r.gpus).toHaveLength(1);
@@ -77,24 +78,24 @@ describeShared('fixtures/attestation')('NVIDIA Hopper on real evidence', () => {
 
   it('N1 without an expected nonce compares with the JSON nonce; a wrong expected nonce is invalid', () => {
     const r = verifyGpuEvidence({evidence: n1Text(), now: NOW});
-    expect(r.verdict).toBe('valid');
+    expectValidOffline(r);
     expect(byName(r, 'nvidia.nonce')?.detail).toMatch(/JSON nonce/);
     const wrong = verifyGpuEvidence({evidence: n1Text(), expectedNonce: N2_NONCE, now: NOW});
     expect(wrong.verdict).toBe('invalid');
     expect(failing(wrong)).toEqual(['nvidia.nonce']);
     const bytesNonce = verifyGpuEvidence({evidence: n1Text(), expectedNonce: Buffer.from(N1_NONCE, 'hex'), now: NOW});
-    expect(bytesNonce.verdict).toBe('valid');
+    expectValidOffline(bytesNonce);
     expect(verifyGpuEvidence({evidence: n1Text(), expectedNonce: 'abc', now: NOW}).verdict).toBe('invalid');
   });
 
   it('N1 given as bytes or as a parsed object verifies the same', () => {
-    expect(verifyGpuEvidence({evidence: Buffer.from(n1Text()), expectedNonce: N1_NONCE, now: NOW}).verdict).toBe('valid');
-    expect(verifyGpuEvidence({evidence: JSON.parse(n1Text()), expectedNonce: N1_NONCE, now: NOW}).verdict).toBe('valid');
+    expectValidOffline(verifyGpuEvidence({evidence: Buffer.from(n1Text()), expectedNonce: N1_NONCE, now: NOW}));
+    expectValidOffline(verifyGpuEvidence({evidence: JSON.parse(n1Text()), expectedNonce: N1_NONCE, now: NOW}));
   });
 
   it('N2 (nvtrust sample) is valid with its nonce and invalid with the nvtrust test nonce', () => {
     const r = verifyGpuEvidence(n2());
-    expect(r.verdict).toBe('valid');
+    expectValidOffline(r);
     expect(r.gpus[0]).toMatchObject({nonce: N2_NONCE, driver: '550.90.07', vbios: '96.00.9F.00.01'});
     expect(r.gpus[0].measurements).toHaveLength(64);
     expect(parseSpdmEvidence(Buffer.from(n2Hex().trim(), 'hex')).bytes.length).toBe(4117);
@@ -110,6 +111,16 @@ describeShared('fixtures/attestation')('NVIDIA Hopper on real evidence', () => {
     const noNonce = verifyGpuEvidence(n2({expectedNonce: undefined}));
     expect(noNonce.verdict).toBe('unverifiable');
     expect(byName(noNonce, 'nvidia.nonce')?.missing).toBe(true);
+  });
+
+  it('N1 JSON without its nonce: the nonce check is missing (never passed); with a verifier nonce it is checked', () => {
+    const {nonce: _n, ...noNonce} = JSON.parse(n1Text()) as Record<string, unknown>;
+    const r = verifyGpuEvidence({evidence: noNonce as never, now: NOW});
+    expect(byName(r, 'nvidia.nonce')).toMatchObject({ok: false, missing: true});
+    expect(r.verdict).toBe('unverifiable');
+    expect(r.jsonNonce).toBeUndefined();
+    expect(byName(verifyGpuEvidence({evidence: noNonce as never, expectedNonce: N1_NONCE, now: NOW}), 'nvidia.nonce')?.ok).toBe(true);
+    expect(verifyGpuEvidence({evidence: noNonce as never, expectedNonce: N2_NONCE, now: NOW}).verdict).toBe('invalid');
   });
 
   it('N2 with the N1 device chain is invalid (signature and FWID)', () => {

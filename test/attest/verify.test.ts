@@ -1,5 +1,6 @@
 import {generateKeyPairSync} from 'node:crypto';
 import {describe, expect, it} from '@jest/globals';
+import {expectValidOffline} from './offline.js';
 import {verifyEvidence, type VerificationResult, type VerifyEvidenceInput} from '../../src/attest/verify.js';
 import {describeShared} from '../helpers/shared.js';
 import {DEFAULT_AT, readFixture, readFixtureText, vectors} from './verify-fixtures.js';
@@ -22,7 +23,7 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
     return {
       cpu: {bytes: quoteBytes(t.quote), ...(t.collateral ? {collateral: readFixtureText(t.collateral)} : {})},
       now: t.verifyAt ?? DEFAULT_AT,
-      policy: STRICT_OFF,
+      policy: STRICT_OFF, measurementsRequired: false,
       ...extra,
     };
   };
@@ -41,6 +42,8 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
       expect(r.dev).toBe(false);
       // Without a TLS key the binding is reported as not done, never as passed.
       expect(r.checks.find((c) => c.name === 'binding.tls')).toMatchObject({ok: true, skipped: true});
+      // Loose evidence without a measurement policy: appraisal did not happen, and says so.
+      expect(r.checks.find((c) => c.name === 'measurements')).toMatchObject({ok: true, warning: true, detail: expect.stringMatching(/^measurements not appraised/)});
     }
   });
 
@@ -63,7 +66,7 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
 
   it('T4 with the T1 collateral at T1 time is invalid: PCK certificate not yet valid', () => {
     const n = tdx('T4').negative!;
-    const r = verifyEvidence({cpu: {bytes: quoteBytes(tdx('T4').quote), collateral: readFixtureText(n.collateral)}, now: n.verifyAt, policy: STRICT_OFF});
+    const r = verifyEvidence({cpu: {bytes: quoteBytes(tdx('T4').quote), collateral: readFixtureText(n.collateral)}, now: n.verifyAt, policy: STRICT_OFF, measurementsRequired: false});
     expect(r.verdict).toBe('invalid');
     expect(failing(r)).toContain('tdx.pck.validity');
     expect(r.checks.find((c) => c.name === 'tdx.pck.validity')?.detail).toMatch(/not yet valid/);
@@ -92,7 +95,7 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
       return verifyEvidence({
         cpu: {bytes: quoteBytes(s.report), ...(s.vcek ? {vcek: readFixture(s.vcek)} : {}), certChain: readFixtureText(s.chain), crl: readFixture(s.crl)},
         now: s.verifyAt ?? DEFAULT_AT,
-        policy: STRICT_OFF,
+        policy: STRICT_OFF, measurementsRequired: false,
       });
     };
     const s1 = run('S1');
@@ -108,22 +111,26 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
     expect(s3.cpu).toMatchObject({version: 3, vmpl: 1, product: 'Genoa'});
   });
 
-  it('N1 and N2 are valid; N2 against nvtrust test nonce is invalid', () => {
-    const n1 = verifyEvidence({gpu: {evidence: readFixtureText('nvidia/secretai-worker-gpu-evidence.json')}, now: DEFAULT_AT, policy: STRICT_OFF});
-    expect(n1.verdict).toBe('valid');
+  it('N1 and N2 pass every offline check (unverifiable offline: RIM and OCSP missing); N2 against nvtrust test nonce is invalid', () => {
+    const n1 = verifyEvidence({gpu: {evidence: readFixtureText('nvidia/secretai-worker-gpu-evidence.json')}, now: DEFAULT_AT, policy: STRICT_OFF, measurementsRequired: false});
+    expectValidOffline(n1);
     expect(n1.gpu?.[0]).toMatchObject({driver: '550.144.03', vbios: '96.00.9F.00.02'});
-    expect(n1.notChecked.map((s) => s.split(':')[0])).toEqual(['nvidia.rim', 'nvidia.ocsp']);
+    expect(n1.notChecked).toEqual([]);
+    // A real GPU's gaps are not accepted even by a policy that accepts them for dev GPUs.
+    const devGaps = verifyEvidence({gpu: {evidence: readFixtureText('nvidia/secretai-worker-gpu-evidence.json')}, now: DEFAULT_AT, policy: {...STRICT_OFF, acceptGaps: [{check: 'nvidia.rim', devOnly: true}, {check: 'nvidia.ocsp', devOnly: true}]}, measurementsRequired: false});
+    expect(devGaps.verdict).toBe('unverifiable');
+    expect(devGaps.accepted).toEqual([]);
     const n2 = v.nvidia.find((x) => x.id === 'N2')!;
     const gpu = (nonce: string) => ({evidence: readFixtureText(n2.evidence!), certChainPem: readFixtureText(n2.chain!), expectedNonce: nonce});
-    expect(verifyEvidence({gpu: gpu(n2.expected.nonce), now: n2.verifyAt, policy: STRICT_OFF}).verdict).toBe('valid');
-    const bad = verifyEvidence({gpu: gpu(n2.negative!.nonce), now: n2.verifyAt, policy: STRICT_OFF});
+    expectValidOffline(verifyEvidence({gpu: gpu(n2.expected.nonce), now: n2.verifyAt, policy: STRICT_OFF, measurementsRequired: false}));
+    const bad = verifyEvidence({gpu: gpu(n2.negative!.nonce), now: n2.verifyAt, policy: STRICT_OFF, measurementsRequired: false});
     expect(bad.verdict).toBe('invalid');
     expect(failing(bad)).toEqual(['nvidia.nonce']);
   });
 
   it('T4 + N1 bind through the GPU nonce; T4 + N2 does not', () => {
     const t4 = quoteBytes(tdx('T4').quote);
-    const ok = verifyEvidence({cpu: {bytes: t4}, gpu: {evidence: readFixtureText('nvidia/secretai-worker-gpu-evidence.json')}, now: DEFAULT_AT, policy: STRICT_OFF});
+    const ok = verifyEvidence({cpu: {bytes: t4}, gpu: {evidence: readFixtureText('nvidia/secretai-worker-gpu-evidence.json')}, now: DEFAULT_AT, policy: STRICT_OFF, measurementsRequired: false});
     expect(ok.checks.find((c) => c.name === 'binding.gpu_nonce')?.ok).toBe(true);
     expect(ok.binding?.reportDataNonce).toBe('a768bb3a38c48d3636b9e8250a3b12da05f557eca0b484bf9d8fa5719c0341bd');
     expect(ok.verdict).toBe('unverifiable');
@@ -132,7 +139,7 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
       cpu: {bytes: t4},
       gpu: {evidence: readFixtureText('nvidia/nvtrust-hopper.evidence.hex'), certChainPem: readFixtureText('nvidia/nvtrust-hopper.certchain.pem')},
       now: DEFAULT_AT,
-      policy: STRICT_OFF,
+      policy: STRICT_OFF, measurementsRequired: false,
     });
     expect(n2.verdict).toBe('invalid');
     // Raw evidence is checked against the CPU's nonce half, and the binding says the same.
@@ -152,7 +159,7 @@ describeShared('fixtures/attestation')('verifyEvidence on the shared vectors', (
 
   it('collateral given for an SNP report, or garbage collateral for TDX, is a failure, not "missing"', () => {
     const s = snp('S1');
-    const r = verifyEvidence({cpu: {bytes: quoteBytes(s.report), vcek: readFixture(s.vcek!), certChain: readFixtureText(s.chain), crl: readFixture(s.crl), collateral: '{}'}, now: s.verifyAt!, policy: STRICT_OFF});
+    const r = verifyEvidence({cpu: {bytes: quoteBytes(s.report), vcek: readFixture(s.vcek!), certChain: readFixtureText(s.chain), crl: readFixture(s.crl), collateral: '{}'}, now: s.verifyAt!, policy: STRICT_OFF, measurementsRequired: false});
     expect(failing(r)).toContain('cpu.input');
     const g = verifyEvidence(tdxInput('T1', {cpu: {bytes: quoteBytes(tdx('T1').quote), collateral: '{"nope":1}'}}));
     expect(g.verdict).toBe('invalid');

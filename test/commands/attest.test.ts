@@ -50,8 +50,9 @@ describeShared('fixtures/attestation')('attest verify on the shared vectors (in-
     {id: 'S1', args: ['--quote', f('sev-snp/virtee-milan-v2.report.hex'), '--vcek', f('sev-snp/virtee-milan.vcek.der'), ...MILAN], verdict: 'valid', code: 0},
     {id: 'S2', args: ['--quote', f('sev-snp/gosev-milan-v2-debug.report.bin'), '--vcek', f('sev-snp/gosev-milan.vcek.der'), ...MILAN], verdict: 'invalid', code: 4, failing: ['snp.policy.debug']},
     {id: 'S3', args: ['--quote', f('sev-snp/secretvm-genoa-v3.report.b64'), '--cert-chain', f('sev-snp/amd-genoa-ask-ark.pem'), '--crl', f('sev-snp/amd-genoa-vcek-crl.der'), '--at', '1788220800'], verdict: 'unverifiable', code: 3, missing: 'snp.vcek.present'},
-    {id: 'N1', args: ['--gpu-evidence', f('nvidia/secretai-worker-gpu-evidence.json'), '--at', '1788220800'], verdict: 'valid', code: 0},
-    {id: 'N2', args: ['--gpu-evidence', f('nvidia/nvtrust-hopper.evidence.hex'), '--gpu-cert-chain', f('nvidia/nvtrust-hopper.certchain.pem'), '--gpu-nonce', '931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb', '--at', '1788220800'], verdict: 'valid', code: 0},
+    // NVIDIA RIM and OCSP need NVIDIA's services: offline, N1 and N2 are unverifiable (never valid).
+    {id: 'N1', args: ['--gpu-evidence', f('nvidia/secretai-worker-gpu-evidence.json'), '--at', '1788220800'], verdict: 'unverifiable', code: 3, failing: [], missing: 'nvidia.rim'},
+    {id: 'N2', args: ['--gpu-evidence', f('nvidia/nvtrust-hopper.evidence.hex'), '--gpu-cert-chain', f('nvidia/nvtrust-hopper.certchain.pem'), '--gpu-nonce', '931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb', '--at', '1788220800'], verdict: 'unverifiable', code: 3, failing: [], missing: 'nvidia.ocsp'},
     {id: 'N2 with nvtrust nonce', args: ['--gpu-evidence', f('nvidia/nvtrust-hopper.evidence.hex'), '--gpu-cert-chain', f('nvidia/nvtrust-hopper.certchain.pem'), '--gpu-nonce', '4cff7f5380ead8fad8ec2c531c110aca4302a88f603792801a8ca29ee151af2e', '--at', '1788220800'], verdict: 'invalid', code: 4, failing: ['nvidia.nonce']},
   ];
 
@@ -118,12 +119,19 @@ describe('attest collect --dev and verify (in-process)', () => {
     expect(r.result).toMatchObject({out: bundle, dev: true, cpu: {type: 'tdx'}, gpu: {count: 1}, devRoots: {created: true}});
   });
 
-  it('the bundle is valid on local, labelled dev', async () => {
-    const r = await run(['attest', 'verify', bundle, '--require-binding', '--json', '--home', home]);
+  it('the bundle is valid on local against its measurements (attest show --measurements), labelled dev', async () => {
+    const policy = path.join(home, 'policy.json');
+    const shown = await runCommand(['attest', 'show', bundle, '--measurements', '--home', home], opts);
+    writeFileSync(policy, shown.stdout);
+    const r = await run(['attest', 'verify', bundle, '--measurements', policy, '--json', '--home', home]);
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({verdict: 'valid', dev: true, binding: {tls: 'spki', worker: true}});
-    const human = await run(['attest', 'verify', bundle, '--home', home]);
+    const human = await run(['attest', 'verify', bundle, '--measurements', policy, '--home', home]);
     expect(human.stdout).toContain('dev attestation (not hardware)');
+    // Without a measurement policy from any source a bundle is not appraised: unverifiable, never valid.
+    const none = await run(['attest', 'verify', bundle, '--json', '--home', home]);
+    expect({code: none.code, verdict: none.json?.verdict}).toEqual({code: 3, verdict: 'unverifiable'});
+    expect(missing(none.json!)).toContain('measurements.tdx');
   });
 
   it('is invalid on a profile without allowDev, and with --no-allow-dev', async () => {

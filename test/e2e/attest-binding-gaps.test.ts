@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
+import {devMeasurementPolicy} from '../../src/attest/dev/measurements.js';
 import {mintDevEvidence} from '../../src/attest/dev/mint.js';
 import {parseCertDer} from '../../src/attest/x509.js';
 import {ensureDevRoots} from '../../src/lib/attest/dev.js';
@@ -17,6 +18,7 @@ describe('attest verify: GPU half of the binding', () => {
   let gpuFile: string;
   let nonce: string;
   let failingGpu: TestServer;
+  const policy = path.join(home, 'measurements.json');
 
   beforeAll(async () => {
     const {roots} = ensureDevRoots(home);
@@ -30,6 +32,7 @@ describe('attest verify: GPU half of the binding', () => {
     gpuFile = path.join(home, 'gpu.json');
     writeFileSync(gpuFile, JSON.stringify(ev.gpu));
     const cpu = Buffer.from(ev.quote).toString('hex');
+    writeFileSync(policy, JSON.stringify(devMeasurementPolicy()));
     failingGpu = await startServer(own, (p) => (p === '/cpu' ? {body: cpu} : p === '/gpu' ? {status: 500, body: 'oops'} : undefined));
   });
   afterAll(async () => {
@@ -42,21 +45,22 @@ describe('attest verify: GPU half of the binding', () => {
   };
 
   it('a GPU worker\'s bundle stripped of its GPU evidence is unverifiable (exit 3), not valid', async () => {
-    const {code, j} = await verify(noGpuFile, '--require-binding');
+    // The binding is required for every bundle: no --require-binding needed (it was, and without it this was valid).
+    const {code, j} = await verify(noGpuFile, '--measurements', policy);
     expect({code, verdict: j.verdict}).toEqual({code: 3, verdict: 'unverifiable'});
     expect(j.checks.find((c) => c.name === 'binding.gpu_nonce')).toMatchObject({ok: false, missing: true, detail: expect.stringMatching(/the GPU was not checked/)});
-    expect((await verify(bundleFile, '--require-binding')).code).toBe(0);
+    expect((await verify(bundleFile, '--measurements', policy)).code).toBe(0);
   });
 
   it('a worker whose /gpu fails is unverifiable (exit 3), not valid', async () => {
-    const {code, j} = await verify('--url', failingGpu.url);
+    const {code, j} = await verify('--url', failingGpu.url, '--measurements', policy);
     expect({code, verdict: j.verdict}).toEqual({code: 3, verdict: 'unverifiable'});
     expect(j.checks.find((c) => c.name === 'source.gpu')).toMatchObject({ok: false});
   });
 
   it('--gpu-nonce is checked against a bundle\'s GPU evidence', async () => {
-    expect((await verify(bundleFile, '--gpu-nonce', nonce)).code).toBe(0);
-    const wrong = await verify(bundleFile, '--gpu-nonce', '00'.repeat(31) + '01');
+    expect((await verify(bundleFile, '--gpu-nonce', nonce, '--measurements', policy)).code).toBe(0);
+    const wrong = await verify(bundleFile, '--gpu-nonce', '00'.repeat(31) + '01', '--measurements', policy);
     expect({code: wrong.code, verdict: wrong.j.verdict}).toEqual({code: 4, verdict: 'invalid'});
     expect(wrong.j.checks.filter((c) => !c.ok).map((c) => c.name)).toContain('nvidia.nonce');
     expect((await verify(noGpuFile, '--gpu-nonce', nonce)).code).toBe(2);

@@ -1,6 +1,7 @@
-import {writeFileSync} from 'node:fs';
+import {cpSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
+import {devMeasurementPolicy} from '../../src/attest/dev/measurements.js';
 import {mintDevEvidence} from '../../src/attest/dev/mint.js';
 import {parseCertDer} from '../../src/attest/x509.js';
 import {ensureDevRoots} from '../../src/lib/attest/dev.js';
@@ -12,7 +13,7 @@ import {buildOcspResponse, parseOcspRequest, startOcspServer, type OcspServer} f
 
 interface VerifyJson {
   verdict: string;
-  checks: {name: string; ok: boolean; missing?: boolean; skipped?: boolean; detail: string}[];
+  checks: {name: string; ok: boolean; missing?: boolean; skipped?: boolean; accepted?: boolean; detail: string}[];
 }
 const json = (r: RunResult) => JSON.parse(r.stdout) as VerifyJson;
 type Mode = 'good' | 'revoked' | 'bad-signature' | 'stale' | 'unknown';
@@ -30,6 +31,7 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
     const {roots} = ensureDevRoots(home);
     const ev = mintDevEvidence({roots, tlsSpkiDer: parseCertDer(tls.certDer).spkiDer, workerPubkey: Uint8Array.from([2, ...new Array(32).fill(5)]), challenge: Uint8Array.of(9, 9)});
     writeFileSync(bundleFile, JSON.stringify(ev.bundle));
+    writeFileSync(path.join(home, 'measurements.json'), JSON.stringify(devMeasurementPolicy()));
     const chain = roots.nvidia.chain.map((c) => ({key: c.key, parsed: parseCertDer(c.cert)}));
     server = await startOcspServer(tls, (body) => {
       const q = parseOcspRequest(body);
@@ -53,13 +55,19 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
     await server?.close();
   });
 
-  const verify = (online: boolean, url?: string) =>
-    runCli(['attest', 'verify', bundleFile, '--json', '--home', home, ...(online ? ['--online'] : [])], {env: {NODE_EXTRA_CA_CERTS: caFile, SECRETAI_NVIDIA_OCSP_URL: url ?? server.url}});
+  const verify = (online: boolean, url?: string, h = home) =>
+    runCli(['attest', 'verify', bundleFile, '--measurements', path.join(home, 'measurements.json'), '--json', '--home', h, ...(online ? ['--online'] : [])], {env: {NODE_EXTRA_CA_CERTS: caFile, SECRETAI_NVIDIA_OCSP_URL: url ?? server.url}});
+  /** A copy of the home without any cached OCSP answer (good answers are cached for their validity). */
+  const freshHome = () => {
+    const h = tempHome();
+    cpSync(home, h, {recursive: true});
+    return h;
+  };
 
-  it('offline: nvidia.ocsp stays skipped and says it was not done; no request is sent', async () => {
+  it('offline: nvidia.ocsp is not checked, a gap the local profile accepts for dev GPUs; no request is sent', async () => {
     const r = await verify(false);
     expect({code: r.code, verdict: json(r).verdict}).toEqual({code: 0, verdict: 'valid'});
-    expect(json(r).checks.find((c) => c.name === 'nvidia.ocsp')).toMatchObject({skipped: true, detail: expect.stringMatching(/not checked offline/)});
+    expect(json(r).checks.find((c) => c.name === 'nvidia.ocsp')).toMatchObject({accepted: true, detail: expect.stringMatching(/not checked offline/)});
     expect(server.requests).toHaveLength(0);
   });
 
@@ -72,16 +80,23 @@ describe('attest verify --online: NVIDIA OCSP against a local responder', () => 
   ])('responder says %s for the BROM certificate → exit %i (%s)', async (m, code, verdict, ok) => {
     mode = m;
     const before = server.requests.length;
-    const r = await verify(true);
+    const h = freshHome();
+    const r = await verify(true, undefined, h);
     const j = json(r);
     expect({code: r.code, verdict: j.verdict}).toEqual({code, verdict});
     const s = j.checks.find((c) => c.name === 'nvidia.ocsp')!;
     expect(s.ok).toBe(ok);
-    expect(s.skipped).toBeUndefined();
+    expect(s.accepted).toBeUndefined();
     expect(j.checks.filter((c) => c.name === 'nvidia.ocsp.cert')).toHaveLength(4);
     expect(server.requests.length - before).toBe(4);
     expect(server.contentTypes.at(-1)).toBe('application/ocsp-request');
     if (!ok) expect(j.checks.filter((c) => c.name !== 'nvidia.ocsp' && !c.ok).map((c) => c.name)).toEqual(['nvidia.ocsp.cert']);
+    // Good answers are cached for their validity: a second run asks nothing, even with the responder gone.
+    const again = await verify(true, 'https://127.0.0.1:1/', h);
+    if (ok) {
+      expect({code: again.code, verdict: json(again).verdict}).toEqual({code: 0, verdict: 'valid'});
+      expect(json(again).checks.filter((c) => c.name === 'nvidia.ocsp.cert').every((c) => c.ok && /\(cached\)$/.test(c.detail))).toBe(true);
+    } else expect(json(again).verdict).not.toBe('valid');
   });
 
   it('an unreachable responder makes the verdict unverifiable (exit 3)', async () => {

@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
+import {devMeasurementPolicy} from '../../src/attest/dev/measurements.js';
 import {mintDevEvidence} from '../../src/attest/dev/mint.js';
 import {parseNvtrustJson} from '../../src/attest/nvidia/verify.js';
 import {parseCertDer} from '../../src/attest/x509.js';
@@ -14,7 +15,8 @@ import {rimsForEvidence, type RimsFor} from '../attest/rim-helpers.js';
 
 interface VerifyJson {
   verdict: string;
-  checks: {name: string; ok: boolean; missing?: boolean; skipped?: boolean; detail: string}[];
+  checks: {name: string; ok: boolean; missing?: boolean; skipped?: boolean; accepted?: boolean; detail: string}[];
+  accepted: string[];
 }
 const json = (r: RunResult) => JSON.parse(r.stdout) as VerifyJson;
 const RIM_PATH = '/v1/rim/';
@@ -46,6 +48,7 @@ describe('attest verify --online: NVIDIA RIMs from a local RIM service', () => {
     const ev = mintDevEvidence({roots, tlsSpkiDer: parseCertDer(tls.certDer).spkiDer, workerPubkey: Uint8Array.from([2, ...new Array(32).fill(7)]), challenge: Uint8Array.of(4, 2)});
     const bundle = path.join(home, 'bundle.json');
     writeFileSync(bundle, JSON.stringify(ev.bundle));
+    writeFileSync(path.join(home, 'measurements.json'), JSON.stringify(devMeasurementPolicy()));
     const spdm = parseNvtrustJson(ev.gpu!).entries[0].evidence;
     answers = rims === 'none' ? new Map() : rimsForEvidence(spdm, rims);
     return {home, bundle};
@@ -53,21 +56,23 @@ describe('attest verify --online: NVIDIA RIMs from a local RIM service', () => {
 
   /** `url` null: SECRETAI_NVIDIA_RIM_URL unset. */
   const verify = (s: {home: string; bundle: string}, online: boolean, url: string | null = `${server.url}${RIM_PATH}`) =>
-    runCli(['attest', 'verify', s.bundle, '--json', '--home', s.home, ...(online ? ['--online'] : [])], {env: {NODE_EXTRA_CA_CERTS: caFile, SECRETAI_NVIDIA_RIM_URL: url ?? undefined}});
+    runCli(['attest', 'verify', s.bundle, '--measurements', path.join(s.home, 'measurements.json'), '--json', '--home', s.home, ...(online ? ['--online'] : [])], {env: {NODE_EXTRA_CA_CERTS: caFile, SECRETAI_NVIDIA_RIM_URL: url ?? undefined}});
   const rimCheck = (r: RunResult) => json(r).checks.find((c) => c.name === 'nvidia.rim')!;
 
-  it('offline: nvidia.rim stays skipped and no request is sent', async () => {
+  it('offline: nvidia.rim is a gap the local profile accepts for dev GPUs only (listed in accepted), and no request is sent', async () => {
     const before = server.requests.length;
     const r = await verify(setup({}), false);
     expect({code: r.code, verdict: json(r).verdict}).toEqual({code: 0, verdict: 'valid'});
-    expect(rimCheck(r)).toMatchObject({skipped: true});
+    expect(rimCheck(r)).toMatchObject({ok: true, accepted: true, detail: expect.stringMatching(/accepted by policy for dev GPUs/)});
+    expect(json(r).accepted.map((a) => a.split(':')[0])).toEqual(['nvidia.rim', 'nvidia.ocsp']);
+    expect(r.stderr).toMatch(/Warning: accepted gap: nvidia\.rim/);
     expect(server.requests.length).toBe(before);
   });
 
-  it('online without a RIM service URL: a dev GPU is not sent to NVIDIA; nvidia.rim stays skipped', async () => {
+  it('online without a RIM service URL: a dev GPU is not sent to NVIDIA; nvidia.rim stays an accepted dev gap', async () => {
     const before = server.requests.length;
     const r = await verify(setup({}), true, null);
-    expect(rimCheck(r)).toMatchObject({skipped: true});
+    expect(rimCheck(r)).toMatchObject({accepted: true});
     expect(server.requests.length).toBe(before);
   });
 
@@ -78,7 +83,7 @@ describe('attest verify --online: NVIDIA RIMs from a local RIM service', () => {
     const j = json(r);
     expect({code: r.code, verdict: j.verdict}).toEqual({code: 3, verdict: 'unverifiable'});
     expect(rimCheck(r)).toMatchObject({ok: true});
-    expect(rimCheck(r).skipped).toBeUndefined();
+    expect(rimCheck(r).accepted).toBeUndefined();
     expect(j.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail])).toEqual([['nvidia.rim.signature', expect.stringContaining('unsigned RIM accepted for a dev GPU')]]);
     expect(server.requests.slice(before)).toEqual([`${RIM_PATH}NV_GPU_DRIVER_GH100_550.144.03`, `${RIM_PATH}NV_GPU_VBIOS_DEV0_0000_DEV_96009F0002`]);
 

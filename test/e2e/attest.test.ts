@@ -1,6 +1,7 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
+import {devMeasurementPolicy} from '../../src/attest/dev/measurements.js';
 import {mintDevEvidence} from '../../src/attest/dev/mint.js';
 import {parseCertDer} from '../../src/attest/x509.js';
 import {ensureDevRoots} from '../../src/lib/attest/dev.js';
@@ -46,8 +47,9 @@ describeShared('fixtures/attestation')('attest verify (binary) on every shared v
     ['S1', 'valid', 0, null, ['--quote', f('sev-snp/virtee-milan-v2.report.hex'), '--vcek', f('sev-snp/virtee-milan.vcek.der'), ...MILAN]],
     ['S2', 'invalid', 4, 'snp.policy.debug', ['--quote', f('sev-snp/gosev-milan-v2-debug.report.bin'), '--vcek', f('sev-snp/gosev-milan.vcek.der'), ...MILAN]],
     ['S3', 'unverifiable', 3, 'snp.vcek.present', ['--quote', f('sev-snp/secretvm-genoa-v3.report.b64'), '--cert-chain', f('sev-snp/amd-genoa-ask-ark.pem'), '--crl', f('sev-snp/amd-genoa-vcek-crl.der'), '--at', '1788220800']],
-    ['N1', 'valid', 0, null, ['--gpu-evidence', f('nvidia/secretai-worker-gpu-evidence.json'), '--at', '1788220800']],
-    ['N2', 'valid', 0, null, [...N2, '--gpu-nonce', '931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb']],
+    // Offline, NVIDIA RIM and OCSP cannot run: unverifiable, never valid (valid with --online: attest-rim/ocsp tests).
+    ['N1', 'unverifiable', 3, 'nvidia.rim', ['--gpu-evidence', f('nvidia/secretai-worker-gpu-evidence.json'), '--at', '1788220800']],
+    ['N2', 'unverifiable', 3, 'nvidia.ocsp', [...N2, '--gpu-nonce', '931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb']],
     ['N2 with nvtrust nonce', 'invalid', 4, 'nvidia.nonce', [...N2, '--gpu-nonce', '4cff7f5380ead8fad8ec2c531c110aca4302a88f603792801a8ca29ee151af2e']],
   ];
 
@@ -111,6 +113,8 @@ describeShared('fixtures/attestation')('attest verify (binary) on every shared v
 
 describe('attest verify --url against a local HTTPS worker serving dev evidence', () => {
   const home = tempHome();
+  // The devnet's dev image: what a live worker's measurements are appraised against here.
+  const policy = path.join(home, 'measurements.json');
   let own: TestCert;
   let other: TestCert;
   let worker: TestServer;
@@ -128,6 +132,7 @@ describe('attest verify --url against a local HTTPS worker serving dev evidence'
     worker = await startServer(own, secretVm);
     impostor = await startServer(other, secretVm);
     gateway = await startServer(own, (p) => (p === '/attestation' ? {body: JSON.stringify(ev.bundle)} : undefined));
+    writeFileSync(policy, JSON.stringify(devMeasurementPolicy()));
   });
   afterAll(async () => {
     await worker?.close();
@@ -136,7 +141,7 @@ describe('attest verify --url against a local HTTPS worker serving dev evidence'
   });
 
   it('evidence bound to the worker’s own TLS certificate is valid (dev, on local)', async () => {
-    const r = await runCli(['attest', 'verify', '--url', worker.url, '--json', '--home', home]);
+    const r = await runCli(['attest', 'verify', '--url', worker.url, '--measurements', policy, '--json', '--home', home]);
     const j = json(r);
     expect(j.reasons).toEqual([]);
     expect({verdict: j.verdict, code: r.code, dev: j.dev, tls: j.binding?.tls}).toEqual({verdict: 'valid', code: 0, dev: true, tls: 'spki'});
@@ -146,7 +151,7 @@ describe('attest verify --url against a local HTTPS worker serving dev evidence'
   });
 
   it('the same evidence served behind another TLS certificate fails the binding (exit 4)', async () => {
-    const r = await runCli(['attest', 'verify', '--url', impostor.url, '--json', '--home', home]);
+    const r = await runCli(['attest', 'verify', '--url', impostor.url, '--measurements', policy, '--json', '--home', home]);
     const j = json(r);
     expect({verdict: j.verdict, code: r.code}).toEqual({verdict: 'invalid', code: 4});
     expect(failed(j)).toEqual(['binding.tls']);
@@ -155,7 +160,7 @@ describe('attest verify --url against a local HTTPS worker serving dev evidence'
   });
 
   it('a secretai gateway serving /attestation is checked against its presented certificate', async () => {
-    const r = await runCli(['attest', 'verify', '--url', gateway.url, '--json', '--home', home]);
+    const r = await runCli(['attest', 'verify', '--url', gateway.url, '--measurements', policy, '--json', '--home', home]);
     const j = json(r);
     expect({verdict: j.verdict, code: r.code, endpoints: j.source?.endpoints}).toEqual({verdict: 'valid', code: 0, endpoints: '/attestation'});
     expect(gateway.requests).toEqual(['/cpu', '/attestation']);

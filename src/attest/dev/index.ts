@@ -3,3 +3,4 @@ export * from './marker.js';
 export * from './roots.js';
 export * from './spdm-build.js';
 export * from './mint.js';
+export * from './measurements.js';

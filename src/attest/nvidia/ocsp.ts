@@ -267,6 +267,8 @@ export interface OcspCheckResult {
   problem?: string;
   /** The responder answered but gave no usable status (tryLater, internalError, …): missing, not failed. */
   unavailable?: string;
+  /** The accepted response's nextUpdate (Unix seconds), when it has one: how long it may be relied on. */
+  nextUpdate?: number;
   detail: string;
 }
 
@@ -320,7 +322,7 @@ export function checkOcspResponse(input: OcspCheckInput): OcspCheckResult {
   if (single.status === 'revoked') {
     return {status: 'revoked', detail: `revoked at ${isoTime(single.revocationTime ?? NaN)}${single.revocationReason !== undefined ? ` (reason ${single.revocationReason})` : ''}; signed by ${signer}, ${when}`};
   }
-  return {status: single.status, detail: `${single.status}; signed by ${signer}, ${when}`};
+  return {status: single.status, ...(single.nextUpdate !== undefined ? {nextUpdate: single.nextUpdate} : {}), detail: `${single.status}; signed by ${signer}, ${when}`};
 }
 
 /** Sends an OCSPRequest (DER) and resolves with the OCSPResponse bytes; rejects when no response was had. */
@@ -337,6 +339,19 @@ export interface GpuOcspInput {
   random?: (n: number) => Uint8Array;
   /** CertID hash (default SHA-384, as NVIDIA's verifier sends). */
   hash?: OcspHash;
+  /**
+   * Where `good` answers are kept for their validity (until their `nextUpdate`), keyed by
+   * `<issuer DER SHA-256>-<serial hex>.der`. A cached answer is checked exactly like a fresh one (responder
+   * signature, status, validity at `now`; it has no nonce of this request, so it counts only while its
+   * nextUpdate lasts); anything else is asked again.
+   */
+  cache?: OcspResponseCache;
+}
+
+/** Storage of OCSP responses (DER) for {@link GpuOcspInput.cache}. */
+export interface OcspResponseCache {
+  get(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, value: Uint8Array): Promise<void>;
 }
 
 /**
@@ -399,6 +414,14 @@ async function askOne(cert: ParsedCert, issuer: ParsedCert, input: GpuOcspInput)
   } catch (e) {
     return {ok: false, missing: true, detail: `cannot build the OCSP request: ${e instanceof Error ? e.message : String(e)}`};
   }
+  const cacheKey = `${sha256Hex(issuer.der)}-${cert.serial.toString(16)}.der`;
+  if (input.cache) {
+    const hit = await input.cache.get(cacheKey).catch(() => undefined);
+    if (hit) {
+      const c = checkOcspResponse({response: hit, cert, issuer, certId, now: input.now});
+      if (!c.problem && !c.unavailable && c.status === 'good' && c.nextUpdate !== undefined) return {ok: true, missing: false, detail: `${c.detail} (cached)`};
+    }
+  }
   let response: Uint8Array;
   try {
     response = await input.fetch(request);
@@ -408,7 +431,10 @@ async function askOne(cert: ParsedCert, issuer: ParsedCert, input: GpuOcspInput)
   const r = checkOcspResponse({response, cert, issuer, certId, ...(nonce ? {nonce} : {}), now: input.now});
   if (r.problem) return {ok: false, missing: false, detail: `OCSP response rejected: ${r.problem}`};
   if (r.unavailable) return {ok: false, missing: true, detail: r.unavailable};
-  if (r.status === 'good') return {ok: true, missing: false, detail: r.detail};
+  if (r.status === 'good') {
+    if (input.cache && r.nextUpdate !== undefined) await input.cache.put(cacheKey, response).catch(() => undefined);
+    return {ok: true, missing: false, detail: r.detail};
+  }
   if (r.status === 'revoked') return {ok: false, missing: false, detail: r.detail};
   return {ok: false, missing: true, detail: `${r.detail}: the responder does not know this certificate`};
 }

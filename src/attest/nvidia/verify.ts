@@ -1,9 +1,10 @@
 /**
  * NVIDIA Hopper GPU evidence verification, offline steps 1–7 of attestation.md §3.3: evidence format,
  * device certificate chain to the pinned NVIDIA Device Identity CA, SPDM signature, nonce, FWID, and
- * versions. RIM comparison (step 8) and OCSP (step 9) need NVIDIA's online services; they are recorded
- * as skipped checks and listed in `notChecked`, so the result never implies they were done (the online
- * stages are `nvidia/rim.ts` and `nvidia/ocsp.ts`, run by `attest verify --online`).
+ * versions. RIM comparison (step 8) and OCSP (step 9) need NVIDIA's online services; offline they are
+ * recorded as `missing` (so the verdict is `unverifiable` unless a policy explicitly accepts the gap), and
+ * the online stages (`nvidia/rim.ts`, `nvidia/ocsp.ts`) put their outcome in place of those checks.
+ * Evidence JSON without a `nonce` has its nonce check `missing` unless the verifier gives the nonce it chose.
  * Pure: `now` in Unix seconds is an argument.
  */
 import {verify as cryptoVerify} from 'node:crypto';
@@ -30,7 +31,10 @@ export const NVIDIA_ARCH_HOPPER = 'HOPPER';
 
 /** nvtrust-style GPU evidence as served by a worker's `/gpu` endpoint. */
 export interface NvtrustEvidence {
-  /** 64 hex characters: the nonce the evidence was requested with. */
+  /**
+   * 64 hex characters: the nonce the evidence was requested with. Evidence from elsewhere may lack it
+   * ({@link parseNvtrustJson} allows that; the nonce check is then missing).
+   */
   nonce: string;
   arch: string;
   evidence_list: {certificate: string; evidence: string}[];
@@ -108,7 +112,7 @@ const HEX64 = /^[0-9a-fA-F]{64}$/;
  * PEM chain, `evidence` base64 of the SPDM bytes.
  * @throws EvidenceFormatError on a malformed document or a worker `error` object.
  */
-export function parseNvtrustJson(input: string | Uint8Array | object): {nonce: string; arch: string; entries: GpuEntry[]} {
+export function parseNvtrustJson(input: string | Uint8Array | object): {nonce?: string; arch: string; entries: GpuEntry[]} {
   let doc: unknown = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
@@ -122,7 +126,9 @@ export function parseNvtrustJson(input: string | Uint8Array | object): {nonce: s
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new EvidenceFormatError('GPU evidence JSON must be an object');
   const o = doc as Record<string, unknown>;
   if (o.error !== undefined && o.evidence_list === undefined) throw new EvidenceFormatError(`worker reported no GPU evidence: ${String(o.error).slice(0, 200)}`);
-  if (typeof o.nonce !== 'string' || !HEX64.test(o.nonce)) throw new EvidenceFormatError('GPU evidence JSON: nonce must be 64 hex characters');
+  // An absent nonce is allowed here (the nonce check then has nothing to compare with: missing); a present
+  // but malformed one is not.
+  if (o.nonce !== undefined && (typeof o.nonce !== 'string' || !HEX64.test(o.nonce))) throw new EvidenceFormatError('GPU evidence JSON: nonce must be 64 hex characters');
   if (typeof o.arch !== 'string') throw new EvidenceFormatError('GPU evidence JSON: arch must be a string');
   if (!Array.isArray(o.evidence_list) || o.evidence_list.length === 0) throw new EvidenceFormatError('GPU evidence JSON: evidence_list must be a non-empty array');
   const entries = o.evidence_list.map((e: unknown, i: number): GpuEntry => {
@@ -133,7 +139,7 @@ export function parseNvtrustJson(input: string | Uint8Array | object): {nonce: s
     const pem = Buffer.from(base64ToBytes(x.certificate, `evidence_list[${i}].certificate`)).toString('latin1');
     return {certChainPem: pem, evidence: base64ToBytes(x.evidence, `evidence_list[${i}].evidence`)};
   });
-  return {nonce: o.nonce.toLowerCase(), arch: o.arch, entries};
+  return {...(typeof o.nonce === 'string' ? {nonce: o.nonce.toLowerCase()} : {}), arch: o.arch, entries};
 }
 
 function looksLikeJson(input: string | Uint8Array): boolean {
@@ -279,7 +285,7 @@ function runGpu(input: GpuVerifyInput, list: CheckList, gpus: GpuInfo[], out: {a
       return;
     }
     out.arch = parsed.arch;
-    out.jsonNonce = parsed.nonce;
+    if (parsed.nonce !== undefined) out.jsonNonce = parsed.nonce;
     entries = parsed.entries;
     list.check(
       'nvidia.arch',
@@ -402,7 +408,7 @@ function verifyOne(entry: GpuEntry, index: number, multi: boolean, list: CheckLi
   } else if (o.jsonNonce !== undefined) {
     list.check('nvidia.nonce', got === o.jsonNonce, `${pre}request nonce = JSON nonce ${got} (bind it to the CPU report for freshness)`, `${pre}request nonce ${got} ≠ JSON nonce ${o.jsonNonce}`);
   } else {
-    list.missing('nvidia.nonce', `${pre}no expected nonce given; request nonce is ${got}`);
+    list.missing('nvidia.nonce', `${pre}no nonce to compare with (the evidence JSON names none and the verifier gave none); request nonce is ${got}`);
   }
 
   // Step 6: FWID.
@@ -435,6 +441,6 @@ function verifyOne(entry: GpuEntry, index: number, multi: boolean, list: CheckLi
   );
 
   // Steps 8–9: online only.
-  list.skip('nvidia.rim', `${pre}golden measurements need NVIDIA's RIM service (driver ${driver ?? '?'}, VBIOS ${vbios ?? '?'}); measurements not appraised offline (attest verify --online asks it)`);
-  list.skip('nvidia.ocsp', `${pre}certificate revocation needs NVIDIA's OCSP service; not checked offline (attest verify --online asks it)`);
+  list.missing('nvidia.rim', `${pre}golden measurements need NVIDIA's RIM service (driver ${driver ?? '?'}, VBIOS ${vbios ?? '?'}); not appraised offline (--online asks it)`);
+  list.missing('nvidia.ocsp', `${pre}certificate revocation needs NVIDIA's OCSP service; not checked offline (--online asks it)`);
 }

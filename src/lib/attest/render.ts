@@ -53,3 +53,12 @@ export function renderChecks(out: Output, checks: CheckLike[]): void {
     out.line(`  ${mark} ${x.name.padEnd(width)}  ${x.detail}${note}`);
   }
 }
+
+/**
+ * Warnings on stderr, on every run (with --json too): each gap the policy accepted, and a measurement
+ * appraisal that did not happen. Nothing when there are none.
+ */
+export function warnAccepted(out: Output, r: {accepted?: string[]; checks: CheckLike[]}): void {
+  for (const a of r.accepted ?? []) out.warn(`accepted gap: ${a}`);
+  for (const x of r.checks) if (x.name === 'measurements' && x.warning) out.warn(x.detail);
+}

@@ -4,6 +4,8 @@
  * Byte fields are lower-case hex. Parsing only: nothing is verified here (that is `attest verify`).
  */
 import {createHash} from 'node:crypto';
+import path from 'node:path';
+import {measurementPolicyOf, type EvidenceMeasurements, type MeasurementPolicy} from '../../attest/measurements.js';
 import {parseCrl, type ParsedCrl} from '../../attest/crl.js';
 import {decodeBytes, detectEvidence, isText} from '../../attest/detect.js';
 import {NvOpaque, parseSpdmEvidence, vbiosVersion, driverVersion, type SpdmEvidence} from '../../attest/nvidia/spdm.js';
@@ -273,4 +275,55 @@ export function showEvidence(file: string): ShowResult {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`FILE ${file}: ${msg(e)}`, {code: 'MALFORMED_EVIDENCE'});
   }
+}
+
+/**
+ * `attest show FILE --measurements`: the measurements of any evidence (TDX quote, SEV-SNP report, NVIDIA
+ * evidence, or a bundle) as exactly the measurement policy document `attest verify --measurements` takes,
+ * named after the file, version "1". @throws UsageError when the file carries no measurements.
+ */
+export function showMeasurements(file: string): MeasurementPolicy {
+  const raw = readInputFile(file, 'FILE');
+  const text = isText(raw) ? Buffer.from(raw).toString('utf8') : undefined;
+  const name = path.basename(file).replace(/\.[^.]*$/, '') || 'image';
+  const m: EvidenceMeasurements = {};
+  const cpu = (kind: 'tdx' | 'snp', bytes: Uint8Array) => {
+    if (kind === 'tdx') {
+      const b = parseTdxQuote(bytes).body;
+      m.tdx = {mrtd: hex(b.mrTd), rtmr0: hex(b.rtmr[0]), rtmr1: hex(b.rtmr[1]), rtmr2: hex(b.rtmr[2]), rtmr3: hex(b.rtmr[3])};
+    } else {
+      const r = parseSnpReport(bytes);
+      m.snp = {measurement: hex(r.measurement), hostData: hex(r.hostData)};
+    }
+  };
+  const gpus = (evidence: Uint8Array[]) => {
+    m.gpus = evidence.map((e) => {
+      const s = parseSpdmEvidence(e);
+      const driver = driverVersion(s);
+      const vbios = vbiosVersion(s);
+      return {...(driver ? {driver} : {}), ...(vbios ? {vbios} : {})};
+    });
+  };
+  try {
+    if (text !== undefined && text.trimStart().startsWith('{')) {
+      const doc = JSON.parse(text) as Record<string, unknown>;
+      if ('cpu' in doc) {
+        const b = parseBundle(text);
+        cpu(b.cpu.type, new Uint8Array(Buffer.from(b.cpu.quote, 'base64')));
+        if (b.gpu) gpus(parseNvtrustJson(b.gpu).entries.map((e) => e.evidence));
+      } else gpus(parseNvtrustJson(doc).entries.map((e) => e.evidence));
+    } else {
+      let det: ReturnType<typeof detectEvidence> | undefined;
+      try {
+        det = detectEvidence(raw);
+      } catch {
+        det = undefined;
+      }
+      if (det) cpu(det.kind, det.bytes);
+      else gpus([decodeBytes(raw, `FILE ${file}`)]);
+    }
+  } catch (e) {
+    throw new UsageError(`FILE ${file} carries no measurements to show: ${msg(e)}`, {code: 'MALFORMED_EVIDENCE', suggestion: 'give a TDX quote, SEV-SNP report, NVIDIA evidence or an attestation bundle'});
+  }
+  return measurementPolicyOf(m, name);
 }

@@ -1,41 +1,32 @@
 /**
- * `attest verify` service: gathers evidence (files, a bundle, or a live worker), completes the collateral
- * from the cache — or from Intel PCS / AMD KDS when the network is allowed (`--online`) — builds the
- * attestation policy from the network profile, and runs the pure pipeline (`src/attest/verify.ts`).
+ * `attest verify` service: gathers evidence (a bundle, loose files, or a live worker) and judges it.
+ * Bundles and `--url` go through the worker-verification service ({@link verifyWorker}): binding required,
+ * measurements appraised, the challenge compared with `--challenge`. Loose evidence runs the pure pipeline
+ * (`src/attest/verify.ts`) with the binding reported as not checked (unless `--require-binding`) and, with
+ * no measurement policy from any source, "measurements not appraised" as a warning.
  *
- * Network policy: evidence named by `--url` is fetched from the worker (that is what was asked); Intel and
- * AMD services are contacted only with `online: true`. Offline, a cache miss makes the verdict
- * `unverifiable` (exit 3) with the reason, never a pass.
+ * Network policy: evidence named by `--url` is fetched from the worker (that is what was asked); Intel, AMD
+ * and NVIDIA services are contacted only with `--online` (or the profile's `attestation.online`). Offline,
+ * what could not be checked makes the verdict `unverifiable` (exit 3), never a pass.
  */
-import {createHash, randomBytes} from 'node:crypto';
-import {parseBundle} from '../../attest/bundle.js';
-import {decodeBytes, detectEvidence} from '../../attest/detect.js';
-import {DEV_FMSPC, devRootPins} from '../../attest/dev/roots.js';
-import {AmdKdsClient} from './fetch/amd.js';
-import {gatherCollateral, CollateralSource} from './fetch/collateral.js';
-import type {HttpGet} from './fetch/http.js';
-import {IntelPcsClient} from './fetch/intel.js';
-import {NvidiaOcspClient} from './fetch/nvidia-ocsp.js';
-import {NvidiaRimClient} from './fetch/nvidia-rim.js';
-import {Throttle, type ThrottleOptions} from './fetch/throttle.js';
-import {checkGpuChainsOcsp} from '../../attest/nvidia/ocsp.js';
-import {checkGpuRims} from '../../attest/nvidia/rim.js';
-import {parseNvtrustJson} from '../../attest/nvidia/verify.js';
-import {dangerousDevRoots, type AttestationPolicy} from '../../attest/policy.js';
-import type {TdxCollateral} from '../../attest/tdx/collateral.js';
+import {createHash} from 'node:crypto';
+import {decodeBundle, parseBundle} from '../../attest/bundle.js';
+import {detectEvidence} from '../../attest/detect.js';
+import {MeasurementPolicyError, parseMeasurementPolicy, type MeasurementPolicy} from '../../attest/measurements.js';
 import type {Check} from '../../attest/types.js';
-import {verifyBundle, verifyEvidence, withOnlineChecks, type CpuEvidenceInput, type GpuEvidenceInput, type VerificationResult} from '../../attest/verify.js';
+import {verifyEvidence, type CpuEvidenceInput, type GpuEvidenceInput, type VerificationResult} from '../../attest/verify.js';
 import {parseCertDer} from '../../attest/x509.js';
 import type {Context} from '../cli/base-command.js';
 import {ExitCode, UsageError} from '../errors.js';
-import {attestationCacheDir, FileStorage} from './cache.js';
-import {loadDevRoots} from './dev.js';
-import {nodeHttpGet} from './http.js';
+import {gatherCollateral} from './fetch/collateral.js';
 import * as input from './inputs.js';
+import {collateralSource, onlineChecks, policyFor, resolveMeasurements, verifyWorker, type MeasurementSource, type NetOptions} from './service.js';
 import {fetchWorkerEvidence} from './worker.js';
 
+export {ATTEST_ENV} from './service.js';
+
 /** Options of {@link verifyAttestation} (one per `attest verify` flag). Paths are files. */
-export interface AttestVerifyOptions {
+export interface AttestVerifyOptions extends NetOptions {
   bundle?: string;
   quote?: string;
   collateral?: string;
@@ -47,17 +38,21 @@ export interface AttestVerifyOptions {
   gpuNonce?: string;
   /** Unix seconds or ISO 8601; default: now. */
   at?: string;
+  /**
+   * Loose evidence: require REPORTDATA to bind a TLS key (and the GPU nonce). Bundles and `--url` always
+   * require the binding; this cannot turn it off.
+   */
   requireBinding?: boolean;
   url?: string;
-  /** Fetch missing collateral from Intel PCS / AMD KDS. */
-  online?: boolean;
+  /** Challenges the evidence must bind (hex; the registration challenge the verifier chose). */
+  challenge?: string[];
+  /** Measurement policy file (`--measurements FILE`); or {@link measurementPolicy} as a document. */
+  measurements?: string;
+  measurementPolicy?: MeasurementPolicy;
   /** Reject TCB statuses otherwise accepted with a warning (default: the profile's setting). */
   strict?: boolean;
   /** true: insist on dev being allowed (error where the profile forbids it); false: refuse dev evidence. */
   allowDev?: boolean;
-  /** Injected HTTP client for Intel/AMD (tests); default node:https with system CAs. */
-  http?: HttpGet;
-  throttle?: ThrottleOptions;
 }
 
 /** Where the evidence came from and how it was checked. */
@@ -77,6 +72,12 @@ export interface VerifySource {
 export interface AttestVerifyResult extends VerificationResult {
   source: VerifySource;
   policy: {network: string; allowDev: boolean; strict: boolean; requireBinding: boolean; online: boolean};
+  /** Bundles: the worker key (hex), the SHA-256 of its TLS SPKI (hex), and the collateral's earliest expiry. */
+  workerPubkey?: string;
+  tlsSpkiSha256?: string;
+  validUntil?: number;
+  /** Where the measurement policy came from, and its name and version. */
+  measurementPolicy: {source: MeasurementSource; name?: string; version?: string};
 }
 
 /** Exit code of a verdict: 0 valid, 4 invalid, 3 unverifiable (design.md §6). */
@@ -86,128 +87,15 @@ export function exitCodeForVerdict(v: VerificationResult['verdict']): number {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** Environment variables naming the services (base URLs) and the optional Intel PCS key. */
-export const ATTEST_ENV = {
-  pcsUrl: 'SECRETAI_PCS_URL',
-  pcsApiKey: 'SECRETAI_PCS_API_KEY',
-  kdsUrl: 'SECRETAI_KDS_URL',
-  /** NVIDIA OCSP responder URL (default https://ocsp.ndis.nvidia.com/). */
-  nvidiaOcspUrl: 'SECRETAI_NVIDIA_OCSP_URL',
-  /** NVIDIA RIM service base URL; a RIM id is appended (default https://rim.attestation.nvidia.com/v1/rim/). */
-  nvidiaRimUrl: 'SECRETAI_NVIDIA_RIM_URL',
-} as const;
-
-/** PEM device chains of GPU evidence (one per GPU); [] when there are none or the evidence does not parse. */
-function gpuChains(gpu: GpuEvidenceInput | undefined): string[] {
-  if (!gpu) return [];
-  const e = gpu.evidence;
-  const json = typeof e === 'object' && !(e instanceof Uint8Array) ? true : (typeof e === 'string' ? e : Buffer.from(e.subarray(0, 64)).toString('latin1')).trimStart().startsWith('{');
-  if (!json) return gpu.certChainPem ? [gpu.certChainPem] : [];
+/** Reads and validates `--measurements FILE` (exit 2 when it is not a measurement policy). */
+export function readMeasurementPolicy(file: string): MeasurementPolicy {
+  const bytes = input.readInputFile(file, '--measurements');
   try {
-    return parseNvtrustJson(e).entries.map((x) => x.certChainPem ?? '');
-  } catch {
-    return [];
+    return parseMeasurementPolicy(Buffer.from(bytes).toString('utf8'));
+  } catch (e) {
+    if (e instanceof MeasurementPolicyError) throw new UsageError(`--measurements ${file}: ${e.message}`, {code: 'MEASUREMENTS_INVALID'});
+    throw e;
   }
-}
-
-/**
- * `--online` NVIDIA revocation (attestation.md §3.3 step 9): asks the OCSP responder about every device
- * certificate and puts the outcome in place of the skipped `nvidia.ocsp` check. GPUs anchored on the
- * devnet's dev roots are asked only when a responder URL is configured (NVIDIA's knows nothing of them).
- */
-async function onlineGpuRevocation(ctx: Context, opts: AttestVerifyOptions, result: VerificationResult, gpu: GpuEvidenceInput | undefined, policy: AttestationPolicy, now: number): Promise<VerificationResult> {
-  const chains = gpuChains(gpu);
-  if (!chains.length || !result.checks.some((c) => c.name === 'nvidia.ocsp' && c.skipped)) return result;
-  const url = ctx.env[ATTEST_ENV.nvidiaOcspUrl];
-  if (!url && (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev)) return result;
-  const client = new NvidiaOcspClient(new Throttle(opts.http ?? nodeHttpGet(), opts.throttle), url ? {url} : {});
-  const checks = await checkGpuChainsOcsp({
-    chains,
-    fetch: client.fetcher(),
-    now,
-    random: (n) => Uint8Array.from(randomBytes(n)),
-  });
-  return withOnlineChecks(result, 'nvidia.ocsp', checks);
-}
-
-/** Raw SPDM evidence of each GPU; [] when there is none or it does not decode (the pipeline reports why). */
-function gpuSpdm(gpu: GpuEvidenceInput | undefined): Uint8Array[] {
-  if (!gpu) return [];
-  const e = gpu.evidence;
-  const json = typeof e === 'object' && !(e instanceof Uint8Array) ? true : (typeof e === 'string' ? e : Buffer.from(e.subarray(0, 64)).toString('latin1')).trimStart().startsWith('{');
-  try {
-    return json ? parseNvtrustJson(e).entries.map((x) => x.evidence) : [decodeBytes(e as string | Uint8Array, 'GPU evidence')];
-  } catch {
-    return [];
-  }
-}
-
-/**
- * `--online` NVIDIA golden measurements (attestation.md §3.3 steps 7–8): fetches the driver and VBIOS RIMs
- * of every GPU from the RIM service (cached in the attestation cache) and puts the comparison in place of
- * the skipped `nvidia.rim` check. GPUs anchored on the devnet's dev roots are compared only when a RIM
- * service URL is configured (NVIDIA's has no RIMs for them).
- */
-async function onlineGpuRims(ctx: Context, opts: AttestVerifyOptions, result: VerificationResult, gpu: GpuEvidenceInput | undefined, now: number): Promise<VerificationResult> {
-  const evidence = gpuSpdm(gpu);
-  if (!evidence.length || !result.checks.some((c) => c.name === 'nvidia.rim' && c.skipped)) return result;
-  const url = ctx.env[ATTEST_ENV.nvidiaRimUrl];
-  if (!url && (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev)) return result;
-  const client = new NvidiaRimClient(new Throttle(opts.http ?? nodeHttpGet(), opts.throttle), {
-    ...(url ? {baseUrl: url} : {}),
-    storage: new FileStorage(attestationCacheDir(ctx.home.value)),
-  });
-  // Devnet GPUs (anchored on the dev roots) have locally built, unsigned RIMs: their signature check is
-  // missing, never passed. A RIM that carries a signature is verified whatever the GPU.
-  const devOnly = (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev);
-  const checks = await checkGpuRims({evidence, fetch: client.fetcher(), now, ...(devOnly ? {dangerousUnsignedRims: true} : {})});
-  return withOnlineChecks(result, 'nvidia.rim', checks);
-}
-
-function collateralSource(ctx: Context, opts: AttestVerifyOptions, fixedTdx: Map<string, TdxCollateral>): CollateralSource {
-  const storage = new FileStorage(attestationCacheDir(ctx.home.value));
-  if (!opts.online) return new CollateralSource({storage, online: false, fixedTdx});
-  const throttle = new Throttle(opts.http ?? nodeHttpGet(), opts.throttle);
-  const env = ctx.env;
-  return new CollateralSource({
-    storage,
-    online: true,
-    fixedTdx,
-    intel: new IntelPcsClient(throttle, {
-      ...(env[ATTEST_ENV.pcsUrl] ? {baseUrl: env[ATTEST_ENV.pcsUrl]} : {}),
-      ...(env[ATTEST_ENV.pcsApiKey] ? {apiKey: env[ATTEST_ENV.pcsApiKey]} : {}),
-    }),
-    amd: new AmdKdsClient(throttle, env[ATTEST_ENV.kdsUrl] ? {baseUrl: env[ATTEST_ENV.kdsUrl]} : {}),
-  });
-}
-
-/** The attestation policy of the active profile, adjusted by flags. */
-export function policyFor(ctx: Context, opts: {strict?: boolean; allowDev?: boolean; requireBinding: boolean}): {policy: AttestationPolicy; devCollateral: Map<string, TdxCollateral>} {
-  const profile = ctx.profile;
-  let allowDev = profile.attestation.allowDev;
-  if (opts.allowDev === true && !allowDev) {
-    throw new UsageError(`dev attestation cannot be allowed on network ${profile.name}: its profile does not allow it`, {
-      code: 'POLICY_REFUSED',
-      suggestion: 'dev evidence is for the local devnet profile (--network local)',
-    });
-  }
-  if (opts.allowDev === false) allowDev = false;
-  // The home's dev roots are always known (so dev evidence is recognised and named); they are honoured as
-  // trust anchors only when the policy allows dev (`dangerousDevRoots` in the pipeline).
-  const roots = loadDevRoots(ctx.home.value);
-  const devCollateral = new Map<string, TdxCollateral>();
-  if (roots) devCollateral.set(DEV_FMSPC, roots.tdx.collateral);
-  return {
-    policy: {
-      allowDev,
-      strict: opts.strict ?? profile.attestation.strict,
-      allowedVmpl: [0, 1],
-      requireBinding: opts.requireBinding,
-      allowCpuOnly: false,
-      devRootsSha256: roots ? devRootPins(roots).all : [],
-    },
-    devCollateral,
-  };
 }
 
 /** Verifies attestation evidence as `attest verify` does. Throws UsageError (exit 2) for malformed input. */
@@ -222,13 +110,16 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
   if (!opts.url && !opts.bundle && !opts.quote && !opts.gpuEvidence) {
     throw new UsageError('nothing to verify', {suggestion: 'give a BUNDLE file, --quote FILE and/or --gpu-evidence FILE, or --url URL'});
   }
-  // A live worker is only worth checking together with its TLS key.
-  const requireBinding = Boolean(opts.requireBinding || opts.url);
+  const online = opts.online ?? ctx.profile.attestation.online ?? false;
+  const net: NetOptions = {online, ...(opts.http ? {http: opts.http} : {}), ...(opts.throttle ? {throttle: opts.throttle} : {})};
+  // Loose files are judged on what they carry; a bundle or a live worker only together with its binding.
+  let requireBinding = Boolean(opts.requireBinding || opts.url || opts.bundle);
   const {policy, devCollateral} = policyFor(ctx, {strict: opts.strict, allowDev: opts.allowDev, requireBinding});
-  const source = collateralSource(ctx, opts, devCollateral);
+  const source = collateralSource(ctx, net, devCollateral);
   const info: VerifySource = {from: opts.url ? 'url' : opts.bundle ? 'bundle' : 'files'};
-  const meta = {network: ctx.profile.name, allowDev: policy.allowDev, strict: policy.strict, requireBinding, online: Boolean(opts.online)};
   const gpuNonce = opts.gpuNonce !== undefined ? input.nonceHex(opts.gpuNonce, '--gpu-nonce') : undefined;
+  const challenges = opts.challenge?.map((c) => Buffer.from(input.hexBytes(c, '--challenge')).toString('hex'));
+  const given = opts.measurementPolicy ?? (opts.measurements !== undefined ? readMeasurementPolicy(opts.measurements) : undefined);
 
   let bundleJson: unknown;
   let cpu: CpuEvidenceInput | undefined;
@@ -272,7 +163,13 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
     else if (kind.kind === 'gpu') gpu = {evidence: kind.evidence, ...(gpuNonce ? {expectedNonce: gpuNonce} : {})};
     else cpu = {kind: kind.evidence.kind, bytes: kind.evidence.bytes};
     if (bundleJson !== undefined && looseGiven.length) throw new UsageError(`a bundle carries its own evidence; do not combine it with ${looseGiven.map(flag).join(', ')}`);
+    // The positional file was loose evidence after all.
+    if (bundleJson === undefined) requireBinding = Boolean(opts.requireBinding);
   }
+  if (challenges && bundleJson === undefined && !opts.url) {
+    throw new UsageError('--challenge needs a bundle (or --url): the worker key the challenge is bound with is in the bundle');
+  }
+  const meta = {network: ctx.profile.name, allowDev: policy.allowDev, strict: policy.strict, requireBinding, online};
 
   if (bundleJson === undefined) {
     if (opts.quote) {
@@ -303,35 +200,28 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
     if (gpuNonce && !gpu && !opts.url) throw new UsageError('--gpu-nonce needs GPU evidence (--gpu-evidence FILE)');
   }
 
-  let result: VerificationResult;
   if (bundleJson !== undefined) {
-    const b = parseBundle(JSON.stringify(bundleJson));
-    if (b.gpu) gpu = {evidence: b.gpu};
-    if (gpuNonce && !b.gpu) throw new UsageError('--gpu-nonce was given but the bundle has no GPU evidence');
-    const quote = new Uint8Array(Buffer.from(b.cpu.quote, 'base64'));
-    const gathered = await gatherCollateral(source, {kind: b.cpu.type, bytes: quote}, now, {
-      collateral: b.cpu.collateral !== undefined,
-      vcek: b.cpu.vcek !== undefined ? new Uint8Array(Buffer.from(b.cpu.vcek, 'base64')) : false,
-      certChain: b.cpu.certChain !== undefined,
-      crl: b.cpu.crl !== undefined,
+    if (gpuNonce && !(bundleJson as {gpu?: unknown}).gpu) throw new UsageError('--gpu-nonce was given but the bundle has no GPU evidence');
+    // A bundle file the user gave that does not decode is input to fix (exit 2); one a worker served is
+    // evidence that fails (verifyWorker: exit 4).
+    if (!opts.url) input.asUsage(`BUNDLE ${opts.bundle}`, () => decodeBundle(bundleJson));
+    const w = await verifyWorker(ctx, {
+      bundle: bundleJson,
+      ...(tlsCertDer ? {presentedCertDer: tlsCertDer} : {}),
+      ...(challenges ? {expectedChallenges: challenges} : {}),
+      ...(given ? {measurements: given} : {}),
+      ...net,
+      now,
+      ...(opts.strict !== undefined ? {strict: opts.strict} : {}),
+      ...(opts.allowDev !== undefined ? {allowDev: opts.allowDev} : {}),
+      ...(gpuNonce ? {expectedGpuNonce: gpuNonce} : {}),
+      sourceChecks,
     });
-    result = input.asUsage('bundle', () =>
-      verifyBundle(b, {
-        now,
-        policy,
-        ...(tlsCertDer ? {tlsCertDer} : {}),
-        requireBinding,
-        ...(gpuNonce ? {expectedGpuNonce: gpuNonce} : {}),
-        supplement: {
-          ...(gathered.collateral ? {collateral: gathered.collateral} : {}),
-          ...(gathered.vcek ? {vcek: gathered.vcek} : {}),
-          ...(gathered.certChain ? {certChain: gathered.certChain} : {}),
-          ...(gathered.crl ? {crl: gathered.crl} : {}),
-        },
-        sourceChecks: [...sourceChecks, ...gathered.checks],
-      }),
-    );
-  } else {
+    return {...w, source: info, policy: meta};
+  }
+  const m = await resolveMeasurements(ctx, given);
+  let result: VerificationResult;
+  {
     let detected: {kind: 'tdx' | 'snp'; bytes: Uint8Array} | undefined;
     if (cpu) {
       try {
@@ -361,11 +251,13 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
       policy,
       requireBinding,
       sourceChecks,
+      ...(challenges ? {expectedChallenges: challenges.map((c) => new Uint8Array(Buffer.from(c, 'hex')))} : {}),
+      ...(m.policy ? {measurements: m.policy} : {}),
+      ...(m.reason ? {measurementsAbsentReason: m.reason} : {}),
+      // A live worker's image must be appraised; loose files may be judged without a policy (a warning).
+      measurementsRequired: Boolean(opts.url),
     });
   }
-  if (opts.online) {
-    result = await onlineGpuRims(ctx, opts, result, gpu, now);
-    result = await onlineGpuRevocation(ctx, opts, result, gpu, policy, now);
-  }
-  return {...result, source: info, policy: meta};
+  result = await onlineChecks(ctx, net, result, gpu, now);
+  return {...result, source: info, policy: meta, measurementPolicy: {source: m.source, ...(m.policy ? {name: m.policy.name, version: m.policy.version} : {})}};
 }

@@ -1,5 +1,6 @@
 /** Network profiles: where a chain is, and how much to trust on it. */
 import {DEVNET_CHAIN_ID} from '../../common/networks.js';
+import type {MeasurementPolicy} from '../../attest/measurements.js';
 import {UsageError} from '../errors.js';
 
 /** A deployed contract: bech32 address and its code hash (64 lower-case hex). */
@@ -23,6 +24,16 @@ export interface AttestationSettings {
   allowDev: boolean;
   /** Reject SWHardeningNeeded / ConfigurationNeeded TCB statuses instead of accepting them with a warning. */
   strict: boolean;
+  /**
+   * Let verification use the network (Intel PCS, AMD KDS, NVIDIA RIM and OCSP) without `--online`; answers are
+   * cached for their validity. Default false: offline, what could not be checked makes the verdict unverifiable.
+   */
+  online?: boolean;
+  /**
+   * Accepted measurements for this network (the policy document of `src/attest/measurements.ts`). Takes
+   * precedence over the WorkerManager's `accepted_measurements`; `--measurements FILE` over both.
+   */
+  measurements?: MeasurementPolicy;
 }
 
 export interface NetworkProfile {

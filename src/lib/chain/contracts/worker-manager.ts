@@ -3,6 +3,7 @@
  * of the existing Secret AI deployment's worker contract (`get_models`, `get_u_r_ls`; `snip20-and-permits.md` §6.2).
  */
 import type * as T from '../../../../contracts/worker-manager/types.js';
+import {parseMeasurementPolicy, type MeasurementPolicy} from '../../../attest/measurements.js';
 import {UsageError} from '../../errors.js';
 import {parseAddress} from '../address.js';
 import {toUint128, USCRT} from '../amounts.js';
@@ -76,6 +77,16 @@ export class WorkerManagerClient extends ContractClient<WorkerManagerQuery, Work
   /** The challenge a new attestation must bind (design §5). */
   getRegistrationChallenge(): Promise<T.GetRegistrationChallengeResponse> {
     return this.query<T.GetRegistrationChallengeResponse>({get_registration_challenge: {}});
+  }
+
+  /**
+   * The admin-set measurement policy (query `{accepted_measurements:{}}`, answer `{policy}`); null when none is set.
+   * The answer is validated: a malformed document is an error, never a policy.
+   */
+  async acceptedMeasurements(): Promise<MeasurementPolicy | null> {
+    const r = await this.query<{policy?: unknown}>({accepted_measurements: {}} as unknown as WorkerManagerQuery);
+    if (r?.policy === null || r?.policy === undefined) return null;
+    return parseMeasurementPolicy(r.policy);
   }
 
   /**
