@@ -23,12 +23,15 @@ import {
   isLive,
   listModels,
   listWorkers,
+  loadAttestation,
   loadWorker,
   loadWorkerManagerConfig,
   modelCount,
   modelWorkerAt,
   nextWorkerId,
+  saveAttestation,
   saveWorker,
+  saveWorkerInfo,
   unindexWorker,
   WORKER_MANAGER_KEYS,
   type StoredWorker,
@@ -74,11 +77,11 @@ function checkStake(funds: Coin[], config: WorkerManagerConfig): bigint {
 }
 
 /** The worker `id` names, or the sender's current worker; the sender must operate it. */
-function operatedWorker(deps: ReadonlyDeps, sender: string, id: string | null | undefined): StoredWorker {
+function operatedWorker(deps: ReadonlyDeps, sender: string, id: string | null | undefined): T.WorkerInfo {
   const wid = id ?? deps.storage.get<string>(WORKER_MANAGER_KEYS.operator(sender));
   if (wid === undefined || wid === null) throw new ContractError(`no worker is operated by ${sender}`);
   const w = loadWorker(deps.storage, wid);
-  if (w.info.operator !== sender) throw new ContractError(`Unauthorized: worker ${wid} is operated by another account`);
+  if (w.operator !== sender) throw new ContractError(`Unauthorized: worker ${wid} is operated by another account`);
   return w;
 }
 
@@ -87,11 +90,11 @@ function bankSend(to: string, denom: string, amount: bigint): SubMsg {
 }
 
 /** Takes a worker out of assignment and starts its unbonding period. */
-function retire(deps: Deps, env: Env, config: WorkerManagerConfig, w: StoredWorker, status: 'unbonding' | 'removed'): void {
-  unindexWorker(deps.storage, w.info.id, w.info.models);
-  w.info.status = status;
-  w.info.unbonding_ends_at = env.block.time + config.unbonding_seconds;
-  saveWorker(deps.storage, w);
+function retire(deps: Deps, env: Env, config: WorkerManagerConfig, w: T.WorkerInfo, status: 'unbonding' | 'removed'): void {
+  unindexWorker(deps.storage, w.id, w.models);
+  w.status = status;
+  w.unbonding_ends_at = env.block.time + config.unbonding_seconds;
+  saveWorkerInfo(deps.storage, w);
 }
 
 /** 48-bit number from the first bytes of a digest (uniform enough for list sizes far below 2^48). */
@@ -107,17 +110,17 @@ function hashIndex(digest: Uint8Array, n: number): number {
  * Probe j looks at position H(subscriber ‖ model ‖ epoch ‖ j) mod n; after {@link MAX_ASSIGNMENT_PROBES} misses,
  * lists no longer than that are scanned in full, longer ones give up (so the cost is bounded whatever n is).
  */
-function pickWorker(deps: ReadonlyDeps, env: Env, config: WorkerManagerConfig, subscriber: string, model: string, epoch: number, exclude: readonly string[]): StoredWorker | undefined {
+function pickWorker(deps: ReadonlyDeps, env: Env, config: WorkerManagerConfig, subscriber: string, model: string, epoch: number, exclude: readonly string[]): T.WorkerInfo | undefined {
   const n = modelCount(deps.storage, model);
   if (n === 0) return undefined;
   const seen = new Set<number>();
-  const tryAt = (i: number): StoredWorker | undefined => {
+  const tryAt = (i: number): T.WorkerInfo | undefined => {
     if (seen.has(i)) return undefined;
     seen.add(i);
     const id = modelWorkerAt(deps.storage, model, i);
     if (exclude.includes(id)) return undefined;
     const w = loadWorker(deps.storage, id);
-    return isLive(deps.storage, config, w.info, env.block.time) ? w : undefined;
+    return isLive(deps.storage, config, w, env.block.time) ? w : undefined;
   };
   const base = concatBytes(utf8(ASSIGN_DOMAIN), utf8(subscriber), new Uint8Array([0]), utf8(model), u64be(epoch));
   for (let j = 0; j < MAX_ASSIGNMENT_PROBES && seen.size < n; j++) {
@@ -229,31 +232,31 @@ export const workerManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.Qu
       if (info.funds.length) throw new ContractError('update_worker takes no funds');
       const config = loadWorkerManagerConfig(deps.storage);
       const w = operatedWorker(deps, info.sender, body.worker_id);
-      if (w.info.status !== 'active') throw new ContractError(`worker ${w.info.id} is ${w.info.status}; only an active worker can be updated`);
+      if (w.status !== 'active') throw new ContractError(`worker ${w.id} is ${w.status}; only an active worker can be updated`);
       if (body.url == null && body.models == null && body.payout_address == null && body.attestation == null) {
         throw new ContractError('update_worker: nothing to change (give url, models, payout_address or attestation)');
       }
-      if (body.url != null) w.info.url = checkWorkerUrl(body.url, config.allow_loopback_urls);
-      if (body.payout_address != null) w.info.payout_address = validateAddress(deps.api, body.payout_address, 'payout');
+      if (body.url != null) w.url = checkWorkerUrl(body.url, config.allow_loopback_urls);
+      if (body.payout_address != null) w.payout_address = validateAddress(deps.api, body.payout_address, 'payout');
       if (body.attestation != null) {
-        const pubkey = decodeWorkerPubkey(w.info.worker_pubkey);
+        const pubkey = decodeWorkerPubkey(w.worker_pubkey);
         checkBundleBinding(deps.api, body.attestation, pubkey, acceptedChallenges(deps.api, deps.storage, config, env.block.time));
-        w.attestation = body.attestation as Record<string, unknown>;
-        w.info.last_liveness_at = env.block.time;
+        saveAttestation(deps.storage, w.id, body.attestation as Record<string, unknown>);
+        w.last_liveness_at = env.block.time;
       }
       if (body.models != null) {
-        unindexWorker(deps.storage, w.info.id, w.info.models);
-        w.info.models = [...body.models];
-        indexWorker(deps.storage, w.info.id, w.info.models);
+        unindexWorker(deps.storage, w.id, w.models);
+        w.models = [...body.models];
+        indexWorker(deps.storage, w.id, w.models);
       }
-      saveWorker(deps.storage, w);
+      saveWorkerInfo(deps.storage, w);
       return statusResponse('update_worker');
     },
 
     deregister_worker(deps, env, info, body) {
       const config = loadWorkerManagerConfig(deps.storage);
       const w = operatedWorker(deps, info.sender, body.worker_id);
-      if (w.info.status !== 'active') throw new ContractError(`worker ${w.info.id} is ${w.info.status}, not active`);
+      if (w.status !== 'active') throw new ContractError(`worker ${w.id} is ${w.status}, not active`);
       retire(deps, env, config, w, 'unbonding');
       return statusResponse('deregister_worker');
     },
@@ -261,17 +264,17 @@ export const workerManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.Qu
     withdraw_stake(deps, env, info, body) {
       const config = loadWorkerManagerConfig(deps.storage);
       const w = operatedWorker(deps, info.sender, body.worker_id);
-      if (w.info.status === 'active') throw new ContractError(`worker ${w.info.id} is active: deregister_worker first`);
-      const stake = BigInt(w.info.stake);
-      if (stake === 0n) throw new ContractError(`worker ${w.info.id} has no stake left to withdraw`);
-      const ends = w.info.unbonding_ends_at ?? 0;
-      if (env.block.time < ends) throw new ContractError(`worker ${w.info.id} is unbonding until ${ends} (block time ${env.block.time})`);
-      w.info.stake = '0';
-      if (w.info.status === 'unbonding') w.info.status = 'withdrawn';
-      saveWorker(deps.storage, w);
-      deps.storage.remove(WORKER_MANAGER_KEYS.operator(w.info.operator));
+      if (w.status === 'active') throw new ContractError(`worker ${w.id} is active: deregister_worker first`);
+      const stake = BigInt(w.stake);
+      if (stake === 0n) throw new ContractError(`worker ${w.id} has no stake left to withdraw`);
+      const ends = w.unbonding_ends_at ?? 0;
+      if (env.block.time < ends) throw new ContractError(`worker ${w.id} is unbonding until ${ends} (block time ${env.block.time})`);
+      w.stake = '0';
+      if (w.status === 'unbonding') w.status = 'withdrawn';
+      saveWorkerInfo(deps.storage, w);
+      deps.storage.remove(WORKER_MANAGER_KEYS.operator(w.operator));
       const res = statusResponse('withdraw_stake');
-      res.messages.push(bankSend(w.info.operator, config.stake_denom, stake));
+      res.messages.push(bankSend(w.operator, config.stake_denom, stake));
       return res;
     },
 
@@ -280,18 +283,18 @@ export const workerManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.Qu
       const wid = body.worker_id ?? deps.storage.get<string>(WORKER_MANAGER_KEYS.operator(info.sender));
       if (wid === undefined || wid === null) throw new ContractError(`no worker is operated by ${info.sender}; pass worker_id`);
       const w = loadWorker(deps.storage, wid);
-      if (w.info.status !== 'active') throw new ContractError(`worker ${wid} is ${w.info.status}, not active`);
+      if (w.status !== 'active') throw new ContractError(`worker ${wid} is ${w.status}, not active`);
       let sig: Uint8Array;
       try {
         sig = fromBase64(body.signature);
       } catch {
         throw new ContractError('Invalid liveness signature: not base64');
       }
-      const pubkey = decodeWorkerPubkey(w.info.worker_pubkey);
+      const pubkey = decodeWorkerPubkey(w.worker_pubkey);
       const ok = acceptedChallenges(deps.api, deps.storage, config, env.block.time).some((c) => verifySha256Signature(deps.api, fromHex(c), sig, pubkey));
       if (!ok) throw new ContractError(`Invalid liveness signature: not the key of worker ${wid} over the current challenge`);
-      w.info.last_liveness_at = env.block.time;
-      saveWorker(deps.storage, w);
+      w.last_liveness_at = env.block.time;
+      saveWorkerInfo(deps.storage, w);
       return statusResponse('report_liveness');
     },
 
@@ -299,7 +302,7 @@ export const workerManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.Qu
       const config = loadWorkerManagerConfig(deps.storage);
       requireAdmin(config.admin, info.sender, 'remove_worker');
       const w = loadWorker(deps.storage, body.worker_id);
-      if (w.info.status !== 'active' && w.info.status !== 'unbonding') throw new ContractError(`worker ${w.info.id} is ${w.info.status}`);
+      if (w.status !== 'active' && w.status !== 'unbonding') throw new ContractError(`worker ${w.id} is ${w.status}`);
       retire(deps, env, config, w, 'removed');
       return statusResponse('remove_worker');
     },
@@ -309,12 +312,12 @@ export const workerManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.Qu
       requireAdmin(config.admin, info.sender, 'slash_worker');
       const w = loadWorker(deps.storage, body.worker_id);
       const amount = parseUint128(body.amount, 'amount');
-      const stake = BigInt(w.info.stake);
+      const stake = BigInt(w.stake);
       if (amount === 0n) throw new ContractError('Invalid amount: slash a positive amount');
-      if (amount > stake) throw new ContractError(`Invalid amount: worker ${w.info.id} has only ${stake}${config.stake_denom} staked`);
-      w.info.stake = (stake - amount).toString();
-      if (w.info.status === 'active' || w.info.status === 'unbonding') retire(deps, env, config, w, 'removed');
-      else saveWorker(deps.storage, w);
+      if (amount > stake) throw new ContractError(`Invalid amount: worker ${w.id} has only ${stake}${config.stake_denom} staked`);
+      w.stake = (stake - amount).toString();
+      if (w.status === 'active' || w.status === 'unbonding') retire(deps, env, config, w, 'removed');
+      else saveWorkerInfo(deps.storage, w);
       const res = statusResponse('slash_worker');
       res.messages.push(bankSend(config.fee_address, config.stake_denom, amount));
       return res;
@@ -342,7 +345,7 @@ export const workerManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.Qu
       for (const m of model != null ? [model] : listModels(deps.storage)) {
         const n = modelCount(deps.storage, m);
         for (let i = 0; i < n; i++) {
-          const url = loadWorker(deps.storage, modelWorkerAt(deps.storage, m, i)).info.url;
+          const url = loadWorker(deps.storage, modelWorkerAt(deps.storage, m, i)).url;
           if (!urls.includes(url)) urls.push(url);
         }
       }
@@ -357,17 +360,17 @@ export const workerManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.Qu
       for (;;) {
         const batch = listWorkers(deps.storage, {...(after !== undefined ? {startAfter: after} : {}), limit: MAX_PAGE});
         for (const w of batch) {
-          if (model == null || w.info.models.includes(model)) out.push(w.info);
+          if (model == null || w.models.includes(model)) out.push(w);
           if (out.length === want) return {workers: out};
         }
         if (batch.length < MAX_PAGE) return {workers: out};
-        after = batch[batch.length - 1]!.info.id;
+        after = batch[batch.length - 1]!.id;
       }
     },
 
     get_worker(deps, _env, {id}): T.GetWorkerResponse {
       const w = loadWorker(deps.storage, id);
-      return {worker: w.info, attestation: w.attestation as T.AttestationBundle};
+      return {worker: w, attestation: loadAttestation(deps.storage, id) as T.AttestationBundle};
     },
 
     get_next_worker(deps, env, {model, permit, exclude}): T.GetNextWorkerResponse {
@@ -379,7 +382,7 @@ export const workerManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.Qu
         const n = modelCount(deps.storage, model);
         throw new ContractError(n === 0 ? `no worker serves model ${model}` : `no live worker for model ${model}${exclude?.length ? ` outside ${exclude.join(', ')}` : ''}`);
       }
-      return {worker: w.info, attestation: w.attestation as T.AttestationBundle, epoch};
+      return {worker: w, attestation: loadAttestation(deps.storage, w.id) as T.AttestationBundle, epoch};
     },
 
     get_registration_challenge(deps, env): T.GetRegistrationChallengeResponse {

@@ -16,7 +16,10 @@ const CHALLENGE_DOMAIN = 'secretai/wm/challenge';
 /** Stored configuration; the `config` query answers it as is. */
 export type WorkerManagerConfig = ConfigResponse;
 
-/** A worker as stored: the public facts plus the submitted attestation bundle. */
+/**
+ * A worker: the public facts plus the submitted attestation bundle. They are stored under separate keys, so
+ * changes of the facts (status, liveness, URL) do not rewrite the bundle.
+ */
 export interface StoredWorker {
   info: WorkerInfo;
   attestation: Record<string, unknown>;
@@ -37,6 +40,7 @@ export const WORKER_MANAGER_KEYS = {
   models: 'models',
   workerPrefix: 'worker:',
   worker: (id: string) => `worker:${id.padStart(WORKER_KEY_WIDTH, '0')}`,
+  attestation: (id: string) => `attestation:${id}`,
   /** The active or unbonding worker of an operator account. */
   operator: (addr: string) => `operator:${addr}`,
   modelCount: (model: string) => `model_count:${model}`,
@@ -51,23 +55,41 @@ export function loadWorkerManagerConfig(storage: ReadonlyStorage): WorkerManager
   return config;
 }
 
-/** Stores a worker record (registration and updates go through here). */
+/** Stores a worker's facts and its bundle (registration). */
 export function saveWorker(storage: Storage, worker: StoredWorker): void {
-  storage.set(WORKER_MANAGER_KEYS.worker(worker.info.id), worker);
+  saveWorkerInfo(storage, worker.info);
+  saveAttestation(storage, worker.info.id, worker.attestation);
 }
 
-/** One worker record, or a ContractError naming the id. */
-export function loadWorker(storage: ReadonlyStorage, id: string): StoredWorker {
-  const w = storage.get<StoredWorker>(WORKER_MANAGER_KEYS.worker(id));
+/** Stores a worker's facts only. */
+export function saveWorkerInfo(storage: Storage, info: WorkerInfo): void {
+  storage.set(WORKER_MANAGER_KEYS.worker(info.id), info);
+}
+
+/** Stores a worker's bundle as submitted. */
+export function saveAttestation(storage: Storage, id: string, attestation: Record<string, unknown>): void {
+  storage.set(WORKER_MANAGER_KEYS.attestation(id), attestation);
+}
+
+/** One worker's facts, or a ContractError naming the id. */
+export function loadWorker(storage: ReadonlyStorage, id: string): WorkerInfo {
+  const w = storage.get<WorkerInfo>(WORKER_MANAGER_KEYS.worker(id));
   if (!w) throw new ContractError(`worker ${id} not found`);
   return w;
 }
 
-/** Worker records in id order after `startAfter` (an id), at most `limit`. */
-export function listWorkers(storage: ReadonlyStorage, opts: {startAfter?: string; limit?: number} = {}): StoredWorker[] {
+/** One worker's stored bundle. */
+export function loadAttestation(storage: ReadonlyStorage, id: string): Record<string, unknown> {
+  const a = storage.get<Record<string, unknown>>(WORKER_MANAGER_KEYS.attestation(id));
+  if (!a) throw new ContractError(`worker ${id} has no stored attestation`);
+  return a;
+}
+
+/** Workers' facts in id order after `startAfter` (an id), at most `limit`. */
+export function listWorkers(storage: ReadonlyStorage, opts: {startAfter?: string; limit?: number} = {}): WorkerInfo[] {
   const startAfter = opts.startAfter !== undefined ? WORKER_MANAGER_KEYS.worker(opts.startAfter) : undefined;
   return storage
-    .range<StoredWorker>(WORKER_MANAGER_KEYS.workerPrefix, {...(startAfter ? {startAfter} : {}), ...(opts.limit !== undefined ? {limit: opts.limit} : {})})
+    .range<WorkerInfo>(WORKER_MANAGER_KEYS.workerPrefix, {...(startAfter ? {startAfter} : {}), ...(opts.limit !== undefined ? {limit: opts.limit} : {})})
     .map(([, w]) => w);
 }
 
