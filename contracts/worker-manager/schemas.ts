@@ -6,6 +6,7 @@ import type {ContractSchemaSet} from '../common/types.js';
 import instantiateSchema from './schema/instantiate.json' with {type: 'json'};
 import executeSchema from './schema/execute.json' with {type: 'json'};
 import querySchema from './schema/query.json' with {type: 'json'};
+import acceptedMeasurementsAnswer from './schema/responses/accepted_measurements.json' with {type: 'json'};
 import configAnswer from './schema/responses/config.json' with {type: 'json'};
 import executeAnswer from './schema/responses/execute.json' with {type: 'json'};
 import getModelsAnswer from './schema/responses/get_models.json' with {type: 'json'};
@@ -21,6 +22,7 @@ export const SCHEMAS: ContractSchemaSet = {
   execute: executeSchema,
   query: querySchema,
   responses: {
+    accepted_measurements: acceptedMeasurementsAnswer,
     config: configAnswer,
     execute: executeAnswer,
     get_models: getModelsAnswer,

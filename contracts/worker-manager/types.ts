@@ -23,6 +23,15 @@ export interface InstantiateMsg {
   /** How often a worker must report liveness to stay live (default: `epoch_seconds`). */
   liveness_interval_seconds?: number | null;
   subscription_manager?: ContractRef | null;
+  /** Receives slashed stake (default: the admin). */
+  fee_address?: Addr | null;
+  /** Accept worker URLs on loopback hosts (devnets only; default false). */
+  allow_loopback_urls?: boolean | null;
+  /**
+   * The measurement policy clients appraise workers against (admin-changeable with
+   * `set_accepted_measurements`).
+   */
+  accepted_measurements?: MeasurementPolicy | null;
   rewards_manager?: ContractRef | null;
 }
 
@@ -116,6 +125,16 @@ export type ExecuteMsg =
       liveness_interval_seconds?: number | null;
       subscription_manager?: ContractRef | null;
       rewards_manager?: ContractRef | null;
+      fee_address?: Addr | null;
+      allow_loopback_urls?: boolean | null;
+      /** Ignored; lets the sender hide the real message length. */
+      padding?: string | null;
+    };
+  }
+  /** Admin only: replaces the measurement policy clients appraise workers against. */
+  | {
+    set_accepted_measurements: {
+      policy: MeasurementPolicy;
       /** Ignored; lets the sender hide the real message length. */
       padding?: string | null;
     };
@@ -159,7 +178,13 @@ export type QueryMsg =
       model: ModelName;
       /** Subscriber permit for this contract with the `balance` (or `owner`) permission. */
       permit: Permit;
+      /** Workers to skip (failover after a worker did not answer or did not verify). */
+      exclude?: Array<WorkerId> | null;
     };
+  }
+  /** The measurement policy set by the admin (null when none is set). */
+  | {
+    accepted_measurements: Record<string, never>;
   }
   /** The challenge a new attestation must bind (design §5). */
   | {
@@ -178,6 +203,9 @@ export type ExecuteAnswer =
     register_worker: {
       worker_id: WorkerId;
     };
+  }
+  | {
+    set_accepted_measurements: StatusAnswer;
   }
   | {
     update_worker: StatusAnswer;
@@ -204,6 +232,11 @@ export type ExecuteAnswer =
     revoke_permit: StatusAnswer;
   };
 
+/** Answer to `accepted_measurements`. */
+export interface AcceptedMeasurementsResponse {
+  policy: MeasurementPolicy | null;
+}
+
 /** Answer to `config`. */
 export interface ConfigResponse {
   admin: Addr;
@@ -222,6 +255,10 @@ export interface ConfigResponse {
   liveness_interval_seconds: number;
   subscription_manager: ContractRef | null;
   rewards_manager: ContractRef | null;
+  /** Receives slashed stake. */
+  fee_address: Addr;
+  /** Whether worker URLs on loopback hosts are accepted (devnets). */
+  allow_loopback_urls: boolean;
 }
 
 /** Answer to `get_models`. */
@@ -242,7 +279,13 @@ export interface GetRegistrationChallengeResponse {
   /** 32 bytes, hex; the GPU nonce is SHA-256("secretai/v1" ‖ worker_pubkey ‖ challenge). */
   challenge: Sha256Hex;
   epoch: number;
+  /**
+   * When this challenge stops being current (the end of its epoch); it is still accepted during the next
+   * epoch.
+   */
   valid_until: UnixSeconds;
+  /** The previous epoch's challenge, also accepted at registration (absent in epoch 0). */
+  previous?: Sha256Hex;
 }
 
 /** Answer to `get_u_r_ls`. */
@@ -263,6 +306,7 @@ export interface GetWorkersResponse {
 
 /** Answer type of each query, by query name. */
 export interface QueryResponses {
+  accepted_measurements: AcceptedMeasurementsResponse;
   config: ConfigResponse;
   get_models: GetModelsResponse;
   get_next_worker: GetNextWorkerResponse;
@@ -294,6 +338,34 @@ export type CodeHash = string;
 export interface ContractRef {
   address: Addr;
   code_hash: CodeHash;
+}
+
+/** 48 bytes (a SHA-384 measurement register) as 96 lower-case hex characters. */
+export type Hex96 = string;
+
+/**
+ * The measurements the network accepts (attestation.md step 5): TDX MRTD and RTMR0–2 (RTMR3 optional),
+ * SEV-SNP MEASUREMENT (HOST_DATA optional), NVIDIA minimum driver and VBIOS versions; a named, versioned
+ * document.
+ */
+export interface MeasurementPolicy {
+  name: string;
+  version: string;
+  tdx?: Array<{
+    mrtd: Hex96;
+    rtmr0: Hex96;
+    rtmr1: Hex96;
+    rtmr2: Hex96;
+    rtmr3?: Hex96;
+  }>;
+  sev_snp?: Array<{
+    measurement: Hex96;
+    host_data?: Sha256Hex;
+  }>;
+  nvidia?: {
+    min_driver_version?: string;
+    min_vbios_version?: string;
+  };
 }
 
 /** A model name as workers advertise it, e.g. `llama3.2:3b` or `stories260K`. */

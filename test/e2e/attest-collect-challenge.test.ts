@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 describe('attest collect: the registration challenge', () => {
-  it('comes from the WorkerManager; when the chain cannot give one, the error says so and names --challenge', async () => {
+  it('comes from the WorkerManager; when the chain cannot give one, the error says so and names --challenge; --challenge overrides', async () => {
     const cert = path.join(home, 'tls.pem');
     writeFileSync(cert, makeTlsCert('w').certPem);
     await runCli(['keys', 'add', 'w', '--keyring-backend', 'test', '--home', home]);
@@ -22,11 +22,11 @@ describe('attest collect: the registration challenge', () => {
     expect(none.code).toBe(2);
     expect(JSON.parse(none.stdout).error).toMatchObject({code: 'CHALLENGE_UNAVAILABLE', suggestion: expect.stringContaining('--challenge')});
 
-    // A devnet whose WorkerManager does not issue challenges yet: the contract's own answer is passed on.
+    // On the devnet the WorkerManager issues the challenge: the evidence binds it.
     expect((await runCli(['devnet', 'start', '--detach', '--port', '0', '--home', home])).code).toBe(0);
-    const r = await runCli(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/no registration challenge: the WorkerManager on local could not give one \(.*get_registration_challenge.*\)/);
+    const r = await runCli([...args, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).binding.challenge).toMatch(/^[0-9a-f]{64}$/);
 
     const ok = await runCli([...args, '--challenge', 'c0ffee', '--json']);
     expect(ok.code).toBe(0);

@@ -8,7 +8,7 @@ describe('secretai demo', () => {
     const s = JSON.parse(r.stdout) as {ok: boolean; steps: Array<{name: string; status: string; detail: string}>; notBuilt: string[]};
     expect(s.ok).toBe(true);
     const byPrefix = (p: string) => s.steps.find((x) => x.name.startsWith(p));
-    for (const p of ['keys:', 'devnet:', 'devnet fund:', 'attest collect --dev:', 'attest verify:', 'deposit:']) {
+    for (const p of ['keys:', 'devnet:', 'devnet fund:', 'attest collect --dev:', 'attest verify:', 'worker register:', 'deposit:']) {
       expect(byPrefix(p)).toMatchObject({status: 'ok'});
     }
     expect(byPrefix('attest verify:')?.detail).toMatch(/^valid, \d+ checks, dev attestation \(not hardware\)/);

@@ -151,14 +151,15 @@ async function chainChallenge(ctx: Context): Promise<string> {
 
 /** Collects evidence and writes the bundle to `opts.out`. */
 export async function collectAttestation(ctx: Context, opts: CollectOptions): Promise<CollectResult> {
-  if (!opts.tlsCert) throw new UsageError('--tls-cert is required: the evidence binds the TLS key clients will talk to', {suggestion: 'pass the certificate your worker gateway serves (PEM or DER)'});
   const challenge = hexBytes(opts.challenge ?? (await chainChallenge(ctx)), '--challenge');
-  const certDer = derObject(readInputFile(opts.tlsCert, '--tls-cert'), `--tls-cert ${opts.tlsCert}`);
+  // Without --tls-cert: the worker gateway's own TLS key and self-signed certificate (created on first use).
+  const tlsCert = opts.tlsCert ?? (await (await import('../worker/tls.js')).ensureWorkerTls(ctx.home.value, showKey(ctx, ctx.requireFrom()).address)).certPath;
+  const certDer = derObject(readInputFile(tlsCert, '--tls-cert'), `--tls-cert ${tlsCert}`);
   let tlsSpki: Uint8Array;
   try {
     tlsSpki = parseCertDer(certDer).spkiDer;
   } catch (e) {
-    throw new UsageError(`--tls-cert ${opts.tlsCert} is not an X.509 certificate: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`--tls-cert ${tlsCert} is not an X.509 certificate: ${e instanceof Error ? e.message : String(e)}`);
   }
   const keyName = ctx.requireFrom();
   const workerPubkey = new Uint8Array(Buffer.from(showKey(ctx, keyName).pubkey, 'base64'));

@@ -2,8 +2,7 @@
  * The demo: the whole Secret AI flow on a throw-away home (and devnet), step by step.
  * Steps this version cannot run yet are listed as `not-built`, so the summary never overstates what happened.
  */
-import {generateKeyPairSync, randomBytes} from 'node:crypto';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {Context} from '../cli/base-command.js';
@@ -34,13 +33,17 @@ interface StepDef {
 
 interface DemoState {
   ctx: Context;
-  tlsCert?: string;
   challenge?: string;
   bundle?: string;
   keys: Record<string, string>;
   stopDevnet?: () => Promise<void>;
   devnetUrl?: string;
 }
+
+/** The model the demo worker registers (the embedded engine's). */
+const DEMO_MODEL = 'stories260K';
+/** Where the demo worker's gateway would listen (loopback URLs are accepted on the devnet only). */
+const DEMO_WORKER_URL = 'https://127.0.0.1:21434';
 
 const STEPS: StepDef[] = [
   {
@@ -80,12 +83,12 @@ const STEPS: StepDef[] = [
     name: 'attest collect --dev: dev TDX + NVIDIA evidence bound to the worker TLS key and pubkey',
     run: async (s) => {
       const {collectAttestation} = await import('../attest/collect.js');
-      s.tlsCert = await writeSelfSignedCert(s.ctx.home.value);
       const ctx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true});
-      // The WorkerManager's registration challenge is not built yet: a random one stands in for it.
-      s.challenge = randomBytes(32).toString('hex');
+      // No --tls-cert: the worker's own TLS key and self-signed certificate in the home; the challenge is the
+      // WorkerManager's current registration challenge.
       s.bundle = path.join(s.ctx.home.value, 'worker-attestation.json');
-      const r = await collectAttestation(ctx, {out: s.bundle, dev: true, tlsCert: s.tlsCert, challenge: s.challenge});
+      const r = await collectAttestation(ctx, {out: s.bundle, dev: true});
+      s.challenge = r.binding.challenge;
       return `TDX quote ${r.cpu.bytes} bytes + ${r.gpu?.count ?? 0} GPU, report data ${r.cpu.reportData.slice(0, 16)}…, dev attestation (not hardware)`;
     },
   },
@@ -100,7 +103,17 @@ const STEPS: StepDef[] = [
       return `${r.verdict}, ${r.checks.length} checks${r.dev ? ', dev attestation (not hardware)' : ''}`;
     },
   },
-  {name: 'worker register: verify locally, register with stake'},
+  {
+    name: 'worker register: verify locally (challenge, measurements, binding), register with stake',
+    run: async (s) => {
+      const {registerWorker, listModels} = await import('../worker/registry.js');
+      const ctx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true});
+      const r = await registerWorker(ctx, {url: DEMO_WORKER_URL, models: [DEMO_MODEL], attestation: s.bundle!, stake: '1000000'});
+      const models = await listModels(ctx);
+      if (!models.some((m) => m.name === DEMO_MODEL && m.workers === 1)) throw new Error(`models after registration: ${JSON.stringify(models)}`);
+      return `worker ${r.workerId} (tx ${r.txHash.slice(0, 12)}…), attestation ${r.attestation.verdict}; models: ${models.map((m) => m.name).join(', ')}`;
+    },
+  },
   {name: 'worker serve: TLS gateway over the embedded stories260K model'},
   {
     name: 'deposit: SNIP-20 send to the SubscriptionManager; its receive callback credits a prepaid balance (read with a permit)',
@@ -122,19 +135,6 @@ const STEPS: StepDef[] = [
   {name: 'worker report: submit usage records'},
   {name: 'epoch close + rewards claim'},
 ];
-
-/** A self-signed P-256 certificate for the demo worker's TLS endpoint; returns the PEM file path. */
-async function writeSelfSignedCert(home: string): Promise<string> {
-  const {buildCertificate, name, toPem} = await import('../../attest/der-write.js');
-  const {privateKey, publicKey} = generateKeyPairSync('ec', {namedCurve: 'P-256'});
-  const now = Math.floor(Date.now() / 1000);
-  const subject = name([['CN', 'secretai demo worker']]);
-  const der = buildCertificate({serial: 1, issuer: subject, subject, notBefore: now - 60, notAfter: now + 86400, publicKey, signingKey: privateKey});
-  const file = path.join(home, 'worker-tls.pem');
-  writeFileSync(file, toPem([der]));
-  writeFileSync(path.join(home, 'worker-tls.key'), privateKey.export({type: 'pkcs8', format: 'pem'}), {mode: 0o600});
-  return file;
-}
 
 export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise<DemoSummary> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'secretai-demo-'));

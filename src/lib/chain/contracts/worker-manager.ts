@@ -17,6 +17,8 @@ export type WorkerManagerExecute = T.ExecuteMsg;
 export type WorkerInfo = T.WorkerInfo;
 export type WorkerManagerConfig = T.ConfigResponse;
 export type AttestationBundle = T.AttestationBundle;
+export type MeasurementPolicy = T.MeasurementPolicy;
+export type RegistrationChallenge = T.GetRegistrationChallengeResponse;
 
 type Status = T.StatusAnswer;
 type Body<K extends string> = Extract<WorkerManagerExecute, Record<K, unknown>> extends Record<K, infer B> ? B : never;
@@ -69,13 +71,24 @@ export class WorkerManagerClient extends ContractClient<WorkerManagerQuery, Work
     return this.query<T.GetWorkerResponse>({get_worker: {id}});
   }
 
-  /** The worker assigned to the permit signer for `model` this epoch. */
-  getNextWorker(model: string, permit: Permit): Promise<T.GetNextWorkerResponse> {
-    return this.query<T.GetNextWorkerResponse>({get_next_worker: {model, permit: permit as T.Permit}});
+  /** The worker assigned to the permit signer for `model` this epoch; `exclude` skips workers (failover). */
+  getNextWorker(model: string, permit: Permit, exclude: string[] = []): Promise<T.GetNextWorkerResponse> {
+    return this.query<T.GetNextWorkerResponse>({get_next_worker: {model, permit: permit as T.Permit, ...(exclude.length ? {exclude} : {})}});
+  }
+
+  /** The measurement policy the admin set (null when none). */
+  async acceptedMeasurements(): Promise<MeasurementPolicy | null> {
+    return (await this.query<T.AcceptedMeasurementsResponse>({accepted_measurements: {}})).policy ?? null;
+  }
+
+  /** Admin: replaces the measurement policy. */
+  setAcceptedMeasurements(signer: SigningClient, policy: MeasurementPolicy, opts: TxSettings = {}): Promise<ExecuteResult<{set_accepted_measurements: Status}>> {
+    const msg: WorkerManagerExecute = {set_accepted_measurements: {policy}};
+    return this.execute(signer, msg, withGas(gasForPayload(GAS_LIMITS.admin, jsonBytes(msg), true), opts));
   }
 
   /** The challenge a new attestation must bind (design §5). */
-  getRegistrationChallenge(): Promise<T.GetRegistrationChallengeResponse> {
+  getRegistrationChallenge(): Promise<RegistrationChallenge> {
     return this.query<T.GetRegistrationChallengeResponse>({get_registration_challenge: {}});
   }
 
