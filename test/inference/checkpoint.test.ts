@@ -1,20 +1,14 @@
 import {describe, expect, it} from '@jest/globals';
 import {HEADER_BYTES, parseCheckpoint, parseHeader, weightCount, type ModelConfig} from '../../src/lib/inference/checkpoint.js';
-import {SecretaiError} from '../../src/lib/errors.js';
+import type {SecretaiError} from '../../src/lib/errors.js';
+import {caught} from '../chain/helpers/caught.js';
 import {checkpointFile} from './synthetic.js';
 
 const base: ModelConfig = {dim: 16, hiddenDim: 24, nLayers: 2, nHeads: 4, nKvHeads: 2, vocabSize: 10, seqLen: 8, sharedClassifier: true};
 
-/** The error thrown by `f`, which must be a MODEL_MALFORMED usage error. */
-function malformed(f: () => unknown): SecretaiError {
-  let caught: unknown;
-  try {
-    f();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(SecretaiError);
-  const e = caught as SecretaiError;
+/** The error `f` throws, which must be a MODEL_MALFORMED usage error. */
+async function malformed(f: () => unknown): Promise<SecretaiError> {
+  const e = await caught((async () => f())());
   expect(e.code).toBe('MODEL_MALFORMED');
   expect(e.exitCode).toBe(2);
   return e;
@@ -83,26 +77,26 @@ describe('llama2.c checkpoint reader', () => {
     ['vocab 0', 5, 0, /vocab_size 0/],
     ['seq_len 0', 6, 0, /seq_len 0/],
     ['absurd seq_len', 6, 0x7fffffff, /seq_len/],
-  ])('refuses a header with %s', (_name, index, value, message) => {
-    const e = malformed(() => parseCheckpoint(withHeaderValue(index, value), '/models/x.bin'));
+  ])('refuses a header with %s', async (_name, index, value, message) => {
+    const e = await malformed(() => parseCheckpoint(withHeaderValue(index, value), '/models/x.bin'));
     expect(e.message).toMatch(message);
     expect(e.message).toContain('/models/x.bin');
   });
 
-  it('refuses a file shorter than its header, or not the size its header implies', () => {
-    expect(malformed(() => parseHeader(new Uint8Array(HEADER_BYTES - 1))).message).toMatch(/shorter than the 28-byte header/);
+  it('refuses a file shorter than its header, or not the size its header implies', async () => {
+    expect((await malformed(() => parseHeader(new Uint8Array(HEADER_BYTES - 1)))).message).toMatch(/shorter than the 28-byte header/);
     const bytes = checkpointFile(base);
-    expect(malformed(() => parseCheckpoint(bytes.subarray(0, bytes.length - 4))).message).toMatch(/implies/);
+    expect((await malformed(() => parseCheckpoint(bytes.subarray(0, bytes.length - 4)))).message).toMatch(/implies/);
     const longer = new Uint8Array(bytes.length + 4);
     longer.set(bytes);
-    expect(malformed(() => parseCheckpoint(longer)).message).toMatch(/implies/);
+    expect((await malformed(() => parseCheckpoint(longer))).message).toMatch(/implies/);
     // A header that claims a separate classifier the file does not hold.
-    expect(malformed(() => parseCheckpoint(withHeaderValue(5, -base.vocabSize))).message).toMatch(/separate classifier/);
+    expect((await malformed(() => parseCheckpoint(withHeaderValue(5, -base.vocabSize)))).message).toMatch(/separate classifier/);
   });
 
-  it('refuses non-finite weights', () => {
+  it('refuses non-finite weights', async () => {
     const bytes = checkpointFile(base);
     new DataView(bytes.buffer).setFloat32(HEADER_BYTES + 4 * 7, Number.NaN, true);
-    expect(malformed(() => parseCheckpoint(bytes)).message).toMatch(/weight 7 is not a finite number/);
+    expect((await malformed(() => parseCheckpoint(bytes))).message).toMatch(/weight 7 is not a finite number/);
   });
 });

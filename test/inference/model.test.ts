@@ -2,8 +2,8 @@ import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
-import {SecretaiError} from '../../src/lib/errors.js';
 import {chatPrompt, defaultModelDir, loadEmbeddedModel, type EmbeddedModel, type GenerateOptions} from '../../src/lib/inference/index.js';
+import {caught} from '../chain/helpers/caught.js';
 import {describeShared, repoRoot, sharedPath} from '../helpers/shared.js';
 
 /** The golden continuation of ../shared/models/stories260K/README.md (BOS + "Once upon a time", temperature 0, 64 tokens). */
@@ -11,16 +11,6 @@ const GOLDEN =
   ", there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. She wanted to play with it, but it was too high.\nLily's mom said";
 
 const modelDir = sharedPath('models', 'stories260K');
-
-/** The error `p` rejects with, which must be a SecretaiError. */
-async function rejection(p: Promise<unknown>): Promise<SecretaiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SecretaiError);
-  return err as SecretaiError;
-}
 
 function collect(model: EmbeddedModel, prompt: number[], opts: GenerateOptions): {tokens: number[]; text: string} {
   const tokens: number[] = [];
@@ -64,7 +54,7 @@ describe('model folder', () => {
 
   it('says plainly when the folder is missing', async () => {
     const missing = path.join(os.tmpdir(), `secretai-no-model-${process.pid}`);
-    const e = await rejection(loadEmbeddedModel({dir: missing}));
+    const e = await caught(loadEmbeddedModel({dir: missing}));
     expect(e.code).toBe('MODEL_NOT_FOUND');
     expect(e.exitCode).toBe(2);
     expect(e.message).toBe(`model folder ${missing} not found`);
@@ -144,26 +134,22 @@ describeShared('models/stories260K')('embedded stories260K model', () => {
     expect(tail.length).toBeLessThanOrEqual(2);
   });
 
-  it('refuses bad generation requests at once', () => {
-    const bad = (p: number[], opts: GenerateOptions) => {
-      try {
-        model.generate(p, opts);
-      } catch (err) {
-        expect((err as SecretaiError).code).toBe('BAD_GENERATION_REQUEST');
-        expect((err as SecretaiError).exitCode).toBe(2);
-        return (err as SecretaiError).message;
-      }
-      throw new Error('accepted');
+  it('refuses bad generation requests at once', async () => {
+    const bad = async (p: number[], opts: GenerateOptions) => {
+      const e = await caught((async () => model.generate(p, opts))());
+      expect(e.code).toBe('BAD_GENERATION_REQUEST');
+      expect(e.exitCode).toBe(2);
+      return e.message;
     };
-    expect(bad([], {maxTokens: 1})).toMatch(/at least one token/);
-    expect(bad([1, 512], {maxTokens: 1})).toMatch(/token id 512 is outside the vocabulary/);
-    expect(bad(new Array(512).fill(1), {maxTokens: 1})).toMatch(/512 tokens; stories260K's context holds 512/);
-    expect(bad(prompt, {maxTokens: -1})).toMatch(/max tokens/);
-    expect(bad(prompt, {maxTokens: 1.5})).toMatch(/max tokens/);
-    expect(bad(prompt, {maxTokens: 1, temperature: Number.NaN})).toMatch(/temperature/);
-    expect(bad(prompt, {maxTokens: 1, temperature: -1})).toMatch(/temperature/);
-    expect(bad(prompt, {maxTokens: 1, topP: -0.1})).toMatch(/top-p/);
-    expect(bad(prompt, {maxTokens: 1, seed: 0.5})).toMatch(/seed/);
+    expect(await bad([], {maxTokens: 1})).toMatch(/at least one token/);
+    expect(await bad([1, 512], {maxTokens: 1})).toMatch(/token id 512 is outside the vocabulary/);
+    expect(await bad(new Array(512).fill(1), {maxTokens: 1})).toMatch(/512 tokens; stories260K's context holds 512/);
+    expect(await bad(prompt, {maxTokens: -1})).toMatch(/max tokens/);
+    expect(await bad(prompt, {maxTokens: 1.5})).toMatch(/max tokens/);
+    expect(await bad(prompt, {maxTokens: 1, temperature: Number.NaN})).toMatch(/temperature/);
+    expect(await bad(prompt, {maxTokens: 1, temperature: -1})).toMatch(/temperature/);
+    expect(await bad(prompt, {maxTokens: 1, topP: -0.1})).toMatch(/top-p/);
+    expect(await bad(prompt, {maxTokens: 1, seed: 0.5})).toMatch(/seed/);
   });
 
   describe('file checks', () => {
@@ -192,7 +178,7 @@ describeShared('models/stories260K')('embedded stories260K model', () => {
       const bytes = readFileSync(path.join(d, file));
       bytes[bytes.length >> 1] ^= 0x01;
       writeFileSync(path.join(d, file), bytes);
-      const e = await rejection(loadEmbeddedModel({dir: d}));
+      const e = await caught(loadEmbeddedModel({dir: d}));
       expect(e.code).toBe('MODEL_DIGEST_MISMATCH');
       expect(e.exitCode).toBe(2);
       expect(e.message).toContain(path.join(d, file));
@@ -204,13 +190,13 @@ describeShared('models/stories260K')('embedded stories260K model', () => {
     it('says which file is missing', async () => {
       const d = copyInto('missing');
       rmSync(path.join(d, 'tok512.bin'));
-      const e = await rejection(loadEmbeddedModel({dir: d}));
+      const e = await caught(loadEmbeddedModel({dir: d}));
       expect(e.code).toBe('MODEL_NOT_FOUND');
       expect(e.message).toBe(`model file ${path.join(d, 'tok512.bin')} is missing`);
     });
 
     it('refuses a file where the folder should be', async () => {
-      const e = await rejection(loadEmbeddedModel({dir: path.join(modelDir, 'tok512.bin')}));
+      const e = await caught(loadEmbeddedModel({dir: path.join(modelDir, 'tok512.bin')}));
       expect(e.code).toBe('MODEL_NOT_FOUND');
       expect(e.message).toMatch(/is not a folder/);
     });

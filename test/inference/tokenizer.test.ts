@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from '@jest/globals';
-import {SecretaiError} from '../../src/lib/errors.js';
 import {BOS_ID, BYTE_TOKEN_BASE, EOS_ID, Tokenizer} from '../../src/lib/inference/tokenizer.js';
+import {caught} from '../chain/helpers/caught.js';
 import {describeShared, sharedPath} from '../helpers/shared.js';
 import {tokenizerFile} from './synthetic.js';
 
@@ -24,16 +24,12 @@ const synthetic = tokenizerFile([
 ]);
 const tok = Tokenizer.parse(synthetic.bytes, synthetic.vocabSize, 'synthetic');
 
-function malformed(bytes: Uint8Array, vocabSize: number): string {
-  try {
-    Tokenizer.parse(bytes, vocabSize, '/models/tok.bin');
-  } catch (err) {
-    expect(err).toBeInstanceOf(SecretaiError);
-    expect((err as SecretaiError).code).toBe('MODEL_MALFORMED');
-    expect((err as SecretaiError).message).toContain('/models/tok.bin');
-    return (err as SecretaiError).message;
-  }
-  throw new Error('the tokenizer was accepted');
+/** The message of the MODEL_MALFORMED error parsing `bytes` throws; it names the file. */
+async function malformed(bytes: Uint8Array, vocabSize: number): Promise<string> {
+  const e = await caught((async () => Tokenizer.parse(bytes, vocabSize, '/models/tok.bin'))());
+  expect(e.code).toBe('MODEL_MALFORMED');
+  expect(e.message).toContain('/models/tok.bin');
+  return e.message;
 }
 
 describe('SentencePiece BPE tokenizer (llama2.c format)', () => {
@@ -70,26 +66,26 @@ describe('SentencePiece BPE tokenizer (llama2.c format)', () => {
     }
   });
 
-  it('refuses malformed tokenizer files, naming the file', () => {
+  it('refuses malformed tokenizer files, naming the file', async () => {
     const {bytes, vocabSize} = synthetic;
-    expect(malformed(bytes.subarray(0, 3), vocabSize)).toMatch(/shorter than its 4-byte header/);
-    expect(malformed(bytes.subarray(0, bytes.length - 1), vocabSize)).toMatch(/ends inside token 265/);
-    expect(malformed(bytes, vocabSize + 1)).toMatch(/ends after 266 of 267 tokens/);
-    expect(malformed(bytes, vocabSize - 1)).toMatch(/bytes left after 265 tokens/);
+    expect(await malformed(bytes.subarray(0, 3), vocabSize)).toMatch(/shorter than its 4-byte header/);
+    expect(await malformed(bytes.subarray(0, bytes.length - 1), vocabSize)).toMatch(/ends inside token 265/);
+    expect(await malformed(bytes, vocabSize + 1)).toMatch(/ends after 266 of 267 tokens/);
+    expect(await malformed(bytes, vocabSize - 1)).toMatch(/bytes left after 265 tokens/);
     const zeroMax = Uint8Array.from(bytes);
     new DataView(zeroMax.buffer).setInt32(0, 0, true);
-    expect(malformed(zeroMax, vocabSize)).toMatch(/max_token_length 0/);
+    expect(await malformed(zeroMax, vocabSize)).toMatch(/max_token_length 0/);
     const shortMax = Uint8Array.from(bytes);
     new DataView(shortMax.buffer).setInt32(0, 3, true);
-    expect(malformed(shortMax, vocabSize)).toMatch(/token 0 has length 5 \(max_token_length 3\)/);
+    expect(await malformed(shortMax, vocabSize)).toMatch(/token 0 has length 5 \(max_token_length 3\)/);
     const noBytes = tokenizerFile([{piece: ' ', score: 0}]);
     const renamed = Uint8Array.from(noBytes.bytes);
     // Overwrite the "<0x41>" token's text (same length) so the byte-fallback table is broken.
     const at = Buffer.from(renamed).indexOf('<0x41>');
     renamed.set(new TextEncoder().encode('<0x42>'), at);
-    expect(malformed(renamed, noBytes.vocabSize)).toMatch(/token 68 is not the byte-fallback token <0x41>/);
+    expect(await malformed(renamed, noBytes.vocabSize)).toMatch(/token 68 is not the byte-fallback token <0x41>/);
     const noSpace = tokenizerFile([{piece: 'a', score: 0}]);
-    expect(malformed(noSpace.bytes, noSpace.vocabSize)).toMatch(/no token for a single space/);
+    expect(await malformed(noSpace.bytes, noSpace.vocabSize)).toMatch(/no token for a single space/);
   });
 });
 

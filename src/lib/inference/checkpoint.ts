@@ -6,7 +6,7 @@
  * seq_len × head_size/2 each) sit between the final RMSNorm weight and the classifier: they are skipped, the
  * rotation is computed. Pure: bytes in, typed arrays out; every size is checked against the file length.
  */
-import {UsageError} from '../errors.js';
+import {malformedModelFile} from './errors.js';
 
 /** Header: seven int32 values. */
 export const HEADER_INT32S = 7;
@@ -71,12 +71,7 @@ export interface Checkpoint {
   weights: Weights;
 }
 
-function malformed(what: string, source: string): UsageError {
-  return new UsageError(`malformed llama2.c checkpoint ${source}: ${what}`, {
-    code: 'MODEL_MALFORMED',
-    suggestion: 'point SECRETAI_MODEL_DIR at an unmodified copy of the model',
-  });
-}
+const malformed = (what: string, source: string) => malformedModelFile('checkpoint', what, source);
 
 /** Reads and validates the header; throws MODEL_MALFORMED naming the bad value. */
 export function parseHeader(bytes: Uint8Array, source = '(in memory)'): ModelConfig {

@@ -10,7 +10,7 @@
  * first piece after BOS and renders byte tokens as their byte. Token strings are held as "binary" strings (one
  * char per byte) so that lookups are byte-exact whatever the UTF-8 validity of a piece.
  */
-import {UsageError} from '../errors.js';
+import {malformedModelFile} from './errors.js';
 
 export const UNK_ID = 0;
 export const BOS_ID = 1;
@@ -21,12 +21,7 @@ const BYTE_VALUES = 256;
 /** Longest UTF-8 encoding of one code point. */
 const MAX_UTF8_BYTES = 4;
 
-function malformed(what: string, source: string): UsageError {
-  return new UsageError(`malformed llama2.c tokenizer ${source}: ${what}`, {
-    code: 'MODEL_MALFORMED',
-    suggestion: 'point SECRETAI_MODEL_DIR at an unmodified copy of the model',
-  });
-}
+const malformed = (what: string, source: string) => malformedModelFile('tokenizer', what, source);
 
 /** Bytes → "binary" string (char code = byte). */
 function binary(bytes: Uint8Array): string {
