@@ -1,0 +1,58 @@
+/**
+ * Embedded inference engine: tokens per second generating N tokens after BOS + "Once upon a time" (greedy and
+ * sampled), time to first token (prompt prefill + first token), and the matmul alone against a plain one-row
+ * dot-product loop (the baseline) on the model's largest layer shape, measured in the same run. Medians over
+ * rounds, one untimed warm-up first. Reads stories260K from $SECRETAI_MODEL_DIR or ../shared/models.
+ *
+ * Run: `npm run build && node dist/bench/inference.js [rounds] [tokens]` (Node 22).
+ */
+import {loadEmbeddedModel} from '../src/lib/inference/index.js';
+import {matmul} from '../src/lib/inference/transformer.js';
+import {median, msSince, rate} from './lib.js';
+
+const rounds = Number(process.argv[2] ?? 9);
+const tokens = Number(process.argv[3] ?? 256);
+
+const model = await loadEmbeddedModel();
+const prompt = model.encode('Once upon a time', {bos: true});
+
+/** Tokens per second of one generation, and its time to first token in ms. */
+function run(temperature: number, seed: number): {tps: number; ttftMs: number; n: number} {
+  const t0 = process.hrtime.bigint();
+  let ttftMs = 0;
+  let n = 0;
+  for (const _ of model.generate(prompt, {maxTokens: tokens, temperature, topP: 0.9, seed})) {
+    if (n === 0) ttftMs = msSince(t0);
+    n++;
+  }
+  return {tps: n / (msSince(t0) / 1000), ttftMs, n};
+}
+
+function measure(label: string, temperature: number): void {
+  run(temperature, 0);
+  const results = Array.from({length: rounds}, (_, r) => run(temperature, r + 1));
+  const n = median(results.map((r) => r.n));
+  console.log(`${label}: ${median(results.map((r) => r.tps)).toFixed(0)} tokens/s (median of ${rounds}, ${n} tokens), time to first token ${median(results.map((r) => r.ttftMs)).toFixed(3)} ms`);
+}
+
+console.log(`stories260K, prompt ${prompt.length} tokens, up to ${tokens} new tokens`);
+measure('greedy (temperature 0)', 0);
+measure('sampled (temperature 1, top-p 0.9)', 1);
+
+// The matmul against a plain row-by-row loop, on w1's shape (hidden 172 × dim 64).
+const n = 64;
+const d = 172;
+const w = Float32Array.from({length: n * d}, (_, i) => Math.sin(i));
+const x = Float32Array.from({length: n}, (_, i) => Math.cos(i));
+const out = new Float32Array(d);
+function plain(): void {
+  for (let i = 0; i < d; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += w[i * n + j] * x[j];
+    out[i] = s;
+  }
+}
+const iterations = 20000;
+const base = rate(plain, iterations, rounds);
+const fast = rate(() => matmul(out, 0, x, w, 0, n, d), iterations, rounds);
+console.log(`matmul ${d}×${n}: ${(fast / 1e3).toFixed(0)}k/s vs plain loop ${(base / 1e3).toFixed(0)}k/s (×${(fast / base).toFixed(2)})`);
