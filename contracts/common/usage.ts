@@ -23,15 +23,16 @@
  * **Weight.** `input_tokens + 4 × output_tokens` as a JavaScript number: both counts are below 2^32, so the weight
  * is below 5 × 2^32 < 2^53 and is exact. Sums of many weights are the caller's to keep (as Uint128 in a contract).
  *
- * Pure: no I/O, no clock. Verification can run on a host's `secp256k1Verify` (a contract passes `deps.api`'s), and
+ * Pure: no I/O, no clock. Verification runs on a contract host's `Api` (a contract passes `deps.api`), and
  * otherwise on `@noble/secp256k1`.
  */
 import * as secp from '@noble/secp256k1';
-import {SECP256K1_COMPRESSED_PUBKEY_BYTES, SECP256K1_SIGNATURE_BYTES} from './crypto.js';
+import {SECP256K1_COMPRESSED_PUBKEY_BYTES, SECP256K1_SIGNATURE_BYTES, verifySha256Signature} from './crypto.js';
 import {bytesEqual, canonicalJson, concatBytes, fromBase64, toBase64, utf8} from './encoding.js';
 import {compileSchema, formatIssues} from './schema.js';
 import definitions from './schema/definitions.json' with {type: 'json'};
 import {sha256} from './sha256.js';
+import type {Api} from './types.js';
 import type {SignedUsageRecord, UsageRecord} from '../rewards-manager/types.js';
 
 export type {SignedUsageRecord, UsageRecord};
@@ -46,8 +47,8 @@ export const OUTPUT_TOKEN_WEIGHT = 4;
 /** Which party signs. */
 export type UsageSigner = 'worker' | 'subscriber';
 
-/** A secp256k1 verifier over a 32-byte digest, 64-byte r‖s and 33-byte compressed key (the shape of `Api.secp256k1Verify`). */
-export type Secp256k1DigestVerifier = (digest: Uint8Array, signature: Uint8Array, pubkey: Uint8Array) => boolean;
+/** The host functions verification needs: a contract passes its `deps.api`; elsewhere {@link nobleVerifyApi}. */
+export type UsageVerifyApi = Pick<Api, 'sha256' | 'secp256k1Verify' | 'secp256k1VerifySha256'>;
 
 /** Thrown for a record that is not a valid `UsageRecord`, or a malformed key or signature. */
 export class UsageRecordError extends Error {
@@ -103,10 +104,15 @@ export function usageWeight(r: Pick<UsageRecord, 'input_tokens' | 'output_tokens
   return r.input_tokens + OUTPUT_TOKEN_WEIGHT * r.output_tokens;
 }
 
-/** SHA-256 of `domain(signer) ‖ canonical bytes`: the 32-byte digest a signer signs. */
-export function usageSigningDigest(record: UsageRecord, signer: UsageSigner): Uint8Array {
+/** `domain(signer) ‖ canonical bytes`: the message whose SHA-256 a signer signs. */
+export function usageSigningMessage(record: UsageRecord, signer: UsageSigner): Uint8Array {
   const domain = signer === 'worker' ? USAGE_DOMAIN_WORKER : USAGE_DOMAIN_SUBSCRIBER;
-  return sha256(concatBytes(utf8(domain), usageRecordBytes(record)));
+  return concatBytes(utf8(domain), usageRecordBytes(record));
+}
+
+/** SHA-256 of {@link usageSigningMessage}: the 32-byte digest that is signed. */
+export function usageSigningDigest(record: UsageRecord, signer: UsageSigner): Uint8Array {
+  return sha256(usageSigningMessage(record, signer));
 }
 
 /** 33-byte compressed public key of a 32-byte secp256k1 private key. */
@@ -142,13 +148,16 @@ export function isLowSCompactSignature(signature: Uint8Array): boolean {
   return r > 0n && r < CURVE_ORDER && s > 0n && s <= HALF_ORDER;
 }
 
-/** `@noble/secp256k1` as a {@link Secp256k1DigestVerifier} (strict: low S only). */
-export const nobleVerifier: Secp256k1DigestVerifier = (digest, signature, pubkey) => {
-  try {
-    return secp.verify(secp.Signature.fromCompact(signature), digest, pubkey, {strict: true});
-  } catch {
-    return false;
-  }
+/** Verification on `@noble/secp256k1` (strict: low S only) and the plain-TypeScript SHA-256. */
+export const nobleVerifyApi: UsageVerifyApi = {
+  sha256,
+  secp256k1Verify(digest, signature, pubkey) {
+    try {
+      return secp.verify(secp.Signature.fromCompact(signature), digest, pubkey, {strict: true});
+    } catch {
+      return false;
+    }
+  },
 };
 
 /**
@@ -160,16 +169,16 @@ export function verifyUsageSignature(
   signer: UsageSigner,
   signature: Uint8Array,
   pubkey: Uint8Array,
-  verify: Secp256k1DigestVerifier = nobleVerifier,
+  api: UsageVerifyApi = nobleVerifyApi,
 ): boolean {
   if (pubkey.length !== SECP256K1_COMPRESSED_PUBKEY_BYTES || !isLowSCompactSignature(signature)) return false;
-  let digest: Uint8Array;
+  let message: Uint8Array;
   try {
-    digest = usageSigningDigest(record, signer);
+    message = usageSigningMessage(record, signer);
   } catch {
     return false;
   }
-  return verify(digest, signature, pubkey);
+  return verifySha256Signature(api as Api, message, signature, pubkey);
 }
 
 /** Outcome of checking a signed record. */
@@ -187,9 +196,9 @@ export interface SignedUsageCheck {
 export function verifySignedUsageRecord(
   signed: SignedUsageRecord,
   workerPubkey: Uint8Array,
-  opts: {expectedSubscriberPubkey?: Uint8Array; verify?: Secp256k1DigestVerifier} = {},
+  opts: {expectedSubscriberPubkey?: Uint8Array; api?: UsageVerifyApi} = {},
 ): SignedUsageCheck {
-  const verify = opts.verify ?? nobleVerifier;
+  const verify = opts.api ?? nobleVerifyApi;
   const worker = verifyUsageSignature(signed.record, 'worker', decode(signed.worker_signature), workerPubkey, verify);
   const hasSig = signed.subscriber_signature !== undefined && signed.subscriber_signature !== null;
   const hasKey = signed.subscriber_pubkey !== undefined && signed.subscriber_pubkey !== null;
