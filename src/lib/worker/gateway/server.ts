@@ -32,6 +32,8 @@ import type {UsageLog} from './usage-log.js';
 
 /** Route taking countersigned usage records back. */
 export const COUNTERSIGN_PATH = '/v1/secretai/usage';
+/** While draining, how often connections that became idle are closed, ms. */
+const IDLE_SWEEP_MS = 50;
 /** Bytes of the request id of a countersignature request. */
 const REQUEST_ID_BYTES = 16;
 /** Largest countersignature body, bytes. */
@@ -143,8 +145,12 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     stopping ??= new Promise<void>((resolve) => {
       const grace = setTimeout(() => server.closeAllConnections(), o.drainGraceMs ?? DRAIN_GRACE_MS);
       grace.unref();
+      // Keep-alive connections whose response just finished become idle: close them as they do.
+      const idle = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      idle.unref();
       server.close(() => {
         clearTimeout(grace);
+        clearInterval(idle);
         resolveClosed();
         resolve();
       });
