@@ -18,7 +18,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export type ApiKind = 'ollama' | 'openai';
 
 /** Outcome of the authorization hook. `principal` is handed back to `onComplete` (e.g. the key's handle). */
-export type Authorization = {ok: true; principal?: unknown} | {ok: false; status?: 401 | 403 | 429; message: string};
+export type Authorization = {ok: true; principal?: unknown} | {ok: false; status?: 401 | 402 | 403 | 429 | 503; message: string};
 
 /** What a chat used, reported once per chat that ran. */
 export interface CompletedUsage {
