@@ -17,7 +17,7 @@ export type WorkerManagerExecute = T.ExecuteMsg;
 export type WorkerInfo = T.WorkerInfo;
 export type WorkerManagerConfig = T.ConfigResponse;
 export type AttestationBundle = T.AttestationBundle;
-export type MeasurementPolicy = T.MeasurementPolicy;
+export type {MeasurementPolicy};
 export type RegistrationChallenge = T.GetRegistrationChallengeResponse;
 
 type Status = T.StatusAnswer;
@@ -74,11 +74,6 @@ export class WorkerManagerClient extends ContractClient<WorkerManagerQuery, Work
   /** The worker assigned to the permit signer for `model` this epoch; `exclude` skips workers (failover). */
   getNextWorker(model: string, permit: Permit, exclude: string[] = []): Promise<T.GetNextWorkerResponse> {
     return this.query<T.GetNextWorkerResponse>({get_next_worker: {model, permit: permit as T.Permit, ...(exclude.length ? {exclude} : {})}});
-  }
-
-  /** The measurement policy the admin set (null when none). */
-  async acceptedMeasurements(): Promise<MeasurementPolicy | null> {
-    return (await this.query<T.AcceptedMeasurementsResponse>({accepted_measurements: {}})).policy ?? null;
   }
 
   /** Admin: replaces the measurement policy. */
