@@ -7,7 +7,8 @@ import type {GenesisInfo} from './genesis.js';
 import type {ContractRef} from './signer.js';
 import {devnetPaths, hasDevnetState, readAdminToken, type DevnetInfoFile} from './index.js';
 
-function removeFiles(...paths: string[]): void {
+/** Deletes files, ignoring absent ones. */
+export function removeFiles(...paths: string[]): void {
   for (const p of paths) rmSync(p, {force: true});
 }
 

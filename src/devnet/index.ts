@@ -15,7 +15,7 @@ import {join} from 'node:path';
 import type {AddressInfo} from 'node:net';
 import {Chain, Store} from './node/index.js';
 import {createDevnetServer, newAdminToken} from './lcd/server.js';
-import {rememberAdminToken, forgetAdminToken, isDevnetAnswering, isProcessAlive, readDevnetInfo} from './control.js';
+import {rememberAdminToken, forgetAdminToken, isDevnetAnswering, readDevnetInfo, removeFiles} from './control.js';
 import {
   createGenesis,
   genesisInfo,
@@ -165,10 +165,6 @@ export class DevnetAlreadyRunningError extends Error {
 /** True when the home has devnet state (a completed genesis). */
 export function hasDevnetState(home: string): boolean {
   return existsSync(devnetPaths(home).state);
-}
-
-function removeFiles(...paths: string[]): void {
-  for (const p of paths) rmSync(p, {force: true});
 }
 
 /** Builds genesis into a temporary database and renames it into place once complete (crash-safe). */
