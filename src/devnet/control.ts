@@ -47,7 +47,6 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-
 /** Error answered by a devnet endpoint (gRPC-gateway body). */
 export class DevnetRequestError extends Error {
   constructor(

@@ -10,7 +10,7 @@
  * This is the devnet's public entry: the CLI (`src/lib`) imports the devnet only through it; the node (executor
  * without HTTP) has its own entry, `node/index.ts`.
  */
-import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {AddressInfo} from 'node:net';
 import {Chain, Store} from './node/index.js';
@@ -158,9 +158,6 @@ export class DevnetAlreadyRunningError extends Error {
     this.name = 'DevnetAlreadyRunningError';
   }
 }
-
-
-
 
 /** True when the home has devnet state (a completed genesis). */
 export function hasDevnetState(home: string): boolean {
