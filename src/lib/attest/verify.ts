@@ -7,7 +7,8 @@
  * AMD services are contacted only with `online: true`. Offline, a cache miss makes the verdict
  * `unverifiable` (exit 3) with the reason, never a pass.
  */
-import {createHash, randomBytes} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
+import {sha256, toHex} from '../../../contracts/common/encoding.js';
 import {parseBundle} from '../../attest/bundle.js';
 import {decodeBytes, detectEvidence} from '../../attest/detect.js';
 import {DEV_FMSPC, devRootPins} from '../../attest/dev/roots.js';
@@ -84,7 +85,6 @@ export function exitCodeForVerdict(v: VerificationResult['verdict']): number {
   return v === 'valid' ? ExitCode.OK : v === 'invalid' ? ExitCode.VERIFICATION : ExitCode.UNAVAILABLE;
 }
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Environment variables naming the services (base URLs) and the optional Intel PCS key. */
 export const ATTEST_ENV = {
@@ -240,9 +240,9 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
     const w = await fetchWorkerEvidence(opts.url);
     tlsCertDer = w.tlsCertDer;
     info.origin = w.origin;
-    info.tlsCertSha256 = sha256(w.tlsCertDer);
+    info.tlsCertSha256 = toHex(sha256(w.tlsCertDer));
     try {
-      info.tlsSpkiSha256 = sha256(parseCertDer(w.tlsCertDer).spkiDer);
+      info.tlsSpkiSha256 = toHex(sha256(parseCertDer(w.tlsCertDer).spkiDer));
     } catch {
       /* the binding check reports an unparseable certificate */
     }
