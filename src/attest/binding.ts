@@ -10,6 +10,7 @@
  * Pure: bytes in, checks out.
  */
 import {createHash} from 'node:crypto';
+import {sha256} from '../../contracts/common/encoding.js';
 import {decodeBytes} from './detect.js';
 import {CheckList, hex, type Check, type Verdict} from './types.js';
 import {bytesEqual, parseCertDer} from './x509.js';
@@ -67,10 +68,6 @@ export interface BindingResult {
   /** REPORTDATA[0..32] and [32..64], lower-case hex. */
   reportDataTlsHash?: string;
   reportDataNonce?: string;
-}
-
-function sha256(b: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(b).digest());
 }
 
 function nonceBytes(n: string | Uint8Array): Uint8Array | undefined {

@@ -133,7 +133,5 @@ export class Reader {
   }
 }
 
-/** Lower-case hex of bytes. */
-export function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
+/** Lower-case hex of bytes (the shared codec). */
+export {toHex as hex} from '../../contracts/common/encoding.js';

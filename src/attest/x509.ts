@@ -5,7 +5,8 @@
  * `X509Certificate` does not expose in a usable form (raw issuer/subject Names, extensions, dates as
  * numbers); signatures are checked with Node's `X509Certificate.verify`. Pure: no network, no clock.
  */
-import {createHash, X509Certificate, type KeyObject} from 'node:crypto';
+import {bytesEqual, sha256, toHex} from '../../contracts/common/encoding.js';
+import {X509Certificate, type KeyObject} from 'node:crypto';
 import * as der from './der.js';
 import {EvidenceFormatError} from './types.js';
 
@@ -83,15 +84,11 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
 
 /** Lower-case hex SHA-256 of bytes. */
 export function sha256Hex(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
+  return toHex(sha256(b));
 }
 
-/** Byte-wise equality. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** Byte-wise equality (the shared codec's). */
+export {bytesEqual};
 
 /**
  * Serial number (certificate or CRL entry) as the unsigned magnitude of the INTEGER's content octets.

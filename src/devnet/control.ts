@@ -7,7 +7,8 @@ import type {GenesisInfo} from './genesis.js';
 import type {ContractRef} from './signer.js';
 import {devnetPaths, hasDevnetState, readAdminToken, type DevnetInfoFile} from './index.js';
 
-function removeFiles(...paths: string[]): void {
+/** Deletes files, ignoring absent ones. */
+export function removeFiles(...paths: string[]): void {
   for (const p of paths) rmSync(p, {force: true});
 }
 
@@ -45,7 +46,6 @@ export function isProcessAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
 
 /** Error answered by a devnet endpoint (gRPC-gateway body). */
 export class DevnetRequestError extends Error {

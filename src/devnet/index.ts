@@ -10,12 +10,12 @@
  * This is the devnet's public entry: the CLI (`src/lib`) imports the devnet only through it; the node (executor
  * without HTTP) has its own entry, `node/index.ts`.
  */
-import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {AddressInfo} from 'node:net';
 import {Chain, Store} from './node/index.js';
 import {createDevnetServer, newAdminToken} from './lcd/server.js';
-import {rememberAdminToken, forgetAdminToken, isDevnetAnswering, isProcessAlive, readDevnetInfo} from './control.js';
+import {rememberAdminToken, forgetAdminToken, isDevnetAnswering, readDevnetInfo, removeFiles} from './control.js';
 import {
   createGenesis,
   genesisInfo,
@@ -159,16 +159,9 @@ export class DevnetAlreadyRunningError extends Error {
   }
 }
 
-
-
-
 /** True when the home has devnet state (a completed genesis). */
 export function hasDevnetState(home: string): boolean {
   return existsSync(devnetPaths(home).state);
-}
-
-function removeFiles(...paths: string[]): void {
-  for (const p of paths) rmSync(p, {force: true});
 }
 
 /** Builds genesis into a temporary database and renames it into place once complete (crash-safe). */

@@ -89,6 +89,30 @@ describe('group commit', () => {
   });
 });
 
+describe('the node without HTTP (node/index.ts)', () => {
+  it('routes a contract call and its wasm_execute and bank_send submessages, and rolls all back when one fails', () => {
+    const {chain} = freshChain();
+    const {echo, echo2} = genesisInfo(chain.store).contracts as Record<string, {address: string; codeHash: string}>;
+    const [a, b] = signers as [DevSigner, DevSigner];
+    a.run(chain, [a.send(echo2!.address, [{denom: 'uscrt', amount: '500'}])]);
+    const bBefore = chain.balance(b.address, 'uscrt');
+    const pay = (amount: number) => ({call: {contract: echo2!.address, code_hash: echo2!.codeHash, msg: {pay: {to: b.address, amount}}}});
+
+    const ok = a.run(chain, [a.execute(chain, echo!, pay(200))]);
+    expect(ok.answers[0]).toEqual({called: echo2!.address});
+    expect(chain.balance(b.address, 'uscrt')).toBe(bBefore + 200n);
+    expect(chain.balance(echo2!.address, 'uscrt')).toBe(300n);
+    const counts = [chain.queryPlain(echo!.address, {count: {}}), chain.queryPlain(echo2!.address, {count: {}})];
+
+    expect(() => a.run(chain, [a.execute(chain, echo!, pay(10_000))])).toThrow(
+      /code 5 .*dispatch: submessages: dispatch: submessages: spendable balance 300uscrt is smaller than 10000uscrt/,
+    );
+    expect(chain.balance(b.address, 'uscrt')).toBe(bBefore + 200n);
+    expect(chain.balance(echo2!.address, 'uscrt')).toBe(300n);
+    expect([chain.queryPlain(echo!.address, {count: {}}), chain.queryPlain(echo2!.address, {count: {}})]).toEqual(counts);
+  });
+});
+
 describe('genesis', () => {
   it('puts contracts at the same addresses with the same code hashes on every fresh devnet', () => {
     const a = genesisInfo(freshChain().chain.store);

@@ -9,7 +9,8 @@
  *   argument; it must print nvtrust JSON), run through execa.
  * - `--dev`: dev evidence from the devnet's dev roots (created on first use), for profiles that allow it.
  */
-import {createHash, randomBytes} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
+import {sha256, toHex} from '../../../contracts/common/encoding.js';
 import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {gpuNonce} from '../../attest/binding.js';
@@ -66,9 +67,6 @@ export interface CollectResult {
 
 const REPORT_DATA_SIZE = 64;
 
-function nodeSha256(b: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(b).digest());
-}
 
 /** What TEE interface, if any, this machine has. */
 export function detectTee(p: TeePaths = DEFAULT_TEE_PATHS): {tsm: boolean; tdx: boolean; sev: boolean} {
@@ -167,7 +165,7 @@ export async function collectAttestation(ctx: Context, opts: CollectOptions): Pr
   const outFile = path.resolve(opts.out);
   if (!existsSync(path.dirname(outFile))) throw new UsageError(`--out ${opts.out}: directory ${path.dirname(outFile)} does not exist`);
   const binding = {
-    tlsSpkiSha256: Buffer.from(nodeSha256(tlsSpki)).toString('hex'),
+    tlsSpkiSha256: toHex(sha256(tlsSpki)),
     workerPubkey: Buffer.from(workerPubkey).toString('hex'),
     challenge: Buffer.from(challenge).toString('hex'),
     gpuNonce: Buffer.from(nonce).toString('hex'),
@@ -207,7 +205,7 @@ export async function collectAttestation(ctx: Context, opts: CollectOptions): Pr
     });
   }
   const reportData = new Uint8Array(REPORT_DATA_SIZE);
-  reportData.set(nodeSha256(tlsSpki), 0);
+  reportData.set(sha256(tlsSpki), 0);
   reportData.set(nonce, REPORT_DATA_SIZE / 2);
   const {provider, outblob} = tsmReport(paths.tsmReport, reportData);
   let kind: 'tdx' | 'snp';
