@@ -449,7 +449,8 @@ function runSnp(list: CheckList, bytes: Uint8Array, cpu: CpuEvidenceInput, now: 
   return r;
 }
 
-function isJsonEvidence(e: GpuEvidenceInput['evidence']): boolean {
+/** Whether GPU evidence is nvtrust JSON (an object, or text/bytes starting with `{`) rather than raw SPDM. */
+export function isJsonEvidence(e: GpuEvidenceInput['evidence']): boolean {
   if (typeof e === 'object' && !(e instanceof Uint8Array)) return true;
   const s = typeof e === 'string' ? e : Buffer.from(e.subarray(0, 64)).toString('latin1');
   return s.trimStart().startsWith('{');

@@ -179,6 +179,22 @@ function fail(what: string, e: unknown): never {
  * @throws EvidenceFormatError when the bytes are not a well-formed X.509 v1–v3 certificate.
  */
 export function parseCertDer(input: Uint8Array): ParsedCert {
+  // Parsed certificates are immutable (frozen) and memoized by their exact bytes: the same chains (NVIDIA's
+  // device CAs, Intel's PCK CAs, a worker's whole chain on every request) are parsed once.
+  const key = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  const hit = certMemo.get(key);
+  if (hit) return hit;
+  const parsed = Object.freeze(parseCertUncached(input));
+  if (certMemo.size >= CERT_MEMO_MAX) certMemo.delete(certMemo.keys().next().value as string);
+  certMemo.set(key, parsed);
+  return parsed;
+}
+
+/** Most certificates kept parsed by {@link parseCertDer} (the oldest is forgotten first). */
+const CERT_MEMO_MAX = 512;
+const certMemo = new Map<string, ParsedCert>();
+
+function parseCertUncached(input: Uint8Array): ParsedCert {
   const bytes = Uint8Array.from(input);
   try {
     const cert = der.parse(bytes);
@@ -258,6 +274,19 @@ const PEM_CERT = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIF
  * @throws EvidenceFormatError when there is no certificate, a block is not valid base64 DER, or there is stray text.
  */
 export function parsePemChain(pem: string): ParsedCert[] {
+  const hit = pemMemo.get(pem);
+  if (hit) return [...hit];
+  const out = parsePemChainUncached(pem);
+  if (pemMemo.size >= PEM_MEMO_MAX) pemMemo.delete(pemMemo.keys().next().value as string);
+  pemMemo.set(pem, out);
+  return [...out];
+}
+
+/** Most PEM chain texts kept parsed by {@link parsePemChain}. */
+const PEM_MEMO_MAX = 128;
+const pemMemo = new Map<string, ParsedCert[]>();
+
+function parsePemChainUncached(pem: string): ParsedCert[] {
   const out: ParsedCert[] = [];
   let last = 0;
   const stray = (s: string) => /[^\s\0]/.test(s);

@@ -22,7 +22,7 @@ import {parseNvtrustJson} from '../../attest/nvidia/verify.js';
 import {DEV_GPU_GAPS, type AttestationPolicy} from '../../attest/policy.js';
 import {parseTdxCollateral, type TdxCollateral} from '../../attest/tdx/collateral.js';
 import {EvidenceFormatError, type Check} from '../../attest/types.js';
-import {verifyBundle, withOnlineChecks, type GpuEvidenceInput, type VerificationResult} from '../../attest/verify.js';
+import {isJsonEvidence, verifyBundle, withOnlineChecks, type GpuEvidenceInput, type VerificationResult} from '../../attest/verify.js';
 import type {Context} from '../cli/base-command.js';
 import {UsageError, VerificationError} from '../errors.js';
 import {attestationCacheDir, FileStorage} from './cache.js';
@@ -60,14 +60,12 @@ export const ATTEST_ENV = {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** PEM device chains of GPU evidence (one per GPU); [] when there are none or the evidence does not parse. */
-function gpuChains(gpu: GpuEvidenceInput | undefined): string[] {
+/** Each GPU's PEM device chain and raw SPDM evidence; [] when there is none or it does not decode (the pipeline says why). */
+function gpuEntries(gpu: GpuEvidenceInput | undefined): {chain: string; spdm: Uint8Array}[] {
   if (!gpu) return [];
-  const e = gpu.evidence;
-  const json = typeof e === 'object' && !(e instanceof Uint8Array) ? true : (typeof e === 'string' ? e : Buffer.from(e.subarray(0, 64)).toString('latin1')).trimStart().startsWith('{');
-  if (!json) return gpu.certChainPem ? [gpu.certChainPem] : [];
   try {
-    return parseNvtrustJson(e).entries.map((x) => x.certChainPem ?? '');
+    if (isJsonEvidence(gpu.evidence)) return parseNvtrustJson(gpu.evidence).entries.map((x) => ({chain: x.certChainPem ?? '', spdm: x.evidence}));
+    return [{chain: gpu.certChainPem ?? '', spdm: decodeBytes(gpu.evidence as string | Uint8Array, 'GPU evidence')}];
   } catch {
     return [];
   }
@@ -79,7 +77,7 @@ function gpuChains(gpu: GpuEvidenceInput | undefined): string[] {
  * devnet's dev roots are asked only when a responder URL is configured (NVIDIA's knows nothing of them).
  */
 export async function onlineGpuRevocation(ctx: Context, opts: NetOptions, result: VerificationResult, gpu: GpuEvidenceInput | undefined, now: number): Promise<VerificationResult> {
-  const chains = gpuChains(gpu);
+  const chains = gpuEntries(gpu).map((x) => x.chain).filter((c) => c.length > 0);
   if (!chains.length || !result.checks.some((c) => c.name === 'nvidia.ocsp' && (c.missing || c.accepted))) return result;
   const url = ctx.env[ATTEST_ENV.nvidiaOcspUrl];
   if (!url && (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev)) return result;
@@ -97,18 +95,6 @@ export async function onlineGpuRevocation(ctx: Context, opts: NetOptions, result
   return withOnlineChecks(result, 'nvidia.ocsp', checks);
 }
 
-/** Raw SPDM evidence of each GPU; [] when there is none or it does not decode (the pipeline reports why). */
-function gpuSpdm(gpu: GpuEvidenceInput | undefined): Uint8Array[] {
-  if (!gpu) return [];
-  const e = gpu.evidence;
-  const json = typeof e === 'object' && !(e instanceof Uint8Array) ? true : (typeof e === 'string' ? e : Buffer.from(e.subarray(0, 64)).toString('latin1')).trimStart().startsWith('{');
-  try {
-    return json ? parseNvtrustJson(e).entries.map((x) => x.evidence) : [decodeBytes(e as string | Uint8Array, 'GPU evidence')];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * `--online` NVIDIA golden measurements (attestation.md §3.3 steps 7–8): fetches the driver and VBIOS RIMs
  * of every GPU from the RIM service (cached in the attestation cache) and puts the comparison in place of
@@ -116,7 +102,7 @@ function gpuSpdm(gpu: GpuEvidenceInput | undefined): Uint8Array[] {
  * service URL is configured (NVIDIA's has no RIMs for them).
  */
 export async function onlineGpuRims(ctx: Context, opts: NetOptions, result: VerificationResult, gpu: GpuEvidenceInput | undefined, now: number): Promise<VerificationResult> {
-  const evidence = gpuSpdm(gpu);
+  const evidence = gpuEntries(gpu).map((x) => x.spdm);
   if (!evidence.length || !result.checks.some((c) => c.name === 'nvidia.rim' && (c.missing || c.accepted))) return result;
   const url = ctx.env[ATTEST_ENV.nvidiaRimUrl];
   if (!url && (result.gpu ?? []).length > 0 && (result.gpu ?? []).every((g) => g.dev)) return result;
