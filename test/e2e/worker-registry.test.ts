@@ -129,4 +129,23 @@ describe('worker registry on a devnet', () => {
     expect(json(await cli(['worker', 'list', '--json'])).map((w: {id: string; status: string}) => [w.id, w.status])).toEqual([['1', 'active'], ['2', 'withdrawn']]);
     expect(json(await cli(['models', '--json']))).toEqual([{name: 'stories260K', workers: 1}]);
   });
+
+  it('models and worker list fall back to get_models / get_u_r_ls on a profile with only the existing deployment\'s contract', async () => {
+    const local = json(await cli(['network', 'show', 'local', '--json'])) as NetworkProfile;
+    const file = path.join(home, 'config.json');
+    const cfg = JSON.parse(readFileSync(file, 'utf8'));
+    cfg.networks.legacy = {
+      name: 'legacy', lcdUrl: local.lcdUrl, chainId: local.chainId, gasPrice: '0.1', allowTestKeyring: true,
+      attestation: {allowDev: false, strict: false}, contracts: {legacyWorkerManager: {address: local.contracts.workerManager!.address}},
+    };
+    writeFileSync(file, JSON.stringify(cfg, null, 2));
+    const models = await cli(['models', '--network', 'legacy', '--json']);
+    expect(models.code).toBe(0);
+    expect(json(models)).toEqual([{name: 'stories260K', workers: 1}]);
+    expect(models.stderr).toMatch(/does not publish liveness/);
+    const list = await cli(['worker', 'list', '--network', 'legacy', '--json']);
+    expect(list.code).toBe(0);
+    expect(json(list)).toEqual([{id: null, url: 'https://127.0.0.1:21434', models: [], payout: null, status: 'unknown'}]);
+    expect(list.stderr).toMatch(/publishes only models and URLs/);
+  });
 });
