@@ -11,6 +11,8 @@ const base = ['--home', home];
 const cli = (args: string[]) => runCli([...args, ...base], {timeoutMs: 90_000});
 const json = (r: RunResult) => JSON.parse(r.stdout) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const bundle = (name: string) => path.join(home, `${name}.json`);
+/** Each test runs many CLI invocations; on a loaded machine they take minutes. */
+const SLOW = 420_000;
 
 async function collect(key: string, out = bundle(key)): Promise<void> {
   const r = await cli(['attest', 'collect', '--dev', '--out', out, '--from', key, '--json']);
@@ -63,7 +65,7 @@ describe('worker registry on a devnet', () => {
 
     const show = await cli(['worker', 'show', '1', '--json']);
     expect(json(show)).toMatchObject({id: '1', attestation: b});
-  });
+  }, SLOW);
 
   it('refuses bad registrations with the documented exit codes, and nothing changes', async () => {
     await collect('op2');
@@ -88,7 +90,7 @@ describe('worker registry on a devnet', () => {
     expect(stale.code).toBe(4);
     expect(json(stale).error).toMatchObject({code: 'ATTESTATION_INVALID', message: expect.stringContaining('freshness.challenge')});
     expect(await workerCount()).toBe(1);
-  });
+  }, SLOW);
 
   it('refuses an attestation whose measurements the network does not list (exit 4), then accepts it once listed', async () => {
     const {signingClient} = await import('../../src/lib/chain/client.js');
@@ -110,7 +112,7 @@ describe('worker registry on a devnet', () => {
     const ok = await register('op2', bundle('op2'));
     expect(ok.code).toBe(0);
     expect(json(ok).workerId).toBe('2');
-  });
+  }, SLOW);
 
   it('update, deregister and withdraw after unbonding', async () => {
     const up = await cli(['worker', 'update', '--url', 'https://127.0.0.1:21435', '--from', 'op2', '--json']);
@@ -128,5 +130,24 @@ describe('worker registry on a devnet', () => {
     expect((await cli(['worker', 'withdraw', '--from', 'op2', '--json'])).code).toBe(0);
     expect(json(await cli(['worker', 'list', '--json'])).map((w: {id: string; status: string}) => [w.id, w.status])).toEqual([['1', 'active'], ['2', 'withdrawn']]);
     expect(json(await cli(['models', '--json']))).toEqual([{name: 'stories260K', workers: 1}]);
-  });
+  }, SLOW);
+
+  it('models and worker list fall back to get_models / get_u_r_ls on a profile with only the existing deployment\'s contract', async () => {
+    const local = json(await cli(['network', 'show', 'local', '--json'])) as NetworkProfile;
+    const file = path.join(home, 'config.json');
+    const cfg = JSON.parse(readFileSync(file, 'utf8'));
+    cfg.networks.legacy = {
+      name: 'legacy', lcdUrl: local.lcdUrl, chainId: local.chainId, gasPrice: '0.1', allowTestKeyring: true,
+      attestation: {allowDev: false, strict: false}, contracts: {legacyWorkerManager: {address: local.contracts.workerManager!.address}},
+    };
+    writeFileSync(file, JSON.stringify(cfg, null, 2));
+    const models = await cli(['models', '--network', 'legacy', '--json']);
+    expect(models.code).toBe(0);
+    expect(json(models)).toEqual([{name: 'stories260K', workers: 1}]);
+    expect(models.stderr).toMatch(/does not publish liveness/);
+    const list = await cli(['worker', 'list', '--network', 'legacy', '--json']);
+    expect(list.code).toBe(0);
+    expect(json(list)).toEqual([{id: null, url: 'https://127.0.0.1:21434', models: [], payout: null, status: 'unknown'}]);
+    expect(list.stderr).toMatch(/publishes only models and URLs/);
+  }, SLOW);
 });

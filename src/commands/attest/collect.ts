@@ -4,7 +4,7 @@ import type {CollectResult} from '../../lib/attest/collect.js';
 
 export default class AttestCollect extends BaseCommand<typeof AttestCollect, CollectResult> {
   static summary = 'Gather this machine’s TDX / SEV-SNP + NVIDIA evidence (or dev evidence) bound to the TLS key and worker key.';
-  static description = `Writes an attestation bundle whose report data binds the worker's TLS public key (--tls-cert) and, through
+  static description = `Writes an attestation bundle whose report data binds the worker's TLS public key and, through
 the GPU nonce SHA-256("secretai/v1" ‖ worker pubkey ‖ challenge), the --from key and the registration challenge.
 
 On a TEE guest, CPU evidence is read through configfs-tsm (/sys/kernel/config/tsm/report; TDX or SEV-SNP) and GPU
@@ -15,18 +15,21 @@ nvtrust JSON). Without a TEE the command fails with exit 3.
 <home>/devnet/dev-attestation/ on first use): "dev attestation (not hardware)", accepted only by profiles that
 allow it (local).
 
+Without --tls-cert the worker's own TLS key and self-signed certificate are used, created on first use in
+<home>/worker/tls/<worker account>/ ("worker serve" serves exactly them; clients pin the attested key).
+
 The registration challenge is asked of the network's WorkerManager (get_registration_challenge); --challenge HEX
-passes one explicitly (the devnet's WorkerManager does not issue challenges yet, so pass it there).`;
+passes one explicitly.`;
 
   static examples = [
-    {description: 'Dev evidence on the devnet', command: '<%= config.bin %> attest collect --dev --out bundle.json --tls-cert gateway.pem --from worker --challenge 0a1b2c'},
+    {description: 'Dev evidence on the devnet', command: '<%= config.bin %> attest collect --dev --out bundle.json --from worker'},
     {description: 'On a TDX/SEV-SNP guest', command: '<%= config.bin %> attest collect --out bundle.json --tls-cert gateway.pem --from worker --challenge 0a1b2c'},
   ];
 
   static flags = {
     out: Flags.string({description: 'where to write the bundle (JSON)', required: true, helpValue: 'FILE'}),
     dev: Flags.boolean({description: 'dev evidence from the devnet roots (not hardware)'}),
-    'tls-cert': Flags.string({description: 'TLS certificate (PEM or DER) whose public key the evidence binds', helpValue: 'F'}),
+    'tls-cert': Flags.string({description: 'TLS certificate (PEM or DER) whose public key the evidence binds (default: the worker\'s own, in the home)', helpValue: 'F'}),
     challenge: Flags.string({description: 'registration challenge (hex) bound into the GPU nonce (default: asked of the WorkerManager)', helpValue: 'HEX'}),
   };
 
