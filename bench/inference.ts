@@ -1,14 +1,14 @@
 /**
  * Embedded inference engine: tokens per second generating N tokens after BOS + "Once upon a time" (greedy and
  * sampled), time to first token (prompt prefill + first token), and the matmul alone against a plain one-row
- * dot-product loop (the baseline) on the model's largest layer shape, measured in the same run. Medians over
- * rounds, one untimed warm-up first. Reads stories260K from $SECRETAI_MODEL_DIR or ../shared/models.
+ * dot-product loop (the baseline) on the model's largest layer shape, measured in the same run, and the time to
+ * tokenize a 100 KB prompt. Medians over rounds, one untimed warm-up first. Reads stories260K from $SECRETAI_MODEL_DIR or ../shared/models.
  *
  * Run: `npm run build && node dist/bench/inference.js [rounds] [tokens]` (Node 22).
  */
 import {loadEmbeddedModel} from '../src/lib/inference/index.js';
 import {matmul} from '../src/lib/inference/transformer.js';
-import {median, msSince, rate} from './lib.js';
+import {median, msSince, rate, timeOnce} from './lib.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const tokens = Number(process.argv[3] ?? 256);
@@ -36,6 +36,10 @@ function measure(label: string, temperature: number): void {
 }
 
 console.log(`stories260K, prompt ${prompt.length} tokens, up to ${tokens} new tokens`);
+// Tokenizing a long prompt (100 KB of story text): the BPE merge must stay far from quadratic.
+const longText = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park. '.repeat(1100);
+const encodeMs = median(Array.from({length: rounds}, () => timeOnce(() => model.encode(longText, {bos: true}))));
+console.log(`encode ${(longText.length / 1024).toFixed(0)} KB: ${encodeMs.toFixed(1)} ms (median of ${rounds})`);
 measure('greedy (temperature 0)', 0);
 measure('sampled (temperature 1, top-p 0.9)', 1);
 
