@@ -6,10 +6,11 @@
  *
  * Encoding follows llama2.c's `encode`: a dummy-prefix space before non-empty text, each UTF-8 code point looked
  * up whole (its bytes as byte-fallback tokens otherwise), then repeated merging of the adjacent pair whose merged
- * token has the best score (the leftmost on a tie) until no pair merges. Decoding drops the leading space of the
- * first piece after BOS and renders byte tokens as their byte. Token strings are held as "binary" strings (one
- * char per byte) so that lookups are byte-exact whatever the UTF-8 validity of a piece.
+ * token has the best score (the leftmost on a tie) until no pair merges (bpe.ts). Decoding drops the leading space
+ * of the first piece after BOS and renders byte tokens as their byte. Token strings are held as "binary" strings
+ * (one char per byte) so that lookups are byte-exact whatever the UTF-8 validity of a piece.
  */
+import {bpeMerge} from './bpe.js';
 import {malformedModelFile} from './errors.js';
 
 export const UNK_ID = 0;
@@ -109,35 +110,13 @@ export class Tokenizer {
       else for (let j = i; j < end; j++) tokens.push(BYTE_TOKEN_BASE + bytes[j]);
       i = end;
     }
-    this.merge(tokens);
-    if (opts.eos) tokens.push(EOS_ID);
-    return tokens;
-  }
-
-  /** Merges adjacent pairs in place, best score first (leftmost on a tie), until none merges. */
-  private merge(tokens: number[]): void {
-    const pair = (i: number) => this.lookup.get(this.vocab[tokens[i]] + this.vocab[tokens[i + 1]]) ?? -1;
-    // merged[i]: the token that tokens[i] and tokens[i + 1] merge into, or -1.
-    const merged: number[] = [];
-    for (let i = 0; i < tokens.length - 1; i++) merged.push(pair(i));
-    for (;;) {
-      let best = -1;
-      let bestScore = -Infinity;
-      for (let i = 0; i < tokens.length - 1; i++) {
-        const id = merged[i];
-        if (id !== -1 && this.scores[id] > bestScore) {
-          bestScore = this.scores[id];
-          best = i;
-        }
-      }
-      if (best === -1) return;
-      tokens[best] = merged[best];
-      tokens.splice(best + 1, 1);
-      merged.splice(best + 1, 1);
-      if (best > 0) merged[best - 1] = pair(best - 1);
-      if (best < tokens.length - 1) merged[best] = pair(best);
-      else merged.length = tokens.length - 1;
-    }
+    const merged = bpeMerge(
+      tokens,
+      (a, b) => this.lookup.get(this.vocab[a] + this.vocab[b]) ?? -1,
+      (id) => this.scores[id],
+    );
+    if (opts.eos) merged.push(EOS_ID);
+    return merged;
   }
 
   /**
