@@ -56,6 +56,7 @@ export function upstreamRequest(r: UpstreamRequest): Promise<http.IncomingMessag
     }
     const req = lib.request(u, {method: r.method, headers, agent: r.agent ?? false, signal: r.signal});
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${UPSTREAM_HEADERS_TIMEOUT_MS / 1000} s`)), UPSTREAM_HEADERS_TIMEOUT_MS);
+    timer.unref(); // the request's own socket keeps the process alive while it matters
     req.on('error', (err) => {
       clearTimeout(timer);
       if (r.signal?.aborted) reject(abortError(r.signal));
