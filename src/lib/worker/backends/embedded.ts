@@ -8,7 +8,7 @@
  * many concurrent chats share the process fairly and a client's disconnect is seen before the next token.
  */
 import {setImmediate as nextTurn} from 'node:timers/promises';
-import type {EmbeddedModel} from '../../inference/index.js';
+import {chatPrompt, loadEmbeddedModel, type EmbeddedModel} from '../../inference/index.js';
 import {abortError, BackendRequestError, chatStream, type BackendModel, type ChatRequest, type ChatResult, type ChatStream, type InferenceBackend} from '../backend.js';
 
 /** Ollama clients name models `name:tag`; `:latest` means the one model of that name. */
@@ -18,13 +18,16 @@ export class EmbeddedBackend implements InferenceBackend {
   readonly kind = 'embedded';
   readonly description: string;
 
-  constructor(private readonly model: EmbeddedModel) {
+  /** `template` turns messages into the prompt text (default: the engine's `chatPrompt`). */
+  constructor(
+    private readonly model: EmbeddedModel,
+    private readonly template: (messages: ChatRequest['messages']) => string = chatPrompt,
+  ) {
     this.description = `embedded ${model.name}`;
   }
 
-  /** Loads the engine (imported only now: it is heavy) and its model from `dir` or the default folder. */
+  /** Loads the model from `dir` or the engine's default folder (this module is itself imported only when needed). */
   static async load(opts: {dir?: string} = {}): Promise<EmbeddedBackend> {
-    const {loadEmbeddedModel} = await import('../../inference/index.js');
     return new EmbeddedBackend(await loadEmbeddedModel(opts.dir ? {dir: opts.dir} : undefined));
   }
 
@@ -34,12 +37,12 @@ export class EmbeddedBackend implements InferenceBackend {
 
   chat(request: ChatRequest, signal: AbortSignal): ChatStream {
     const model = this.model;
+    const template = this.template;
     let promptTokens = 0;
     async function* produce(): AsyncGenerator<{text: string; tokens: number}, ChatResult> {
       const name = request.model.endsWith(LATEST_TAG) ? request.model.slice(0, -LATEST_TAG.length) : request.model;
       if (name !== model.name) throw new BackendRequestError(`model "${request.model}" not found (this server has "${model.name}")`, 404);
-      const {chatPrompt} = await import('../../inference/index.js');
-      const prompt = model.encode(chatPrompt(request.messages), {bos: true});
+      const prompt = model.encode(template(request.messages), {bos: true});
       promptTokens = prompt.length;
       const room = model.contextLength - prompt.length;
       if (room < 1) {

@@ -8,7 +8,8 @@
  * chunks (Ollama streams one token per chunk), input = {@link estimatePromptTokens}.
  */
 import {abortError, chatStream, UpstreamError, type BackendModel, type ChatRequest, type ChatResult, type ChatStream, type InferenceBackend} from '../backend.js';
-import {bodyLines, countField, estimatePromptTokens, upstreamJson, upstreamRequest} from './upstream.js';
+import {bodyLines, countField, estimatePromptTokens, upstreamAgent, upstreamJson, upstreamRequest} from './upstream.js';
+import type {Agent} from 'node:http';
 
 interface OllamaChunk {
   message?: {content?: unknown};
@@ -22,14 +23,20 @@ interface OllamaChunk {
 export class OllamaBackend implements InferenceBackend {
   readonly kind = 'ollama';
   readonly description: string;
+  private readonly agent: Agent;
 
   /** `baseUrl`: the server's root, e.g. `http://127.0.0.1:11434` (no trailing slash). */
   constructor(readonly baseUrl: string) {
     this.description = `ollama at ${baseUrl}`;
+    this.agent = upstreamAgent(baseUrl);
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
   }
 
   async listModels(signal?: AbortSignal): Promise<BackendModel[]> {
-    const j = (await upstreamJson({method: 'GET', url: `${this.baseUrl}/api/tags`, signal})) as {models?: Array<{name?: unknown; size?: unknown}>};
+    const j = (await upstreamJson({method: 'GET', url: `${this.baseUrl}/api/tags`, signal, agent: this.agent})) as {models?: Array<{name?: unknown; size?: unknown}>};
     if (!Array.isArray(j?.models)) throw new UpstreamError('the Ollama server\'s /api/tags answer has no models list');
     return j.models
       .filter((m) => typeof m?.name === 'string')
@@ -45,10 +52,11 @@ export class OllamaBackend implements InferenceBackend {
     if (request.topP !== undefined) options.top_p = request.topP;
     if (request.seed !== undefined) options.seed = request.seed;
     if (request.maxTokens !== undefined) options.num_predict = request.maxTokens;
+    const agent = this.agent;
     const body = {model: request.model, messages: request.messages, stream: true, ...(Object.keys(options).length ? {options} : {})};
 
     async function* produce(): AsyncGenerator<{text: string; tokens: number}, ChatResult> {
-      const res = await upstreamRequest({method: 'POST', url, body, signal});
+      const res = await upstreamRequest({method: 'POST', url, body, signal, agent});
       let chunks = 0;
       for await (const line of bodyLines(res, signal)) {
         let c: OllamaChunk;

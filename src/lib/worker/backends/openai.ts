@@ -11,7 +11,8 @@
 import {createParser, type EventSourceMessage} from 'eventsource-parser';
 import {StringDecoder} from 'node:string_decoder';
 import {abortError, chatStream, UpstreamError, type BackendModel, type ChatRequest, type ChatResult, type ChatStream, type InferenceBackend} from '../backend.js';
-import {countField, estimatePromptTokens, MAX_STREAM_LINE_CHARS, streamError, upstreamJson, upstreamRequest} from './upstream.js';
+import {countField, estimatePromptTokens, MAX_STREAM_LINE_CHARS, streamError, upstreamAgent, upstreamJson, upstreamRequest} from './upstream.js';
+import type {Agent} from 'node:http';
 import type http from 'node:http';
 
 /** Environment variable holding the upstream server's API key. */
@@ -29,16 +30,22 @@ export class OpenAiBackend implements InferenceBackend {
   /** The `/v1` base URL. */
   readonly apiBase: string;
   private readonly headers: Record<string, string>;
+  private readonly agent: Agent;
 
   /** `url`: the server root or its `/v1` base; `apiKey`: the bearer key, if the server needs one. */
   constructor(url: string, apiKey?: string) {
     this.apiBase = /\/v1$/.test(url) ? url : `${url}/v1`;
     this.description = `OpenAI-compatible server at ${url}`;
     this.headers = apiKey ? {authorization: `Bearer ${apiKey}`} : {};
+    this.agent = upstreamAgent(url);
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
   }
 
   async listModels(signal?: AbortSignal): Promise<BackendModel[]> {
-    const j = (await upstreamJson({method: 'GET', url: `${this.apiBase}/models`, headers: this.headers, signal})) as {data?: Array<{id?: unknown; owned_by?: unknown}>};
+    const j = (await upstreamJson({method: 'GET', url: `${this.apiBase}/models`, headers: this.headers, signal, agent: this.agent})) as {data?: Array<{id?: unknown; owned_by?: unknown}>};
     if (!Array.isArray(j?.data)) throw new UpstreamError('the upstream server\'s /v1/models answer has no data list');
     return j.data
       .filter((m) => typeof m?.id === 'string')
@@ -60,9 +67,10 @@ export class OpenAiBackend implements InferenceBackend {
     if (request.topP !== undefined) body.top_p = request.topP;
     if (request.seed !== undefined) body.seed = request.seed;
     const headers = this.headers;
+    const agent = this.agent;
 
     async function* produce(): AsyncGenerator<{text: string; tokens: number}, ChatResult> {
-      const res = await upstreamRequest({method: 'POST', url, body, headers, signal});
+      const res = await upstreamRequest({method: 'POST', url, body, headers, signal, agent});
       let chunks = 0;
       let finish: unknown;
       let usage: OpenAiChunk['usage'];

@@ -20,10 +20,10 @@ const MAX_ERROR_CHARS = 300;
 /** UTF-8 bytes per token assumed by the local estimate (the usual rule of thumb for English text and BPE vocabularies). */
 export const ESTIMATE_BYTES_PER_TOKEN = 4;
 
-const agents = {
-  'http:': new http.Agent({keepAlive: true}),
-  'https:': new https.Agent({keepAlive: true}),
-};
+/** A keep-alive agent for one upstream; its backend's `close()` destroys it so no socket outlives the server. */
+export function upstreamAgent(url: string): http.Agent {
+  return new URL(url).protocol === 'https:' ? new https.Agent({keepAlive: true}) : new http.Agent({keepAlive: true});
+}
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST';
@@ -31,6 +31,8 @@ export interface UpstreamRequest {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Connection pool (see {@link upstreamAgent}); default: a new connection per request. */
+  agent?: http.Agent;
 }
 
 /**
@@ -52,8 +54,9 @@ export function upstreamRequest(r: UpstreamRequest): Promise<http.IncomingMessag
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);
     }
-    const req = lib.request(u, {method: r.method, headers, agent: agents[u.protocol as 'http:' | 'https:'], signal: r.signal});
+    const req = lib.request(u, {method: r.method, headers, agent: r.agent ?? false, signal: r.signal});
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${UPSTREAM_HEADERS_TIMEOUT_MS / 1000} s`)), UPSTREAM_HEADERS_TIMEOUT_MS);
+    timer.unref(); // the request's own socket keeps the process alive while it matters
     req.on('error', (err) => {
       clearTimeout(timer);
       if (r.signal?.aborted) reject(abortError(r.signal));
