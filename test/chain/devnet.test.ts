@@ -135,21 +135,21 @@ describe('SNIP-20 payment token on the devnet', () => {
     const plans = await clients.subscriptionManager.plans();
     const basic = plans.find((p) => p.id === 'basic')!;
     expect(basic).toBeDefined();
-    let r;
-    try {
-      r = await clients.subscriptionManager.subscribe(b, clients.paymentToken, 'basic', BigInt(basic.price));
-    } catch (err) {
-      // Until the SubscriptionManager's receive logic exists, its own answer proves the callback arrived decoded.
-      if (err instanceof TxFailedError && err.contractMessage === 'Generic error: subscribe is not built yet') {
-        process.stderr.write('SKIPPED (partly): subscription-manager subscribe is not built yet; the receive callback reached it\n');
-        return;
-      }
-      throw err;
-    }
+    const token = clients.paymentToken;
+    const before = await token.balanceOf(b);
+    const r = await clients.subscriptionManager.subscribe(b, token, 'basic', BigInt(basic.price));
     expect(r.data).toEqual({send: {status: 'success'}});
+    expect(await token.balanceOf(b)).toBe(before - BigInt(basic.price));
     const permit = await getPermit(b, {contracts: [clients.subscriptionManager.address], permissions: ['owner']});
     const sub = await clients.subscriptionManager.subscription(permit);
-    expect(sub).toMatchObject({subscriber: b.address, active: true, plan_id: 'basic'});
+    expect(sub).toMatchObject({subscriber: b.address, active: true, status: 'active', plan_id: 'basic'});
+    expect(sub.expires_at! - basic.period_seconds).toBeGreaterThan(0);
+    // A wrong amount fails the whole send: the tokens stay with the sender.
+    const e = await caught(clients.subscriptionManager.subscribe(b, token, 'basic', BigInt(basic.price) - 1n));
+    expect(e).toBeInstanceOf(TxFailedError);
+    expect((e as TxFailedError).contractMessage).toBe(`Generic error: wrong amount for plan basic: it costs exactly ${basic.price}, got ${BigInt(basic.price) - 1n}`);
+    expect(await token.balanceOf(b)).toBe(before - BigInt(basic.price));
+    expect((await clients.subscriptionManager.subscription(permit)).expires_at).toBe(sub.expires_at);
   });
 });
 

@@ -119,7 +119,7 @@ const STEPS: StepDef[] = [
     name: 'deposit: SNIP-20 send to the SubscriptionManager; its receive callback credits a prepaid balance (read with a permit)',
     run: async (s) => {
       const {signerFor, contractsFor, getPermit} = await import('../chain/index.js');
-      const ctx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'user', yes: true});
+      const ctx = userContext(s);
       const signer = await signerFor(ctx);
       const c = contractsFor(ctx);
       const r = await c.subscriptionManager.deposit(signer, c.paymentToken, 2_000_000n);
@@ -129,12 +129,34 @@ const STEPS: StepDef[] = [
       return `tx ${r.txHash.slice(0, 12)}…, prepaid balance ${sub.balance} token base units`;
     },
   },
-  {name: 'subscribe --plan: pay for a plan'},
-  {name: 'apikey create'},
+  {
+    name: 'subscribe --plan basic: pay one period of the basic plan (SNIP-20 send, exact price)',
+    run: async (s) => {
+      const {subscribeService} = await import('../subscription/index.js');
+      const r = await subscribeService(userContext(s), {plan: 'basic'});
+      return `paid ${r.amountDisplay}, active until ${r.expiresAt} (tx ${r.txHash.slice(0, 12)}…)`;
+    },
+  },
+  {
+    name: 'apikey create: a random key, only its SHA-256 on chain; a gateway\'s check accepts it',
+    run: async (s) => {
+      const {checkApiKey, createApiKey} = await import('../subscription/index.js');
+      const ctx = userContext(s);
+      const k = await createApiKey(ctx);
+      const check = await checkApiKey(ctx, k.key);
+      if (check.status !== 'active') throw new Error(`the new key is ${check.status}`);
+      return `key hash ${k.keyHash.slice(0, 16)}…, status ${check.status}, opaque handle ${check.handle?.slice(0, 12)}…`;
+    },
+  },
   {name: 'chat: next worker, verify attestation, pin TLS, stream, countersign usage'},
   {name: 'worker report: submit usage records'},
   {name: 'epoch close + rewards claim'},
 ];
+
+/** The demo user's context: local network, key `user`, no prompts. */
+function userContext(s: DemoState): Context {
+  return new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'user', yes: true});
+}
 
 export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise<DemoSummary> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'secretai-demo-'));

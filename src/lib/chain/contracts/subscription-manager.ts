@@ -47,17 +47,22 @@ export class SubscriptionManagerClient extends ContractClient<SubscriptionManage
     return this.query<T.SubscriptionResponse>({subscription: {permit: permit as T.Permit}});
   }
 
-  /** Whether an API key hash is active (public; reveals only an opaque handle). */
+  /** Whether an API key hash is accepted now, why not (`reason`), and its opaque handle (public). */
   apiKeyStatus(hash: string): Promise<T.ApiKeyStatusResponse> {
     return this.query<T.ApiKeyStatusResponse>({api_key_status: {key_hash: keyHash(hash)}});
   }
 
-  /** The permit signer's API keys (permit with `owner`). */
+  /** Plan payments received in a RewardsManager epoch (public). */
+  revenue(epoch: number): Promise<T.RevenueResponse> {
+    return this.query<T.RevenueResponse>({revenue: {epoch}});
+  }
+
+  /** The permit signer's API keys (permit for this contract with `balance` or `owner`). */
   async apiKeys(permit: Permit): Promise<ApiKeyInfo[]> {
     return (await this.query<T.ApiKeysResponse>({api_keys: {permit: permit as T.Permit}})).api_keys;
   }
 
-  /** Every active API key hash (admin or worker-operator permit; secret-ai-caddy shape). */
+  /** Every accepted API key hash (admin permit; secret-ai-caddy shape). */
   async apiKeysWithPermit(permit: Permit): Promise<string[]> {
     return (await this.query<T.ApiKeysWithPermitResponse>({api_keys_with_permit: {permit: permit as T.Permit}})).api_keys.map((k) => k.hashed_key);
   }
