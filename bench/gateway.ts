@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const synthetic = new SyntheticBackend({tokens});
   const direct = await startModelServer({backend: synthetic, port: 0});
   const gw = await localGateway(synthetic, fixedKeyChecker(KEY));
-  const agentOpts = {keepAlive: true, maxSockets: 200};
+  const agentOpts = {keepAlive: true, maxSockets: 200, noDelay: true};
   const directT: Target = {url: direct.result.url, agent: new http.Agent(agentOpts), headers: {}};
   const gwT: Target = {url: gw.gateway.url, agent: new https.Agent({...agentOpts, ca: gw.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}};
   try {
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   const embedded: InferenceBackend = await EmbeddedBackend.load({dir: modelDir});
   const model = (await embedded.listModels())[0]!.name;
   const eg = await localGateway(embedded, fixedKeyChecker(KEY));
-  const egT: Target = {url: eg.gateway.url, agent: new https.Agent({keepAlive: true, ca: eg.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}};
+  const egT: Target = {url: eg.gateway.url, agent: new https.Agent({keepAlive: true, noDelay: true, ca: eg.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}};
   const maxTokens = 256;
   try {
     const inProc: RoundResult[] = [];
