@@ -140,3 +140,66 @@ export async function localGateway(backend: InferenceBackend, checker: ApiKeyChe
     },
   };
 }
+
+/** A CLI child that keeps running (a server), with its output so far. */
+export interface CliServer {
+  child: import('node:child_process').ChildProcess;
+  /** The `--json` document it printed once ready. */
+  ready: Record<string, unknown>;
+  stderr(): string;
+  /** Resolves with the exit code (or signal) once it has exited. */
+  exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
+}
+
+/**
+ * Spawns `bin/run.js ARGS` (a clean environment as `runCli` makes, plus `env`) and resolves once stdout holds one
+ * complete JSON document; rejects with its stderr if it exits first.
+ */
+export async function spawnCliServer(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliServer> {
+  const {spawn} = await import('node:child_process');
+  const {repoRoot} = await import('../helpers/shared.js');
+  const clean: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SECRETAI_') && k !== 'DEBUG') clean[k] = v;
+  // The project's Node 22 directly: bin/run.js under an older Node re-executes itself in a child, and a signal to
+  // the wrapper would not reach the server.
+  const node22 = path.join(repoRoot, 'node_modules', 'node', 'bin', 'node');
+  const node = Number(process.versions.node.split('.')[0]) >= 22 || !(await import('node:fs')).existsSync(node22) ? process.execPath : node22;
+  const child = spawn(node, [path.join(repoRoot, 'bin', 'run.js'), ...args], {env: {...clean, NO_COLOR: '1', ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((r) => child.on('exit', (code, signal) => r({code, signal})));
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`not ready within ${timeoutMs} ms: ${err}`));
+    }, timeoutMs);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      try {
+        const doc = JSON.parse(out) as Record<string, unknown>;
+        clearTimeout(timer);
+        resolve(doc);
+      } catch {
+        // not complete yet
+      }
+    });
+    void exited.then(({code}) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before it was ready: ${err}`));
+    });
+  });
+  return {child, ready, stderr: () => err, exited};
+}
+
+/** A TCP port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as import('node:net').AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}

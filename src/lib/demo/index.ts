@@ -38,12 +38,28 @@ interface DemoState {
   keys: Record<string, string>;
   stopDevnet?: () => Promise<void>;
   devnetUrl?: string;
+  /** The URL the worker registers and its gateway serves. */
+  workerUrl?: string;
+  stopGateway?: () => Promise<void>;
 }
 
 /** The model the demo worker registers (the embedded engine's). */
 const DEMO_MODEL = 'stories260K';
-/** Where the demo worker's gateway would listen (loopback URLs are accepted on the devnet only). */
-const DEMO_WORKER_URL = 'https://127.0.0.1:21434';
+/** Where the demo worker's gateway listens (loopback URLs are accepted on the devnet only); the port is a free one. */
+const DEMO_WORKER_HOST = '127.0.0.1';
+
+/** A TCP port free right now on the demo worker's host. */
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, DEMO_WORKER_HOST, () => {
+      const {port} = srv.address() as import('node:net').AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 const STEPS: StepDef[] = [
   {
@@ -108,13 +124,31 @@ const STEPS: StepDef[] = [
     run: async (s) => {
       const {registerWorker, listModels} = await import('../worker/registry.js');
       const ctx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true});
-      const r = await registerWorker(ctx, {url: DEMO_WORKER_URL, models: [DEMO_MODEL], attestation: s.bundle!, stake: '1000000'});
+      s.workerUrl = `https://${DEMO_WORKER_HOST}:${await freePort()}`;
+      const r = await registerWorker(ctx, {url: s.workerUrl, models: [DEMO_MODEL], attestation: s.bundle!, stake: '1000000'});
       const models = await listModels(ctx);
       if (!models.some((m) => m.name === DEMO_MODEL && m.workers === 1)) throw new Error(`models after registration: ${JSON.stringify(models)}`);
       return `worker ${r.workerId} (tx ${r.txHash.slice(0, 12)}…), attestation ${r.attestation.verdict}; models: ${models.map((m) => m.name).join(', ')}`;
     },
   },
-  {name: 'worker serve: TLS gateway over the embedded stories260K model'},
+  {
+    name: 'worker serve: TLS gateway over the embedded stories260K model answers one request with a signed usage record',
+    run: async (s) => {
+      const {randomBytes} = await import('node:crypto');
+      const {serveWorker} = await import('../worker/gateway/service.js');
+      // A throw-away dev API key, in the environment the gateway reads it from (never argv).
+      const apiKey = randomBytes(16).toString('hex');
+      s.ctx.out.registerSecret(apiKey);
+      const ctx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true}, {...s.ctx.env, SECRETAI_DEV_API_KEY: apiKey});
+      const running = await serveWorker(ctx, {backend: 'embedded', host: DEMO_WORKER_HOST, port: Number(new URL(s.workerUrl!).port)});
+      s.stopGateway = running.stop;
+      const {readFileSync} = await import('node:fs');
+      const {workerTlsDir} = await import('../worker/tls.js');
+      const certPem = readFileSync(path.join(workerTlsDir(s.ctx.home.value, s.keys.operator!), 'cert.pem'), 'utf8');
+      const answer = await pinnedChat(running.result.url, s.bundle!, certPem, apiKey, 'Once upon a time');
+      return `${running.result.url}: "${answer.text.slice(0, 40)}…" (${answer.record.output_tokens} tokens, record signed by worker ${answer.record.worker_id}, epoch ${answer.record.epoch}, signature ${answer.signatureValid ? 'valid' : 'INVALID'})`;
+    },
+  },
   {
     name: 'deposit: SNIP-20 send to the SubscriptionManager; its receive callback credits a prepaid balance (read with a permit)',
     run: async (s) => {
@@ -182,6 +216,7 @@ export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise
       }
     }
   } finally {
+    await state.stopGateway?.();
     await state.stopDevnet?.();
     if (!opts.keep) rmSync(home, {recursive: true, force: true});
   }
@@ -191,4 +226,41 @@ export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise
     ok: steps.every((s) => s.status !== 'failed'),
     notBuilt: steps.filter((s) => s.status === 'not-built').map((s) => s.name),
   };
+}
+
+/**
+ * One non-streaming OpenAI chat with the demo gateway over a TLS connection that accepts only the key the worker's
+ * bundle attests (checked in the handshake, before the request is written); its usage record's worker signature is
+ * checked against the bundle's worker key.
+ */
+async function pinnedChat(url: string, bundleFile: string, certPem: string, apiKey: string, prompt: string): Promise<{text: string; record: import('../../../contracts/common/usage.js').UsageRecord; signatureValid: boolean}> {
+  const [{default: https}, {X509Certificate, createHash}, {readFileSync}, usage] = await Promise.all([
+    import('node:https'), import('node:crypto'), import('node:fs'), import('../../../contracts/common/usage.js'),
+  ]);
+  const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as {tlsSpki: string; workerPubkey: string};
+  const pin = createHash('sha256').update(Buffer.from(bundle.tlsSpki, 'base64')).digest('hex');
+  const spkiSha256 = (der: Buffer) => createHash('sha256').update(new X509Certificate(der).publicKey.export({type: 'spki', format: 'der'})).digest('hex');
+  const body = JSON.stringify({model: DEMO_MODEL, messages: [{role: 'user', content: prompt}], temperature: 0, max_tokens: 24});
+  const doc = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const req = https.request(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json', authorization: `Bearer ${apiKey}`},
+      agent: false,
+      // The worker's self-signed certificate is the only trust anchor, and its key must be the attested one:
+      // both are checked in the handshake, before the request is written.
+      ca: certPem,
+      checkServerIdentity: (_host, cert) => (spkiSha256(cert.raw) === pin ? undefined : new Error('the gateway presented another TLS key than the attested one')),
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text) as Record<string, unknown>) : reject(new Error(`the gateway answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const signed = doc.secretai_usage as import('../../../contracts/common/usage.js').SignedUsageRecord;
+  const choices = doc.choices as Array<{message: {content: string}}>;
+  const check = usage.verifySignedUsageRecord(signed, Buffer.from(bundle.workerPubkey, 'base64'));
+  return {text: choices[0]!.message.content, record: signed.record, signatureValid: check.worker};
 }

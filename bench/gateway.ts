@@ -1,0 +1,165 @@
+/**
+ * The worker gateway's cost: streaming throughput and time to first token through `worker serve`'s server (TLS +
+ * API-key check + metering + signed, fsynced usage record) against the same backend served directly by the plain
+ * HTTP layer (`model serve`'s server), in one run, at 1 and 100 concurrent streams. The backend is the fast
+ * synthetic one (no model), so the figures isolate the gateway. Both sides are reached over keep-alive
+ * connections, as clients do. Then the embedded stories260K model's tokens/s and time to first token through the
+ * gateway, against the engine called in-process. Medians over rounds; ratios gateway / direct.
+ * Targets (issue 9): throughput ≥ 95 % of direct, added TTFT ≤ 2 ms; 100 streams finish with no error and memory
+ * that stays bounded (RSS after each round printed).
+ *
+ * Run: `npx tsc -p tsconfig.json && node dist/bench/gateway.js [rounds] [tokens]` (Node 22).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import type {InferenceBackend} from '../src/lib/worker/backend.js';
+import {startModelServer} from '../src/lib/worker/model-serve.js';
+import {fixedKeyChecker, localGateway} from '../test/worker/gateway-helpers.js';
+import {SyntheticBackend} from '../test/worker/helpers/synthetic.js';
+import {median, msSince, secondsSince, sharedDir} from './lib.js';
+
+const rounds = Number(process.argv[2] ?? 5);
+const tokens = Number(process.argv[3] ?? 256);
+const KEY = 'bench-api-key-0123456789';
+const MB = 1024 * 1024;
+
+interface Target {
+  url: string;
+  agent: http.Agent;
+  headers: Record<string, string>;
+}
+
+interface StreamStats {
+  ttftMs: number;
+  chunks: number;
+}
+
+/** One streaming chat; resolves with the time to the first content chunk and the number of content chunks. */
+function streamOnce(t: Target, model: string, maxTokens: number, extra: Record<string, unknown> = {}): Promise<StreamStats> {
+  const body = JSON.stringify({model, messages: [{role: 'user', content: 'Once upon a time'}], stream: true, max_tokens: maxTokens, ...extra});
+  const t0 = process.hrtime.bigint();
+  const mod = t.url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(`${t.url}/v1/chat/completions`, {method: 'POST', agent: t.agent, headers: {'content-type': 'application/json', ...t.headers}}, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
+      let ttft = -1;
+      let chunks = 0;
+      let tail = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        const text = tail + d;
+        let i = 0;
+        for (;;) {
+          const j = text.indexOf('"content":', i);
+          if (j < 0) break;
+          if (ttft < 0) ttft = msSince(t0);
+          chunks++;
+          i = j + 10;
+        }
+        tail = text.slice(Math.max(i, text.length - 10));
+      });
+      res.on('end', () => resolve({ttftMs: ttft, chunks}));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface RoundResult {
+  tokensPerSecond: number;
+  ttftMs: number;
+}
+
+/** `concurrency` streams at once; aggregate tokens/s and median TTFT of the round. */
+async function round(t: Target, model: string, concurrency: number, maxTokens: number): Promise<RoundResult> {
+  const t0 = process.hrtime.bigint();
+  const all = await Promise.all(Array.from({length: concurrency}, () => streamOnce(t, model, maxTokens)));
+  const secs = secondsSince(t0);
+  const total = all.reduce((n, s) => n + s.chunks, 0);
+  if (total !== concurrency * maxTokens) throw new Error(`expected ${concurrency * maxTokens} chunks, got ${total}`);
+  return {tokensPerSecond: total / secs, ttftMs: median(all.map((s) => s.ttftMs))};
+}
+
+async function compare(label: string, direct: Target, gateway: Target, model: string, concurrency: number, maxTokens: number): Promise<void> {
+  await round(direct, model, concurrency, maxTokens);
+  await round(gateway, model, concurrency, maxTokens);
+  const d: RoundResult[] = [];
+  const g: RoundResult[] = [];
+  const rss: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    d.push(await round(direct, model, concurrency, maxTokens));
+    g.push(await round(gateway, model, concurrency, maxTokens));
+    rss.push(Math.round(process.memoryUsage().rss / MB));
+  }
+  const dT = median(d.map((x) => x.tokensPerSecond));
+  const gT = median(g.map((x) => x.tokensPerSecond));
+  const dF = median(d.map((x) => x.ttftMs));
+  const gF = median(g.map((x) => x.ttftMs));
+  console.log(
+    `${label.padEnd(30)} direct ${dT.toFixed(0).padStart(7)} tok/s TTFT ${dF.toFixed(2).padStart(6)} ms | gateway ${gT.toFixed(0).padStart(7)} tok/s TTFT ${gF.toFixed(2).padStart(6)} ms | throughput ${(100 * gT / dT).toFixed(1)} %, added TTFT ${(gF - dF).toFixed(2)} ms | RSS after rounds ${rss.join(', ')} MB`,
+  );
+}
+
+async function main(): Promise<void> {
+  console.log(`gateway bench: ${rounds} rounds, ${tokens} tokens per stream (medians)`);
+  const synthetic = new SyntheticBackend({tokens});
+  const direct = await startModelServer({backend: synthetic, port: 0});
+  const gw = await localGateway(synthetic, fixedKeyChecker(KEY));
+  const agentOpts = {keepAlive: true, maxSockets: 200, noDelay: true};
+  const directT: Target = {url: direct.result.url, agent: new http.Agent(agentOpts), headers: {}};
+  const gwT: Target = {url: gw.gateway.url, agent: new https.Agent({...agentOpts, ca: gw.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}};
+  try {
+    await compare('synthetic, 1 stream', directT, gwT, synthetic.model, 1, tokens);
+    await compare('synthetic, 100 streams', directT, gwT, synthetic.model, 100, tokens);
+  } finally {
+    await direct.stop();
+    await gw.close();
+  }
+
+  const modelDir = process.env.SECRETAI_MODEL_DIR ?? path.join(sharedDir, 'models', 'stories260K');
+  if (!existsSync(modelDir)) {
+    console.log(`embedded model: skipped (no model at ${modelDir})`);
+    return;
+  }
+  const {EmbeddedBackend} = await import('../src/lib/worker/backends/embedded.js');
+  const embedded: InferenceBackend = await EmbeddedBackend.load({dir: modelDir});
+  const model = (await embedded.listModels())[0]!.name;
+  const eg = await localGateway(embedded, fixedKeyChecker(KEY));
+  const egT: Target = {url: eg.gateway.url, agent: new https.Agent({keepAlive: true, noDelay: true, ca: eg.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}};
+  const maxTokens = 256;
+  try {
+    const inProc: RoundResult[] = [];
+    const through: RoundResult[] = [];
+    for (let r = 0; r <= rounds; r++) {
+      const t0 = process.hrtime.bigint();
+      let ttft = -1;
+      let n = 0;
+      for await (const d of embedded.chat({model, messages: [{role: 'user', content: 'Once upon a time'}], maxTokens, temperature: 0}, new AbortController().signal)) {
+        if (ttft < 0) ttft = msSince(t0);
+        n += d.tokens;
+      }
+      const inRound = {tokensPerSecond: n / secondsSince(t0), ttftMs: ttft};
+      const gRound = await round(egT, model, 1, maxTokens).catch(async () => {
+        // The model may stop before max tokens (end of text): count what came.
+        const s = await streamOnce(egT, model, maxTokens, {temperature: 0});
+        return {tokensPerSecond: NaN, ttftMs: s.ttftMs};
+      });
+      if (r > 0) {
+        inProc.push(inRound);
+        through.push(gRound);
+      }
+    }
+    const a = median(inProc.map((x) => x.tokensPerSecond));
+    const b = median(through.map((x) => x.tokensPerSecond));
+    console.log(
+      `${'embedded stories260K, 1 stream'.padEnd(30)} in-process ${a.toFixed(0).padStart(6)} tok/s TTFT ${median(inProc.map((x) => x.ttftMs)).toFixed(2)} ms | gateway ${b.toFixed(0).padStart(6)} tok/s TTFT ${median(through.map((x) => x.ttftMs)).toFixed(2)} ms | ${(100 * b / a).toFixed(1)} %`,
+    );
+  } finally {
+    await eg.close();
+  }
+}
+
+await main();
