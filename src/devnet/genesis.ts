@@ -7,9 +7,7 @@
  */
 import {DEVNET_CHAIN_ID} from '../common/networks.js';
 import {toHex} from '../../contracts/common/encoding.js';
-import {DEV_GPU_DRIVER, DEV_GPU_VBIOS} from '../attest/dev/mint.js';
-import {devMeasurement} from '../attest/dev/roots.js';
-import type {MeasurementPolicy} from '../../contracts/worker-manager/types.js';
+import {devMeasurementPolicy} from '../attest/dev/measurements.js';
 import {Chain, META, NATIVE_DENOM, type ContractRegistry, type Store} from './node/index.js';
 import {DevSigner, type ContractRef} from './signer.js';
 
@@ -141,21 +139,6 @@ export const DEV_MIN_STAKE = '1000000';
 /** Unbonding period of the devnet's WorkerManager, seconds. */
 export const DEV_UNBONDING_SECONDS = 600;
 
-/**
- * The measurement policy the devnet's WorkerManager lists at genesis: exactly what `attest collect --dev` mints
- * (src/attest/dev: TDX MRTD and RTMR0–3 from `devMeasurement`, the dev GPU driver and VBIOS versions). Kept here
- * until the attestation layer exports its own `devMeasurementPolicy()`, which should replace this function.
- */
-export function genesisDevMeasurementPolicy(): MeasurementPolicy {
-  const hex = (label: string) => Buffer.from(devMeasurement(label)).toString('hex');
-  return {
-    name: 'secretai-devnet',
-    version: '1',
-    tdx: [{mrtd: hex('MRTD'), rtmr0: hex('RTMR0'), rtmr1: hex('RTMR1'), rtmr2: hex('RTMR2'), rtmr3: hex('RTMR3')}],
-    nvidia: {min_driver_version: DEV_GPU_DRIVER, min_vbios_version: DEV_GPU_VBIOS},
-  };
-}
-
 function ref(c: ContractRef): {address: string; code_hash: string} {
   return {address: c.address, code_hash: c.codeHash};
 }
@@ -202,7 +185,7 @@ export function secretAiGenesisSpec(registry: ContractRegistry): GenesisSpec<Sec
           unbonding_seconds: DEV_UNBONDING_SECONDS,
           stake_denom: NATIVE_DENOM,
           allow_loopback_urls: true,
-          accepted_measurements: genesisDevMeasurementPolicy(),
+          accepted_measurements: devMeasurementPolicy(), // exactly what `attest collect --dev` mints
           subscription_manager: ref(ctx.contracts.subscriptionManager!),
           rewards_manager: ref(ctx.contracts.rewardsManager!),
         }),

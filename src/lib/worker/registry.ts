@@ -1,12 +1,12 @@
 /**
  * Worker registry services behind `worker register|list|show|update|deregister|withdraw|next` and `models`
  * (design.md §4, §6). Every chain access goes through the WorkerManager client; every attestation check through
- * {@link verifyWorkerAttestation}. Registration verifies first and sends nothing unless the verdict is `valid`.
+ * the attestation service's {@link verifyWorker}. Registration verifies first and sends nothing unless the verdict is `valid`.
  */
 import type {Context} from '../cli/base-command.js';
 import {OperationError, UnavailableError, UsageError, VerificationError} from '../errors.js';
 import type {AttestationBundle, MeasurementPolicy, WorkerInfo, WorkerManagerClient} from '../chain/index.js';
-import {verifyWorkerAttestation, type WorkerVerification} from './verification.js';
+import {verifyWorker, type WorkerVerification} from '../attest/service.js';
 
 /** Model names as the WorkerManager accepts them (contracts/worker-manager/schema `ModelName`). */
 export const MODEL_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -99,9 +99,10 @@ function requireValid(v: WorkerVerification, what: string): void {
 
 /** Verifies a bundle for (re-)registration: the WorkerManager's challenges and measurement policy. */
 async function verifyForRegistration(ctx: Context, wm: WorkerManagerClient, bundle: ParsedBundle, online: boolean): Promise<WorkerVerification> {
-  const [challenge, policy] = await Promise.all([wm.getRegistrationChallenge(), wm.acceptedMeasurements()]);
+  const challenge = await wm.getRegistrationChallenge();
   const expectedChallenges = [challenge.challenge, ...(challenge.previous ? [challenge.previous] : [])];
-  const v = await verifyWorkerAttestation(ctx, {bundle, expectedChallenges, ...(policy ? {measurements: policy} : {}), online});
+  // Measurements: the profile's policy, else the WorkerManager's accepted_measurements (resolved by the service).
+  const v = await verifyWorker(ctx, {bundle, expectedChallenges, online});
   requireValid(v, 'the attestation bundle');
   return v;
 }
@@ -293,7 +294,6 @@ export async function nextWorker(ctx: Context, o: {model: string; online?: boole
   const signer = await signerFor(ctx);
   const wm = await client(ctx, signer);
   const permit = await getPermit(signer, {contracts: [wm.address], permissions: ['balance']}, permitStoreFor(ctx));
-  const policy = await wm.acceptedMeasurements();
   const skipped: string[] = [];
   let last: NextWorkerResult | undefined;
   for (let attempt = 0; attempt < NEXT_WORKER_ATTEMPTS; attempt++) {
@@ -317,7 +317,7 @@ export async function nextWorker(ctx: Context, o: {model: string; online?: boole
     } catch (e) {
       ctx.out.warn(`worker ${worker.id} at ${worker.url} did not answer (${e instanceof Error ? e.message : String(e)}); verified the bundle registered on chain only`);
     }
-    const v = await verifyWorkerAttestation(ctx, {bundle: attestation, ...(presentedCertDer ? {presentedCertDer} : {}), ...(policy ? {measurements: policy} : {}), online: Boolean(o.online)});
+    const v = await verifyWorker(ctx, {bundle: attestation, ...(presentedCertDer ? {presentedCertDer} : {}), online: Boolean(o.online)});
     if (servedOther) {
       v.checks.push({name: 'source.bundle', ok: false, detail: 'the worker serves another attestation bundle than the one registered on chain'});
       v.reasons.push('source.bundle: the worker serves another attestation bundle than the one registered on chain');
