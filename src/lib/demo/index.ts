@@ -109,12 +109,11 @@ const STEPS: StepDef[] = [
     },
   },
   {
-    name: 'attest verify: the bundle against the devnet\'s dev roots (as a user would before chatting)',
+    name: 'attest verify: the bundle against the devnet\'s dev roots and the WorkerManager\'s accepted measurements',
     run: async (s) => {
       const {verifyAttestation} = await import('../attest/verify.js');
-      const {devMeasurementPolicy} = await import('../../attest/dev/measurements.js');
-      // The dev image's measurements stand in for the WorkerManager's accepted_measurements (not built yet).
-      const r = await verifyAttestation(s.ctx, {bundle: s.bundle, measurementPolicy: devMeasurementPolicy()});
+      // Measurements are appraised against the devnet WorkerManager's accepted_measurements.
+      const r = await verifyAttestation(s.ctx, {bundle: s.bundle});
       if (r.verdict !== 'valid') throw new Error(`verdict ${r.verdict}: ${r.reasons.join('; ')}`);
       return `${r.verdict}, ${r.checks.length} checks${r.dev ? ', dev attestation (not hardware)' : ''}`;
     },
