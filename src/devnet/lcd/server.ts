@@ -17,6 +17,9 @@ import {lcdRoutes} from './routes.js';
 export {ADMIN_PREFIX, ADMIN_TOKEN_HEADER, newAdminToken} from './admin.js';
 export {GRPC, MAX_BODY_BYTES, MAX_HEADER_BYTES} from './http.js';
 
+/** How long an idle keep-alive connection stays open on the server side, ms (below the 60 s `headersTimeout`). */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+
 /** Options of {@link createDevnetServer}. */
 export interface DevnetServerOptions {
   chain: DevnetNode;
@@ -49,6 +52,9 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
   const server = createServer({maxHeaderSize: MAX_HEADER_BYTES}, (req, res) => {
     void handle(req, res);
   });
+  // Clients (undici's fetch: 4 s) close idle keep-alive connections before the server does, so a request is never
+  // sent on a connection the server is closing at that moment (seen as ECONNRESET on a busy machine).
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   // Malformed requests that never reach a handler (bad HTTP, head too large) also get a JSON body.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

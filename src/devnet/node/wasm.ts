@@ -54,6 +54,20 @@ export interface SubmessageDispatcher {
   dispatch(sender: ContractRecord, messages: readonly SubMsg[], ctx: ExecContext, depth: number): void;
 }
 
+/** The `message` event of a top-level compute message. */
+function pushMessageEvent(ctx: ExecContext, action: string, sender: string, contract: string): void {
+  ctx.events.push({
+    type: 'message',
+    attributes: [
+      attr('action', action),
+      attr('module', 'compute'),
+      attr('sender', sender),
+      attr('contract_address', contract),
+      attr('msg_index', String(ctx.msgIndex)),
+    ],
+  });
+}
+
 /** Contracts: execution, instantiation, queries. */
 export class WasmModule {
   /** Host functions given to contracts. */
@@ -92,18 +106,8 @@ export class WasmModule {
 
   /** Top-level `MsgExecuteContract`: funds, then the contract; returns its `msg_responses` entry. */
   execute(m: Extract<DecodedMsg, {kind: 'execute'}>, ctx: ExecContext): Any {
-    const idx = attr('msg_index', String(ctx.msgIndex));
     ctx.cipher = m.input.cipher;
-    ctx.events.push({
-      type: 'message',
-      attributes: [
-        attr('action', TYPE_URL.execute),
-        attr('module', 'compute'),
-        attr('sender', m.signer),
-        attr('contract_address', m.contract.address),
-        idx,
-      ],
-    });
+    pushMessageEvent(ctx, TYPE_URL.execute, m.signer, m.contract.address);
     if (m.funds.length) this.bank.transfer(m.signer, m.contract.address, m.funds, ctx, 0);
     ctx.gas.consume(GAS.inputPerByte * m.input.length);
     const answer = this.invoke('execute', m.contract, {sender: m.signer, funds: m.funds}, m.input.msg, ctx, 0);
@@ -113,7 +117,6 @@ export class WasmModule {
 
   /** Top-level `MsgInstantiateContract`: new contract account, funds, then the contract's `instantiate`. */
   instantiate(m: Extract<DecodedMsg, {kind: 'instantiate'}>, ctx: ExecContext): Any {
-    const idx = attr('msg_index', String(ctx.msgIndex));
     ctx.cipher = m.input.cipher;
     const address = this.contractAddress(m.codeId, m.signer, m.label);
     if (this.store.getContract(address) || this.store.getAccount(address)) {
@@ -131,16 +134,7 @@ export class WasmModule {
     };
     this.store.addContract(contract);
     this.store.ensureAccount(address);
-    ctx.events.push({
-      type: 'message',
-      attributes: [
-        attr('action', TYPE_URL.instantiate),
-        attr('module', 'compute'),
-        attr('sender', m.signer),
-        attr('contract_address', address),
-        idx,
-      ],
-    });
+    pushMessageEvent(ctx, TYPE_URL.instantiate, m.signer, address);
     if (m.funds.length) this.bank.transfer(m.signer, address, m.funds, ctx, 0);
     ctx.gas.consume(GAS.inputPerByte * m.input.length);
     const answer = this.invoke('instantiate', contract, {sender: m.signer, funds: m.funds}, m.input.msg, ctx, 0);
