@@ -44,6 +44,17 @@ describeShared('models/stories260K')('worker serve on a devnet (embedded stories
 
   const logLines = () => readUsageLines<PendingUsageLine>(path.join(home, 'worker', 'usage', account, 'pending.jsonl'));
   const openaiFor = (base: string) => new OpenAI({baseURL: `${base}/v1`, apiKey: API_KEY, maxRetries: 0, fetch: pinnedFetch(certPem)});
+  /** The golden prompt streamed with the openai client: the text and the last event's usage record. */
+  const goldenStream = async (base: string): Promise<{text: string; signed: SignedUsageRecord}> => {
+    const stream = await openaiFor(base).chat.completions.create({model: MODEL, messages: PROMPT, temperature: 0, max_tokens: 64, stream: true});
+    let text = '';
+    let last: Record<string, unknown> = {};
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      last = chunk as unknown as Record<string, unknown>;
+    }
+    return {text, signed: last[USAGE_FIELD] as SignedUsageRecord};
+  };
 
   beforeAll(async () => {
     const ok = async (args: string[]) => {
@@ -86,15 +97,8 @@ describeShared('models/stories260K')('worker serve on a devnet (embedded stories
   });
 
   it('the openai client streams the golden text; the last event is a usage record signed by the bundle\'s worker key', async () => {
-    const stream = await openaiFor(url).chat.completions.create({model: MODEL, messages: PROMPT, temperature: 0, max_tokens: 64, stream: true});
-    let text = '';
-    let last: Record<string, unknown> = {};
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? '';
-      last = chunk as unknown as Record<string, unknown>;
-    }
+    const {text, signed} = await goldenStream(url);
     expect(text).toBe(GOLDEN);
-    const signed = last[USAGE_FIELD] as SignedUsageRecord;
     expect(signed.record).toMatchObject({worker_id: workerId, model: MODEL, output_tokens: 64, epoch: gw.ready.epoch});
     expect(verifySignedUsageRecord(signed, Buffer.from(bundle.workerPubkey, 'base64')).worker).toBe(true);
     expect(logLines().map((l) => l.record.request_id)).toContain(signed.record.request_id);
@@ -170,15 +174,8 @@ describeShared('models/stories260K')('worker serve on a devnet (embedded stories
     const upstream = await spawnCliServer(['model', 'serve', '--port', '0', '--json']);
     servers.push(upstream);
     const proxy = await serve(['--backend', `openai=${upstream.ready.url as string}`, '--port', '0']);
-    const stream = await openaiFor(proxy.ready.url as string).chat.completions.create({model: MODEL, messages: PROMPT, temperature: 0, max_tokens: 64, stream: true});
-    let text = '';
-    let last: Record<string, unknown> = {};
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? '';
-      last = chunk as unknown as Record<string, unknown>;
-    }
+    const {text, signed} = await goldenStream(proxy.ready.url as string);
     expect(text).toBe(GOLDEN);
-    const signed = last[USAGE_FIELD] as SignedUsageRecord;
     expect(signed.record.output_tokens).toBe(64);
     expect(verifySignedUsageRecord(signed, Buffer.from(bundle.workerPubkey, 'base64')).worker).toBe(true);
     proxy.child.kill('SIGTERM');
