@@ -14,7 +14,7 @@ import {Ollama} from 'ollama';
 import OpenAI from 'openai';
 import {countersignUsageRecord, verifySignedUsageRecord, type SignedUsageRecord} from '../../contracts/common/usage.js';
 import {REQUEST_ID_HEADER, USAGE_FIELD, USAGE_HEADER} from '../../src/lib/worker/api/types.js';
-import {authorizeWith, devApiKeyChecker, devKeyHandle, subscriptionKeyChecker, type SubscriptionKeyStatus} from '../../src/lib/worker/gateway/auth.js';
+import {authorizeWith, devApiKeyChecker, devKeyHandle, gatewayKeyChecker, subscriptionKeyChecker, type SubscriptionKeyStatus} from '../../src/lib/worker/gateway/auth.js';
 import {COUNTERSIGN_PATH} from '../../src/lib/worker/gateway/server.js';
 import {readUsageLines, type CountersignedUsageLine, type PendingUsageLine} from '../../src/lib/worker/gateway/usage-log.js';
 import {fixedKeyChecker, localGateway, pinnedFetch, rawHttps, type LocalGateway} from './gateway-helpers.js';
@@ -271,6 +271,28 @@ describe('API-key checkers', () => {
     expect(() => devApiKeyChecker(env, {name: 'secret-4', allowDev: false})).toThrow(/does not allow dev API keys/);
     expect(() => devApiKeyChecker({}, {name: 'local', allowDev: true})).toThrow(/SECRETAI_DEV_API_KEY/);
     expect(() => devApiKeyChecker({SECRETAI_DEV_API_KEY: 'short'}, {name: 'local', allowDev: true})).toThrow(/shorter/);
+  });
+
+  it('the gateway checker: subscriptions on chain, plus the dev key only where dev attestation is allowed', async () => {
+    const handle = 'ab'.repeat(32);
+    const asked: string[] = [];
+    const lookup = async (k: string) => {
+      asked.push(k);
+      return k === 'subscribed-key' ? {status: 'active' as const, handle} : k === 'revoked-key' ? {status: 'revoked' as const} : {status: 'expired' as const};
+    };
+    const devKey = 'a-dev-key-of-enough-length';
+    const both = gatewayKeyChecker({SECRETAI_DEV_API_KEY: devKey}, {name: 'local', allowDev: true, hasSubscriptionManager: true}, lookup);
+    expect(await both.check(devKey)).toEqual({ok: true, keyHandle: devKeyHandle(devKey)});
+    expect(asked).toEqual([]);
+    expect(await both.check('subscribed-key')).toEqual({ok: true, keyHandle: handle});
+    expect(await both.check('revoked-key')).toMatchObject({ok: false, status: 401});
+    expect(await both.check('old-key')).toMatchObject({ok: false, status: 402});
+
+    const subOnly = gatewayKeyChecker({}, {name: 'secret-4', allowDev: false, hasSubscriptionManager: true}, lookup);
+    expect(subOnly.kind).toBe('subscription');
+    expect(await subOnly.check(devKey)).toMatchObject({ok: false, status: 402});
+    expect(() => gatewayKeyChecker({SECRETAI_DEV_API_KEY: devKey}, {name: 'secret-4', allowDev: false, hasSubscriptionManager: true}, lookup)).toThrow(/does not allow dev API keys/);
+    expect(() => gatewayKeyChecker({}, {name: 'mine', allowDev: false, hasSubscriptionManager: false}, lookup)).toThrow(/no SubscriptionManager/);
   });
 });
 

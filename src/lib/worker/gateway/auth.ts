@@ -4,10 +4,11 @@
  * recorded (the handle names a subscription without naming the subscriber).
  *
  * Implementations:
- * - {@link devApiKeyChecker}: one key from `SECRETAI_DEV_API_KEY`, only on a network whose profile allows dev
- *   attestation (the devnet) — until subscriptions are checked on chain.
  * - {@link subscriptionKeyChecker}: an adapter over a subscription lookup (the SubscriptionManager's
- *   `api_key_status`), mapping its statuses to 401 (unknown, revoked) and 402 (expired, no balance).
+ *   `api_key_status`), mapping its statuses to 401 (unknown, revoked) and 402 (expired, no balance). This is what
+ *   a gateway uses on every network with a SubscriptionManager ({@link gatewayKeyChecker}).
+ * - {@link devApiKeyChecker}: one extra key from `SECRETAI_DEV_API_KEY`, only on a network whose profile allows
+ *   dev attestation (the devnet), for development without a subscription.
  */
 import {createHash} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
@@ -60,9 +61,9 @@ export function devKeyHandle(apiKey: string): string {
  */
 export function devApiKeyChecker(env: NodeJS.ProcessEnv, network: {name: string; allowDev: boolean}): ApiKeyChecker {
   if (!network.allowDev) {
-    throw new UsageError(`network ${network.name} does not allow dev API keys, and API keys are not yet checked against subscriptions`, {
-      code: 'NO_KEY_CHECKER',
-      suggestion: 'serve on the local devnet (--network local) with SECRETAI_DEV_API_KEY set',
+    throw new UsageError(`network ${network.name} does not allow dev API keys (${DEV_API_KEY_ENV})`, {
+      code: 'DEV_API_KEY_REFUSED',
+      suggestion: `unset ${DEV_API_KEY_ENV}: on this network API keys are checked against subscriptions`,
     });
   }
   const key = env[DEV_API_KEY_ENV];
@@ -129,4 +130,42 @@ export function authorizeWith(checker: ApiKeyChecker): (req: IncomingMessage) =>
     const principal: GatewayPrincipal = {keyHandle: d.keyHandle};
     return {ok: true, principal};
   };
+}
+
+/** The subscription lookup a checker needs, as the subscriptions service answers it. */
+export type SubscriptionLookup = (apiKey: string) => Promise<{status: SubscriptionKeyStatus; handle?: string}>;
+
+/**
+ * The gateway's checker for a network: API keys checked against the SubscriptionManager's `api_key_status`
+ * (cached briefly, see `src/lib/subscription/check.ts`), plus the dev key of {@link DEV_API_KEY_ENV} when it is set
+ * on a network that allows dev attestation. Without a SubscriptionManager and without a dev key there is nothing
+ * to accept: a usage error.
+ */
+export function gatewayKeyChecker(
+  env: NodeJS.ProcessEnv,
+  network: {name: string; allowDev: boolean; hasSubscriptionManager: boolean},
+  lookup: SubscriptionLookup,
+): ApiKeyChecker {
+  const sub = network.hasSubscriptionManager
+    ? subscriptionKeyChecker(async (k) => {
+        const r = await lookup(k);
+        return {status: r.status, ...(r.handle ? {keyHandle: r.handle} : {})};
+      })
+    : undefined;
+  const dev = env[DEV_API_KEY_ENV] ? devApiKeyChecker(env, network) : undefined;
+  if (sub && dev) {
+    return {
+      kind: 'subscription+dev',
+      async check(apiKey) {
+        const d = await dev.check(apiKey);
+        return d.ok ? d : sub.check(apiKey);
+      },
+    };
+  }
+  if (sub) return sub;
+  if (dev) return dev;
+  throw new UsageError(`network ${network.name} has no SubscriptionManager to check API keys against`, {
+    code: 'NO_KEY_CHECKER',
+    suggestion: `set the network's subscriptionManager contract (secretai network add …), or on the devnet set ${DEV_API_KEY_ENV}`,
+  });
 }

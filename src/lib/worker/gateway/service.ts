@@ -4,8 +4,8 @@
  * ({@link startGateway}) with the epoch tracker reporting liveness each epoch.
  *
  * The worker key is the `--from` key: the bundle binds its public key, it signs usage records and liveness, and it
- * sends `report_liveness`. API keys: today the dev checker ({@link devApiKeyChecker}); the subscription checker is
- * plugged in through {@link subscriptionKeyChecker}.
+ * sends `report_liveness`. API keys: checked against the SubscriptionManager ({@link gatewayKeyChecker}), plus the
+ * dev key of `SECRETAI_DEV_API_KEY` on the devnet.
  */
 import {existsSync, readFileSync} from 'node:fs';
 import {createHash} from 'node:crypto';
@@ -14,7 +14,7 @@ import type {AttestationBundle} from '../../../attest/bundle.js';
 import type {Context} from '../../cli/base-command.js';
 import {OperationError, UsageError, VerificationError} from '../../errors.js';
 import type {InferenceBackend} from '../backend.js';
-import {devApiKeyChecker, type ApiKeyChecker} from './auth.js';
+import {gatewayKeyChecker, type ApiKeyChecker} from './auth.js';
 import {EpochTracker, livenessSignature} from './epoch.js';
 import {startGateway, type RunningGateway} from './server.js';
 import {UsageLog, usageLogDir} from './usage-log.js';
@@ -96,7 +96,15 @@ export async function serveWorker(ctx: Context, o: ServeOptions = {}): Promise<R
   if (typeof o.backend !== 'object') parseBackend(o.backend ?? 'embedded');
   const keyName = ctx.requireFrom();
   const profile = ctx.profile;
-  const checker = o.checker ?? devApiKeyChecker(ctx.env, {name: profile.name, allowDev: profile.attestation.allowDev});
+  let checker = o.checker;
+  if (!checker) {
+    const {checkApiKey} = await import('../../subscription/check.js');
+    checker = gatewayKeyChecker(
+      ctx.env,
+      {name: profile.name, allowDev: profile.attestation.allowDev, hasSubscriptionManager: Boolean(profile.contracts?.subscriptionManager?.address)},
+      (k) => checkApiKey(ctx, k),
+    );
+  }
   const {showKey, unlockMnemonic} = await import('../../keys/service.js');
   const key = showKey(ctx, keyName);
   const {id: workerId, bundle} = await registeredWorker(ctx, key.address);
