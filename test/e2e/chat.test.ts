@@ -105,18 +105,20 @@ describeShared('models/stories260K')('secretai chat on a devnet with two workers
     // The assignment is sticky per subscriber: permit signers (fresh keys; the API key stays the user's) until one
     // is assigned the man-in-the-middle first.
     let failedOver: ChatJson | undefined;
-    for (let i = 0; i < 8 && !failedOver; i++) {
+    const picks: unknown[] = [];
+    for (let i = 0; i < 12 && !failedOver; i++) {
       await ok(['keys', 'add', `s${i}`, '--keyring-backend', 'test']);
       const r = await cli(['chat', PROMPT, '--model', MODEL, '--temperature', '0', '--max-tokens', '64', '--from', `s${i}`, '--json'], {SECRETAI_API_KEY: apiKey});
       expect(r.code).toBe(0);
       const j = JSON.parse(r.stdout) as ChatJson;
+      picks.push({from: `s${i}`, worker: j.worker.id, failover: j.failover.map((f) => f.id)});
       expect([j.worker.id, j.content]).toEqual([workers.op1!.id, GOLDEN]);
       if (j.failover.length) {
         failedOver = j;
         expect(r.stderr).toMatch(new RegExp(`worker ${workers.op2!.id} .*trying the next worker`));
       }
     }
-    expect(failedOver?.failover).toEqual([{id: workers.op2!.id, reason: expect.stringMatching(/attestation invalid|another TLS key/)}]);
+    expect({picks, failover: failedOver?.failover}).toEqual({picks: expect.anything(), failover: [{id: workers.op2!.id, reason: expect.stringMatching(/attestation invalid|another TLS key/)}]});
     expect(mitm.mitmConnections).toBeGreaterThan(0);
     expect(mitm.recorded()).not.toContain(PROMPT);
     expect(mitm.recorded()).not.toContain('/v1/chat/completions');

@@ -144,6 +144,7 @@ export async function verifyCandidate(ctx: Context, view: ChainView, c: Candidat
   const hit = cache.get(c.id, key, now, view.challenges);
   if (hit) {
     att = {verdict: 'valid', dev: hit.dev, cached: true, validUntil: hit.validUntil, checks: hit.checks};
+    if (hit.dev) ctx.out.warn(`worker ${c.id}: dev attestation (not hardware), verdict from the attestation cache`);
     pins = {workerPubkey: hit.workerPubkey, tlsSpkiSha256: hit.tlsSpkiSha256};
   } else {
     const {verifyWorker} = await import('../attest/service.js');
