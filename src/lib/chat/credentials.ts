@@ -11,12 +11,46 @@ import {OperationError, UsageError} from '../errors.js';
 /** Environment variable holding the API key. */
 export const API_KEY_ENV = 'SECRETAI_API_KEY';
 
-export interface Subscriber {
-  keyName: string;
-  address: string;
-  /** 32-byte secp256k1 private key of the `--from` key (countersignatures). */
-  privateKey: Uint8Array;
-  signer: import('../chain/index.js').SigningClient;
+/**
+ * The `--from` key. Its mnemonic is unlocked only when needed: to sign a permit that is not cached yet, and to
+ * countersign the usage record after the reply (so neither the keyring nor key derivation delays the first token).
+ */
+export class Subscriber {
+  private unlocked?: Promise<{signer: import('../chain/index.js').SigningClient; privateKey: Uint8Array}>;
+
+  constructor(
+    private readonly ctx: Context,
+    readonly keyName: string,
+    readonly address: string,
+  ) {}
+
+  private unlock() {
+    this.unlocked ??= (async () => {
+      const [{unlockMnemonic}, {signingClient}, {Wallet}] = await Promise.all([import('../keys/service.js'), import('../chain/client.js'), import('secretjs')]);
+      const mnemonic = await unlockMnemonic(this.ctx, this.keyName);
+      this.ctx.out.registerSecret(mnemonic);
+      return {signer: await signingClient(this.ctx.profile, mnemonic), privateKey: new Wallet(mnemonic).privateKey};
+    })();
+    return this.unlocked;
+  }
+
+  /** 32-byte secp256k1 private key (countersignatures). */
+  async privateKey(): Promise<Uint8Array> {
+    return (await this.unlock()).privateKey;
+  }
+
+  /** A permit for `contract` signed by this key: the cached one, or signed now (unlocking the key). */
+  async permit(contract: string): Promise<import('../chain/index.js').Permit> {
+    const {getPermit, permitStoreFor} = await import('../chain/index.js');
+    // getPermit reads only the address and chain id when the permit is cached; it asks for the secretjs client
+    // (and so the unlocked key) only to sign a new one.
+    const lazy = {
+      address: this.address,
+      network: {chainId: this.ctx.profile.chainId},
+      secretjsClient: async () => (await this.unlock()).signer.secretjsClient(),
+    } as unknown as import('../chain/index.js').SigningClient;
+    return getPermit(lazy, {contracts: [contract], permissions: ['balance']}, permitStoreFor(this.ctx));
+  }
 }
 
 /** The API key: `SECRETAI_API_KEY`, else the newest stored key of `owner` on this chain; a usage error otherwise. */
@@ -44,17 +78,6 @@ export async function resolveApiKey(ctx: Context, owner: {name: string; address:
   const key = store.open(ctx.profile.chainId, newest.keyHash, passphrase)!;
   ctx.out.registerSecret(key);
   return {key, source: 'store'};
-}
-
-/** The `--from` key unlocked: a signing client (permits) and its private key (countersignatures). */
-export async function unlockSubscriber(ctx: Context): Promise<Subscriber> {
-  const keyName = ctx.requireFrom();
-  const [{unlockMnemonic}, {signingClient}, {Wallet}] = await Promise.all([import('../keys/service.js'), import('../chain/client.js'), import('secretjs')]);
-  const mnemonic = await unlockMnemonic(ctx, keyName);
-  ctx.out.registerSecret(mnemonic);
-  const signer = await signingClient(ctx.profile, mnemonic);
-  const w = new Wallet(mnemonic);
-  return {keyName, address: w.address, privateKey: w.privateKey, signer};
 }
 
 /**

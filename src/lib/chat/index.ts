@@ -11,7 +11,7 @@
 import type {Context} from '../cli/base-command.js';
 import {OperationError, UnavailableError, UsageError, VerificationError} from '../errors.js';
 import type {SignedUsageRecord} from '../../../contracts/common/usage.js';
-import {API_KEY_ENV, requireActiveKey, resolveApiKey, unlockSubscriber, type Subscriber} from './credentials.js';
+import {API_KEY_ENV, requireActiveKey, resolveApiKey, Subscriber} from './credentials.js';
 import {BeforeFirstTokenError, handBack, runTurn, type ChatMessage} from './stream.js';
 import {PinMismatchError} from './pinned.js';
 import {chainView, namedCandidate, nextCandidate, verifyCandidate, WorkerRefusal, type AttestationSummary, type ChainView, type Timings, type VerifiedWorker} from './worker.js';
@@ -120,10 +120,10 @@ export class ChatSession {
     const {showKey} = await import('../keys/service.js');
     const owner = showKey(ctx, keyName);
     const {key} = await resolveApiKey(ctx, {name: keyName, address: owner.address});
-    const subscriber = await unlockSubscriber(ctx);
+    const subscriber = new Subscriber(ctx, keyName, owner.address);
     t.credentials = performance.now() - t0;
     t0 = performance.now();
-    const [, view] = await Promise.all([requireActiveKey(ctx, key, keyName), chainView(ctx, subscriber.signer)]);
+    const [, view] = await Promise.all([requireActiveKey(ctx, key, keyName), chainView(ctx, subscriber)]);
     t.chain = performance.now() - t0;
     const s = new ChatSession(ctx, opts, subscriber, key, view);
     Object.assign(s.timings, t);
@@ -185,7 +185,7 @@ export class ChatSession {
           ...(io.onDelta ? {onDelta: io.onDelta} : {}),
           onFirstToken: () => (first = performance.now()),
         }, this.subscriber);
-        const end = performance.now();
+        const end = turn.endedAt;
         this.timings.tls = w.agent.lastHandshakeMs;
         this.timings.firstToken = (first || end) - t0 - w.agent.lastHandshakeMs;
         this.timings.stream = end - (first || end);

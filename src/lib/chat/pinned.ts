@@ -9,6 +9,7 @@ import type {IncomingMessage} from 'node:http';
 import https from 'node:https';
 import type {Duplex} from 'node:stream';
 import tls from 'node:tls';
+import {readBody} from '../worker/backends/upstream.js';
 
 /** Time limit for a connection's TCP + TLS handshake, ms. */
 export const PINNED_CONNECT_TIMEOUT_MS = 10_000;
@@ -100,16 +101,6 @@ export function pinnedRequest(
 }
 
 /** Reads a whole response body as UTF-8 text (at most `limit` bytes). */
-export async function readText(res: IncomingMessage, limit = 16 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of res as AsyncIterable<Buffer>) {
-    size += c.length;
-    if (size > limit) {
-      res.destroy();
-      throw new Error(`response larger than ${limit} bytes`);
-    }
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export function readText(res: IncomingMessage, limit = 16 * 1024 * 1024): Promise<string> {
+  return readBody(res, limit);
 }

@@ -43,6 +43,8 @@ export interface TurnResult {
   usage: {inputTokens: number; outputTokens: number};
   /** The worker-signed record with the subscriber's countersignature added. */
   record: SignedUsageRecord;
+  /** `performance.now()` when the stream ended (before the record was checked and countersigned). */
+  endedAt: number;
 }
 
 /** The worker failed before any content arrived: the caller may fail over. */
@@ -120,7 +122,7 @@ export function checkRecord(
  * error) so the caller can try another worker; after it, an OperationError (exit 1): two workers' answers are never
  * mixed.
  */
-export async function runTurn(w: VerifiedWorker, o: TurnOptions, subscriber: {privateKey: Uint8Array; keyName: string}): Promise<TurnResult> {
+export async function runTurn(w: VerifiedWorker, o: TurnOptions, subscriber: {privateKey(): Promise<Uint8Array>; keyName: string}): Promise<TurnResult> {
   const base = w.url.replace(/\/+$/, '');
   const body = JSON.stringify({
     model: o.model,
@@ -179,11 +181,12 @@ export async function runTurn(w: VerifiedWorker, o: TurnOptions, subscriber: {pr
     if (chunks === 0) throw new BeforeFirstTokenError(why);
     throw new OperationError(`worker ${w.id} failed mid-reply: ${why}`, {code: 'REPLY_INTERRUPTED', suggestion: 'ask again'});
   }
+  const endedAt = performance.now();
   if (!signed) throw new OperationError(`worker ${w.id} sent no usage record`, {code: 'USAGE_RECORD_MISSING'});
   const bad = checkRecord(signed, {workerId: w.id, model: o.model, workerPubkeyHex: w.workerPubkey, chunks, ...(o.maxTokens !== undefined ? {maxTokens: o.maxTokens} : {}), ...(reported ? {reported} : {})});
   if (bad.length) throw new OperationError(`worker ${w.id}'s usage record does not hold: ${bad.join('; ')}`, {code: 'USAGE_RECORD_INVALID', details: {record: signed.record}});
-  const countersigned = await countersignUsageRecord({record: signed.record, worker_signature: signed.worker_signature}, subscriber.privateKey);
-  return {content, chunks, finishReason, usage: {inputTokens: signed.record.input_tokens, outputTokens: signed.record.output_tokens}, record: countersigned};
+  const countersigned = await countersignUsageRecord({record: signed.record, worker_signature: signed.worker_signature}, await subscriber.privateKey());
+  return {content, chunks, finishReason, usage: {inputTokens: signed.record.input_tokens, outputTokens: signed.record.output_tokens}, record: countersigned, endedAt};
 }
 
 /** Hands a countersigned record back to the worker; resolves with whether the worker stored it (and why not). */

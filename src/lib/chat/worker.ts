@@ -64,15 +64,11 @@ export interface ChainView {
   challenges: string[];
 }
 
-/** Asks the WorkerManager for what every selection needs (policy and challenges in parallel). */
-export async function chainView(ctx: Context, signer: import('../chain/index.js').SigningClient): Promise<ChainView> {
-  const {contractsFor, getPermit, permitStoreFor} = await import('../chain/index.js');
-  const wm = contractsFor(ctx, signer).workerManager;
-  const [permit, policy, challenge] = await Promise.all([
-    getPermit(signer, {contracts: [wm.address], permissions: ['balance']}, permitStoreFor(ctx)),
-    wm.acceptedMeasurements(),
-    wm.getRegistrationChallenge(),
-  ]);
+/** Asks the WorkerManager for what every selection needs (permit, policy and challenges in parallel). */
+export async function chainView(ctx: Context, subscriber: {permit(contract: string): Promise<import('../chain/index.js').Permit>}): Promise<ChainView> {
+  const {contractsFor} = await import('../chain/index.js');
+  const wm = contractsFor(ctx).workerManager;
+  const [permit, policy, challenge] = await Promise.all([subscriber.permit(wm.address), wm.acceptedMeasurements(), wm.getRegistrationChallenge()]);
   return {wm, permit, policy, challenges: [challenge.challenge, ...(challenge.previous ? [challenge.previous] : [])]};
 }
 
