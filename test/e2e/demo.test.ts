@@ -14,6 +14,7 @@ describe('secretai demo', () => {
     expect(byPrefix('attest verify:')?.detail).toMatch(/^valid, \d+ checks, dev attestation \(not hardware\)/);
     expect(byPrefix('deposit:')?.detail).toMatch(/prepaid balance 2000000/);
     expect(byPrefix('worker serve:')?.detail).toMatch(/", there was a little girl.*signature valid/);
+    expect(byPrefix('chat:')).toMatchObject({status: 'ok', detail: expect.stringMatching(/attestation valid .*TLS pinned: "Once upon a time, there was a little girl.*record countersigned and handed back/)});
     // Whatever is not built is said to be so, step by step.
     expect(s.notBuilt).toEqual(s.steps.filter((x) => x.status === 'not-built').map((x) => x.name));
     for (const n of s.notBuilt) expect(byPrefix(n)?.detail).toMatch(/not built yet/);

@@ -181,7 +181,35 @@ const STEPS: StepDef[] = [
       return `key hash ${k.keyHash.slice(0, 16)}…, status ${check.status}, opaque handle ${check.handle?.slice(0, 12)}…`;
     },
   },
-  {name: 'chat: next worker, verify attestation, pin TLS, stream, countersign usage'},
+  {
+    name: 'chat: next worker, verify attestation, pin TLS, stream, countersign usage',
+    run: async (s) => {
+      const {ApiKeyStore} = await import('../keys/apikeys.js');
+      const {serveWorker} = await import('../worker/gateway/service.js');
+      const {ChatSession} = await import('../chat/index.js');
+      const ctx = userContext(s);
+      const store = new ApiKeyStore(s.ctx.home.value);
+      const stored = store.list(ctx.profile.chainId, s.keys.user).pop();
+      const apiKey = stored ? store.open(ctx.profile.chainId, stored.keyHash) : undefined;
+      if (!apiKey) throw new Error('the API key made by "apikey create" is not in the home');
+      s.ctx.out.registerSecret(apiKey);
+      // The gateway checks API keys against SECRETAI_DEV_API_KEY on the devnet: serve again with the subscriber's key.
+      await s.stopGateway?.();
+      s.stopGateway = undefined;
+      const gwCtx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true}, {...s.ctx.env, SECRETAI_DEV_API_KEY: apiKey});
+      const running = await serveWorker(gwCtx, {backend: 'embedded', host: DEMO_WORKER_HOST, port: Number(new URL(s.workerUrl!).port)});
+      s.stopGateway = running.stop;
+      const session = await ChatSession.open(ctx, {model: DEMO_MODEL, temperature: 0, maxTokens: 48});
+      try {
+        const stream = !s.ctx.out.json && !s.ctx.out.interactive;
+        const r = await session.ask([{role: 'user', content: 'Once upon a time'}], stream ? {onDelta: (d) => s.ctx.out.stderr.write(d)} : {});
+        if (stream) s.ctx.out.stderr.write('\n');
+        return `worker ${r.worker.id}, attestation ${r.attestation.verdict}${r.attestation.dev ? ' (dev attestation, not hardware)' : ''}, TLS pinned: "Once upon a time${r.content.slice(0, 60)}…" (${r.usage.outputTokens} tokens, record countersigned${r.record.handedBack ? ' and handed back' : ''})`;
+      } finally {
+        session.close();
+      }
+    },
+  },
   {name: 'worker report: submit usage records'},
   {name: 'epoch close + rewards claim'},
 ];

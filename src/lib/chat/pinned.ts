@@ -1,0 +1,106 @@
+/**
+ * HTTPS to an attested worker over connections that accept ONLY the attested TLS key (design.md §5: the quote binds
+ * SHA-256 of the worker's TLS SubjectPublicKeyInfo). No CA is involved: each connection's TLS handshake completes,
+ * the presented certificate's SPKI hash is compared with the pin, and only a matching socket is handed to the HTTP
+ * layer. A socket with another key is destroyed before the HTTP request exists, so not one byte of it is written.
+ */
+import {createHash} from 'node:crypto';
+import type {IncomingMessage} from 'node:http';
+import https from 'node:https';
+import type {Duplex} from 'node:stream';
+import tls from 'node:tls';
+import {readBody} from '../worker/backends/upstream.js';
+
+/** Time limit for a connection's TCP + TLS handshake, ms. */
+export const PINNED_CONNECT_TIMEOUT_MS = 10_000;
+
+/** The worker presented another TLS key than the attested one; the connection was closed before any request byte. */
+export class PinMismatchError extends Error {
+  constructor(
+    readonly host: string,
+    readonly presentedSpkiSha256: string,
+    readonly pinnedSpkiSha256: string,
+  ) {
+    super(`${host} presented TLS key ${presentedSpkiSha256.slice(0, 16)}…, not the attested ${pinnedSpkiSha256.slice(0, 16)}…`);
+    this.name = 'PinMismatchError';
+  }
+}
+
+/** SHA-256 (hex) of the SubjectPublicKeyInfo of the certificate a TLS socket's peer presented; undefined without one. */
+export function peerSpkiSha256(socket: tls.TLSSocket): string | undefined {
+  const cert = socket.getPeerX509Certificate();
+  if (!cert) return undefined;
+  return createHash('sha256').update(cert.publicKey.export({type: 'spki', format: 'der'})).digest('hex');
+}
+
+/**
+ * A keep-alive agent whose every connection is pinned to `spkiSha256` (hex). `createConnection` answers through its
+ * callback only after the handshake and the pin check, so the request is created on a checked socket or not at all.
+ */
+export class PinnedAgent extends https.Agent {
+  /** Connections made / refused (for tests and the benchmark). */
+  connections = 0;
+  refused = 0;
+  /** Duration of the last TCP + TLS handshake, ms. */
+  lastHandshakeMs = 0;
+
+  constructor(readonly spkiSha256: string, opts: {timeoutMs?: number} = {}) {
+    super({keepAlive: true, maxSockets: 4, timeout: opts.timeoutMs ?? PINNED_CONNECT_TIMEOUT_MS});
+  }
+
+  override createConnection(options: import('node:http').ClientRequestArgs, cb?: (err: Error | null, socket: Duplex) => void): Duplex | undefined {
+    const host = options.host ?? 'localhost';
+    const servername = /^[\d.]+$|:/.test(host) ? undefined : host;
+    // rejectUnauthorized false: the certificate is self-signed; the pin below is the whole trust decision.
+    const socket = tls.connect({host, port: Number(options.port), rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], ...(servername ? {servername} : {})});
+    socket.setNoDelay(true);
+    const t0 = performance.now();
+    const timer = setTimeout(() => socket.destroy(new Error(`no TLS handshake with ${host}:${options.port} within ${PINNED_CONNECT_TIMEOUT_MS / 1000} s`)), PINNED_CONNECT_TIMEOUT_MS);
+    let done = false;
+    const finish = (err: Error | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      cb?.(err, socket);
+    };
+    socket.once('error', (e) => finish(e));
+    socket.once('secureConnect', () => {
+      this.lastHandshakeMs = performance.now() - t0;
+      const presented = peerSpkiSha256(socket) ?? '(none)';
+      if (presented !== this.spkiSha256) {
+        this.refused++;
+        socket.destroy();
+        finish(new PinMismatchError(`${host}:${options.port}`, presented, this.spkiSha256));
+        return;
+      }
+      this.connections++;
+      finish(null);
+    });
+    return undefined;
+  }
+}
+
+/** A pinned request: the response (streaming), or an error before any byte of a response. */
+export function pinnedRequest(
+  agent: PinnedAgent,
+  url: string,
+  o: {method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number},
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const body = o.body === undefined ? undefined : Buffer.from(o.body, 'utf8');
+    const headers: Record<string, string> = {'user-agent': 'secretai', accept: '*/*', ...(o.headers ?? {})};
+    if (body) {
+      headers['content-type'] ??= 'application/json';
+      headers['content-length'] = String(body.length);
+    }
+    const req = https.request(url, {method: o.method, headers, agent, ...(o.signal ? {signal: o.signal} : {})}, resolve);
+    if (o.timeoutMs) req.setTimeout(o.timeoutMs, () => req.destroy(new Error(`no answer from ${new URL(url).host} within ${Math.round(o.timeoutMs! / 1000)} s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Reads a whole response body as UTF-8 text (at most `limit` bytes). */
+export function readText(res: IncomingMessage, limit = 16 * 1024 * 1024): Promise<string> {
+  return readBody(res, limit);
+}
