@@ -56,8 +56,8 @@ describeShared('models/stories260K')('secretai chat on a devnet with two workers
     }
     await ok(['subscribe', '--plan', 'basic', '--yes', '--from', 'user']);
     apiKey = (await ok(['apikey', 'create', '--from', 'user'])).key as string;
-    // worker serve checks API keys against SECRETAI_DEV_API_KEY on the devnet: give it the subscriber's key.
-    const gwEnv = {SECRETAI_DEV_API_KEY: apiKey};
+    // worker serve checks the subscriber's API key against the SubscriptionManager (no dev key here).
+    const gwEnv = {};
     for (const [op, mode] of [['op1', 'pass'], ['op2', 'mitm']] as const) {
       const bundle = path.join(home, `${op}-bundle.json`);
       await ok(['attest', 'collect', '--dev', '--out', bundle, '--from', op]);
