@@ -26,6 +26,8 @@ type Status = T.StatusAnswer;
 
 /** Most records one `report_work` takes (the schema's `maxItems`). */
 export const MAX_REPORT_RECORDS = 1000;
+/** Gas per reported record beyond its bytes: about four storage reads and three writes of small values. */
+export const REPORT_GAS_PER_RECORD = 25_000;
 
 /** The Secret AI RewardsManager. */
 export class RewardsManagerClient extends ContractClient<RewardsManagerQuery, RewardsManagerExecute> {
@@ -58,7 +60,7 @@ export class RewardsManagerClient extends ContractClient<RewardsManagerQuery, Re
     if (records.length === 0) throw new UsageError('no usage records to report', {code: 'RECORDS_EMPTY'});
     if (records.length > MAX_REPORT_RECORDS) throw new UsageError(`at most ${MAX_REPORT_RECORDS} usage records fit one report`, {code: 'RECORDS_TOO_MANY'});
     const msg: RewardsManagerExecute = {report_work: {records}};
-    return this.execute(signer, msg, withGas(gasForPayload(GAS_LIMITS.admin, jsonBytes(msg), true), opts));
+    return this.execute(signer, msg, withGas(gasForPayload(GAS_LIMITS.admin + records.length * REPORT_GAS_PER_RECORD, jsonBytes(msg), false), opts));
   }
 
   /** Closes the oldest open epoch (pays the protocol fee); anyone may, once it has ended. */
