@@ -79,7 +79,7 @@ beforeAll(async () => {
     const r = (await cli(['worker', 'register', '--url', `https://127.0.0.1:${port++}`, '--model', 'stories260K', '--attestation', bundle, '--payout', addresses[payout]!, '--stake', '1000000', '--from', op])) as {workerId: string};
     workerIds[op] = r.workerId;
   }
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await runCli(['devnet', 'stop', ...base]);
