@@ -3,7 +3,7 @@
  * `claim_rewards` with 10 and 10 000 workers over 1 and 100 epochs, side by side, driving the contracts directly in
  * Node (payment token, WorkerManager and RewardsManager on the contract test chain, test/contracts/rewards-chain.ts).
  *
- *   npx node dist/bench/rewards.js [--rounds 21]
+ *   npx node --expose-gc dist/bench/rewards.js [--rounds 21]
  *
  * Each scenario registers N workers, then for each of E epochs: ⌈N/E⌉ workers in rotation report one signed record
  * each (so every worker has reported by the end), worker 1 (the probe) reports one record every epoch, revenue is
@@ -11,10 +11,14 @@
  * - close_epoch: closing one more epoch in which the probe reported (median over rounds);
  * - claim_rewards: the probe claiming — it earned in every one of the E epochs (median over rounds);
  * - report_work per record: a report of 1 record and one of 1 000 records by the probe (median, ms per record);
- * - stored bytes: the RewardsManager's whole state, and the bytes each message adds (keys + JSON values).
+ * - stored bytes: the RewardsManager's whole state, and the bytes each message adds (keys + JSON values);
+ * - storage gas: the devnet's gas model (src/devnet/chain.ts `GAS`: flat + per-byte charges of every storage read,
+ *   write and removal, in every contract the message reaches) — the deterministic cost, free of the timing noise a
+ *   large heap brings (with --expose-gc a collection runs before every timed call).
  * Ratios are against the 10 workers × 1 epoch scenario measured in the same run.
  */
 import {signUsageRecord, type SignedUsageRecord, type UsageRecord} from '../contracts/common/usage.js';
+import {GAS} from '../src/devnet/chain.js';
 import {median} from './lib.js';
 import {ADMIN, REWARDS_MANAGER, RewardsChain, type TestWorker} from '../test/contracts/rewards-chain.js';
 
@@ -39,6 +43,9 @@ interface Figures {
   epochs: number;
   closeMs: number;
   claimMs: number;
+  closeGas: number;
+  claimGas: number;
+  reportGasPerRecord: number;
   reportMsPerRecord: number;
   report1000MsPerRecord: number;
   storedBytes: number;
@@ -47,8 +54,36 @@ interface Figures {
   reportBytesPerRecord: number;
 }
 
-/** Runs `f` on a fresh copy of the saved state `rounds` times; median ms and the bytes the first run added. */
-function measure(chain: RewardsChain, rounds: number, prepare: () => void, f: () => void): {ms: number; bytes: number} {
+/** Counts storage gas of every contract of the chain, as the devnet's meter would. */
+function meter(chain: RewardsChain): {gas: number} {
+  const m = {gas: 0};
+  for (const inst of chain.instances.values()) {
+    const st = inst.storage;
+    const get = st.get.bind(st);
+    const set = st.set.bind(st);
+    const remove = st.remove.bind(st);
+    st.get = <T>(key: string): T | undefined => {
+      const v = get<T>(key);
+      m.gas += GAS.storageReadFlat + GAS.storageReadPerByte * (key.length + (v === undefined ? 0 : JSON.stringify(v).length));
+      return v;
+    };
+    st.set = (key: string, value: unknown) => {
+      m.gas += GAS.storageWriteFlat + GAS.storageWritePerByte * (key.length + JSON.stringify(value).length);
+      set(key, value);
+    };
+    st.remove = (key: string) => {
+      m.gas += GAS.storageRemoveFlat;
+      remove(key);
+    };
+  }
+  return m;
+}
+
+let gauge = {gas: 0};
+const gc = (globalThis as {gc?: () => void}).gc;
+
+/** Runs `f` on a fresh copy of the saved state `rounds` times; median ms, and the bytes and gas of the first run. */
+function measure(chain: RewardsChain, rounds: number, prepare: () => void, f: () => void): {ms: number; bytes: number; gas: number} {
   const saved = [...chain.instances.values()].map((i) => [i, i.storage.snapshot()] as const);
   const time = {...chain.block};
   const restore = () => {
@@ -57,17 +92,23 @@ function measure(chain: RewardsChain, rounds: number, prepare: () => void, f: ()
   };
   const times: number[] = [];
   let bytes = 0;
+  let gas = 0;
   for (let r = 0; r < rounds; r++) {
     restore();
     prepare();
     const before = chain.storedBytes(REWARDS_MANAGER);
+    gc?.();
+    const g0 = gauge.gas;
     const t0 = process.hrtime.bigint();
     f();
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (r === 0) bytes = chain.storedBytes(REWARDS_MANAGER) - before;
+    if (r === 0) {
+      gas = gauge.gas - g0;
+      bytes = chain.storedBytes(REWARDS_MANAGER) - before;
+    }
   }
   restore();
-  return {ms: median(times), bytes};
+  return {ms: median(times), bytes, gas};
 }
 
 async function scenario(workers: number, epochs: number): Promise<Figures> {
@@ -89,6 +130,7 @@ async function scenario(workers: number, epochs: number): Promise<Figures> {
     chain.execute(REWARDS_MANAGER, ADMIN, {close_epoch: {}});
   }
   const storedBytes = chain.storedBytes(REWARDS_MANAGER);
+  gauge = meter(chain);
 
   // Records for the timed reports, signed beforehand.
   const singles = await Promise.all(Array.from({length: ROUNDS}, () => sign(probe, epochs)));
@@ -109,7 +151,7 @@ async function scenario(workers: number, epochs: number): Promise<Figures> {
     () => chain.execute(REWARDS_MANAGER, ADMIN, {close_epoch: {}}),
   );
   return {
-    workers, epochs, closeMs: close.ms, claimMs: claim.ms, reportMsPerRecord: report1.ms, report1000MsPerRecord: report1000.ms / BATCH,
+    workers, epochs, closeMs: close.ms, claimMs: claim.ms, closeGas: close.gas, claimGas: claim.gas, reportGasPerRecord: report1.gas, reportMsPerRecord: report1.ms, report1000MsPerRecord: report1000.ms / BATCH,
     storedBytes, closeBytes: close.bytes, claimBytes: claim.bytes, reportBytesPerRecord: report1.bytes,
   };
 }
@@ -124,12 +166,14 @@ async function main(): Promise<void> {
     process.stderr.write(`scenario ${n} workers × ${e} epochs set up and measured in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s\n`);
   }
   const base = results[0]!;
-  console.log(`rewards bench (medians over ${ROUNDS} rounds; ratios against 10 workers × 1 epoch)`);
-  console.log('workers × epochs | close_epoch ms (ratio) | claim_rewards ms (ratio) | report ms/record 1 | 1000 | state bytes | bytes: close / claim / record');
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  console.log(`rewards bench (medians over ${ROUNDS} rounds${gc ? ', GC before each timed call' : ''}; ratios against 10 workers × 1 epoch)`);
+  console.log('workers × epochs | close_epoch gas (ratio), ms (ratio) | claim_rewards gas (ratio), ms (ratio) | report_work 1 record gas, ms | ms/record in 1000 | state bytes | bytes added: close / claim / record');
   for (const r of results) {
     console.log(
-      `${String(r.workers).padStart(6)} × ${String(r.epochs).padEnd(3)}    | ${fmt(r.closeMs)} (${(r.closeMs / base.closeMs).toFixed(2)}×) | ${fmt(r.claimMs)} (${(r.claimMs / base.claimMs).toFixed(2)}×) | ` +
-        `${fmt(r.reportMsPerRecord)} (${(r.reportMsPerRecord / base.reportMsPerRecord).toFixed(2)}×) | ${fmt(r.report1000MsPerRecord)} | ${r.storedBytes} | ${r.closeBytes} / ${r.claimBytes} / ${r.reportBytesPerRecord}`,
+      `${String(r.workers).padStart(6)} × ${String(r.epochs).padEnd(3)} | ${r.closeGas} (${ratio(r.closeGas, base.closeGas)}), ${fmt(r.closeMs)} (${ratio(r.closeMs, base.closeMs)}) | ` +
+        `${r.claimGas} (${ratio(r.claimGas, base.claimGas)}), ${fmt(r.claimMs)} (${ratio(r.claimMs, base.claimMs)}) | ${r.reportGasPerRecord} (${ratio(r.reportGasPerRecord, base.reportGasPerRecord)}), ` +
+        `${fmt(r.reportMsPerRecord)} (${ratio(r.reportMsPerRecord, base.reportMsPerRecord)}) | ${fmt(r.report1000MsPerRecord)} | ${r.storedBytes} | ${r.closeBytes} / ${r.claimBytes} / ${r.reportBytesPerRecord}`,
     );
   }
   console.log(JSON.stringify({rounds: ROUNDS, results}));
