@@ -13,6 +13,7 @@ import apiKeysWithPermitAnswer from './schema/responses/api_keys_with_permit.jso
 import configAnswer from './schema/responses/config.json' with {type: 'json'};
 import executeAnswer from './schema/responses/execute.json' with {type: 'json'};
 import plansAnswer from './schema/responses/plans.json' with {type: 'json'};
+import revenueAnswer from './schema/responses/revenue.json' with {type: 'json'};
 import subscriptionAnswer from './schema/responses/subscription.json' with {type: 'json'};
 
 /** Message schemas, and answer schemas keyed by query name (`execute` = execute `data` answers). */
@@ -27,6 +28,7 @@ export const SCHEMAS: ContractSchemaSet = {
     config: configAnswer,
     execute: executeAnswer,
     plans: plansAnswer,
+    revenue: revenueAnswer,
     subscription: subscriptionAnswer,
   },
 };

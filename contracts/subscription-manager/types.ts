@@ -98,7 +98,7 @@ export type QueryMsg =
       permit: Permit;
     };
   }
-  /** Whether an API key hash is active, and its opaque subscriber handle. */
+  /** Public: whether an API key hash is accepted now, why not, and its opaque subscriber handle. */
   | {
     api_key_status: {
       key_hash: Sha256Hex;
@@ -107,15 +107,27 @@ export type QueryMsg =
   /** The permit signer's API keys (hashes only). */
   | {
     api_keys: {
-      /** Subscriber permit with the `owner` permission. */
+      /** Subscriber permit for this contract with the `balance` (or `owner`) permission. */
       permit: Permit;
     };
   }
-  /** Every active API key hash (the secret-ai-caddy gateway's cache query). */
+  /**
+   * Every API key hash that would be accepted now (the secret-ai-caddy gateway cache query); admin permit
+   * only.
+   */
   | {
     api_keys_with_permit: {
-      /** Permit of the admin or a worker operator. */
+      /** Permit of the admin for this contract (any permissions). */
       permit: Permit;
+    };
+  }
+  /**
+   * Public: subscription revenue received in a RewardsManager epoch (plan payments; deposits count when
+   * charged).
+   */
+  | {
+    revenue: {
+      epoch: EpochId;
     };
   };
 
@@ -162,7 +174,13 @@ export type ExecuteAnswer =
 /** Answer to `api_key_status`. */
 export interface ApiKeyStatusResponse {
   active: boolean;
+  /** Opaque handle of the subscription the key belongs to; only for an accepted key. */
   key_handle: KeyHandle | null;
+  /**
+   * Why the key is not accepted (null when active): `unknown` (no such key), `revoked`, `expired` (the plan
+   * period ended and no prepaid balance), `no_balance` (never subscribed and no prepaid balance).
+   */
+  reason: ApiKeyRefusal | null;
 }
 
 /** Answer to `api_keys`. */
@@ -190,11 +208,25 @@ export interface PlansResponse {
   plans: Array<Plan>;
 }
 
+/** Answer to `revenue`. */
+export interface RevenueResponse {
+  epoch: EpochId;
+  /** Plan payments received in the epoch, payment-token base units. */
+  amount: Uint128;
+  /** Number of plan payments. */
+  payments: number;
+}
+
 /** Answer to `subscription`. */
 export interface SubscriptionResponse {
   subscriber: Addr;
   /** True while a plan period is running. */
   active: boolean;
+  /**
+   * `active` while a plan period runs, `expired` after one ended, `none` when the account never subscribed (a
+   * prepaid balance may still be there).
+   */
+  status: "active" | "expired" | "none";
   plan_id: PlanId | null;
   /** End of the paid period (Unix seconds), or null. */
   expires_at: number | null;
@@ -217,6 +249,7 @@ export interface QueryResponses {
   api_keys_with_permit: ApiKeysWithPermitResponse;
   config: ConfigResponse;
   plans: PlansResponse;
+  revenue: RevenueResponse;
   subscription: SubscriptionResponse;
 }
 
@@ -226,9 +259,17 @@ export type Addr = string;
 /** One of the caller's API keys (only its hash is stored). */
 export interface ApiKeyInfo {
   key_hash: Sha256Hex;
+  /**
+   * True when the key would be accepted now (not revoked, and the subscription is running or a prepaid
+   * balance is left).
+   */
   active: boolean;
+  revoked: boolean;
   created_at: UnixSeconds;
 }
+
+/** Why an API key is refused. */
+export type ApiKeyRefusal = "unknown" | "revoked" | "expired" | "no_balance";
 
 /** Bytes as standard base64 with padding (CosmWasm `Binary`). */
 export type Binary = string;

@@ -26,12 +26,14 @@ let admin: string;
 let alice: string;
 let bob: string;
 let permit: S20.Permit;
+let adminPermit: S20.Permit;
 
 beforeAll(async () => {
   admin = address('carol');
   alice = address('alice');
   bob = address('bob');
   permit = await signPermit('alice', 'secretai', [WORKER_MANAGER, SUBSCRIPTION_MANAGER, REWARDS_MANAGER], ['balance']);
+  adminPermit = await signPermit('carol', 'secretai', [SUBSCRIPTION_MANAGER], []);
 });
 
 function newWorkerManager(): ContractHarness<WM.InstantiateMsg, WM.ExecuteMsg, WM.QueryMsg> {
@@ -138,7 +140,7 @@ describe('subscription-manager frame', () => {
     const res = sm.execute(TOKEN, {receive: {sender: alice, from: alice, amount: '250', msg: b64({deposit: {}})}});
     expect(res.data).toEqual({receive: {status: 'success'}});
     sm.execute(TOKEN, {receive: {sender: bob, from: alice, amount: '50', memo: 'top-up', msg: b64({deposit: {}})}});
-    expect(sm.query({subscription: {permit}})).toEqual({subscriber: alice, active: false, plan_id: null, expires_at: null, balance: '300', usage: null});
+    expect(sm.query({subscription: {permit}})).toEqual({subscriber: alice, active: false, status: 'none', plan_id: null, expires_at: null, balance: '300', usage: null});
   });
 
   it('refuses receive from anyone but the payment token', () => {
@@ -156,8 +158,8 @@ describe('subscription-manager frame', () => {
     expect(sm.executeError(TOKEN, {receive: {sender: alice, from: alice, amount: '1', msg: Buffer.from('not json').toString('base64')}})).toMatch(
       /^receive\.msg: not base64 JSON/,
     );
-    expect(sm.executeError(TOKEN, {receive: {sender: alice, from: alice, amount: '1000', msg: b64({subscribe: {plan_id: 'basic'}})}})).toBe(
-      'subscribe is not built yet',
+    expect(sm.executeError(TOKEN, {receive: {sender: alice, from: alice, amount: '999', msg: b64({subscribe: {plan_id: 'basic'}})}})).toBe(
+      'wrong amount for plan basic: it costs exactly 1000, got 999',
     );
   });
 
@@ -280,7 +282,8 @@ function samples(): Record<string, {execute: Record<string, unknown>; query: Rec
         revoke_permit: {permit_name: 'p'},
       },
       query: {
-        config: {}, plans: {}, subscription: {permit}, api_key_status: {key_hash: 'b'.repeat(64)}, api_keys: {permit}, api_keys_with_permit: {permit},
+        config: {}, plans: {}, subscription: {permit}, api_key_status: {key_hash: 'b'.repeat(64)}, api_keys: {permit}, api_keys_with_permit: {permit: adminPermit},
+        revenue: {epoch: 0},
       },
     },
     'rewards-manager': {
@@ -303,7 +306,10 @@ function samples(): Record<string, {execute: Record<string, unknown>; query: Rec
  * each of their messages.)
  */
 const BUILT: Record<string, {execute: string[]; query: string[]}> = {
-  'subscription-manager': {execute: ['receive', 'update_config', 'revoke_permit'], query: ['config', 'plans', 'subscription']},
+  'subscription-manager': {
+    execute: ['receive', 'create_api_key', 'revoke_api_key', 'set_plan', 'remove_plan', 'update_config', 'revoke_permit'],
+    query: ['config', 'plans', 'subscription', 'api_key_status', 'api_keys', 'api_keys_with_permit', 'revenue'],
+  },
 };
 
 const variantsOf = (schema: object): string[] => ((schema as JsonSchema).oneOf ?? []).map((b) => b.required![0]!);

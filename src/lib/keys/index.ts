@@ -2,17 +2,20 @@
  * The keyring: named secp256k1 keys for Secret Network (BIP-44 coin type 529, `m/44'/529'/0'/0/0`, bech32 `secret1…`).
  *
  * Backends:
- * - `file`: the mnemonic is encrypted at rest — scrypt (N=2^15, r=8, p=1) derives a 256-bit key from the passphrase,
- *   AES-256-GCM encrypts; files are mode 0600 in a 0700 directory.
+ * - `file`: the mnemonic is sealed at rest (`sealed.ts`: scrypt + AES-256-GCM, with the key's `name`, `address` and
+ *   `pubkey` authenticated as additional data, so an edited address is refused); files are mode 0600 in a 0700
+ *   directory. Files written before the fields were authenticated still open; {@link Keyring.unlock} re-seals them
+ *   after checking their address and public key against the mnemonic.
  * - `test`: the mnemonic is stored in plaintext, for devnets and CI only; refused on networks that do not allow it.
  *
  * Address and public key are stored in clear beside the ciphertext so `keys list/show` never need the passphrase.
  */
-import {createCipheriv, createDecipheriv, randomBytes, scryptSync, timingSafeEqual} from 'node:crypto';
+import {timingSafeEqual} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {ensureDir} from '../config/index.js';
 import {OperationError, UsageError} from '../errors.js';
+import {seal, sealedAad, unseal, type SealedBlob} from './sealed.js';
 
 export type KeyringBackend = 'file' | 'test';
 export const KEYRING_BACKENDS: readonly KeyringBackend[] = ['file', 'test'];
@@ -28,32 +31,16 @@ export interface KeyInfo {
   createdAt: string;
 }
 
-interface EncryptedBlob {
-  kdf: 'scrypt';
-  n: number;
-  r: number;
-  p: number;
-  /** base64 */
-  salt: string;
-  cipher: 'aes-256-gcm';
-  /** base64 */
-  iv: string;
-  /** base64 */
-  tag: string;
-  /** base64 */
-  ciphertext: string;
-}
-
 interface KeyFile extends KeyInfo {
-  version: 1;
+  /** 1: legacy sealing without additional data; 2: sealed with `name`, `address`, `pubkey` authenticated. */
+  version: 1 | 2;
   /** Only for the `test` backend. */
   mnemonic?: string;
   /** Only for the `file` backend. */
-  crypto?: EncryptedBlob;
+  crypto?: SealedBlob;
 }
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
-const SCRYPT = {N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024};
 
 /** Derived identity of a mnemonic. */
 export interface DerivedKey {
@@ -120,11 +107,15 @@ export class Keyring {
     if (!existsSync(f)) {
       throw new UsageError(`no key named "${name}"`, {code: 'KEY_NOT_FOUND', suggestion: 'run "secretai keys list" to see your keys, or "secretai keys add NAME"'});
     }
+    let rec: KeyFile;
     try {
-      return JSON.parse(readFileSync(f, 'utf8')) as KeyFile;
+      rec = JSON.parse(readFileSync(f, 'utf8')) as KeyFile;
     } catch (err) {
       throw new OperationError(`key file ${f} is unreadable: ${(err as Error).message}`, {code: 'KEY_FILE_CORRUPT'});
     }
+    // A file copied under another name is not that key (the name is also authenticated with the mnemonic).
+    if (rec?.name !== name) throw new OperationError(`key file ${f} holds a key named ${JSON.stringify(rec?.name)}, not "${name}"`, {code: 'KEY_FILE_CORRUPT'});
+    return rec;
   }
 
   list(): KeyInfo[] {
@@ -152,7 +143,7 @@ export class Keyring {
     }
     const derived = await deriveKey(mnemonic);
     const rec: KeyFile = {
-      version: 1,
+      version: 2,
       name,
       address: derived.address,
       pubkey: Buffer.from(derived.pubkey).toString('base64'),
@@ -163,14 +154,18 @@ export class Keyring {
     else {
       if (!opts.passphrase) throw new UsageError('a passphrase is required for the file keyring', {code: 'PASSPHRASE_REQUIRED'});
       checkPassphraseStrength(opts.passphrase);
-      rec.crypto = encrypt(mnemonic, opts.passphrase);
+      rec.crypto = seal(mnemonic, opts.passphrase, keyAad(rec));
     }
+    this.write(rec);
+    return info(rec);
+  }
+
+  private write(rec: KeyFile): void {
     ensureDir(this.dir);
-    const f = this.file(name);
+    const f = this.file(rec.name);
     const tmp = `${f}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n', {mode: 0o600});
     renameSync(tmp, f);
-    return info(rec);
   }
 
   delete(name: string): KeyInfo {
@@ -186,10 +181,35 @@ export class Keyring {
 
   /** Decrypts the mnemonic (for signing). Wrong passphrase → usage error; the passphrase is never echoed. */
   mnemonic(name: string, passphrase?: string): string {
+    return this.open(this.read(name), passphrase).plaintext;
+  }
+
+  /**
+   * Like {@link mnemonic}, and migrates a file written before its fields were authenticated: its address and public
+   * key are checked against the mnemonic (a mismatch is refused as tampering) and it is re-sealed with them as
+   * additional data.
+   */
+  async unlock(name: string, passphrase?: string): Promise<string> {
     const rec = this.read(name);
+    const {plaintext, legacy} = this.open(rec, passphrase);
+    if (legacy && passphrase) {
+      const derived = await deriveKey(plaintext);
+      if (derived.address !== rec.address || Buffer.from(derived.pubkey).toString('base64') !== rec.pubkey) {
+        throw new OperationError(`key "${name}" was altered: its stored address or public key is not the mnemonic's`, {
+          code: 'KEY_FILE_TAMPERED',
+          suggestion: 'do not use this file; recover the key from its mnemonic (secretai keys add NAME --recover)',
+        });
+      }
+      this.write({...rec, version: 2, crypto: seal(plaintext, passphrase, keyAad(rec))});
+    }
+    return plaintext;
+  }
+
+  private open(rec: KeyFile, passphrase: string | undefined): {plaintext: string; legacy: boolean} {
+    const name = rec.name;
     if (rec.backend === 'test') {
       if (!rec.mnemonic) throw new OperationError(`key file for "${name}" has no mnemonic`, {code: 'KEY_FILE_CORRUPT'});
-      return rec.mnemonic;
+      return {plaintext: rec.mnemonic, legacy: false};
     }
     if (!rec.crypto) throw new OperationError(`key file for "${name}" has no ciphertext`, {code: 'KEY_FILE_CORRUPT'});
     if (!passphrase) {
@@ -198,8 +218,13 @@ export class Keyring {
         suggestion: 'set SECRETAI_KEYRING_PASSPHRASE or run in a terminal to be prompted',
       });
     }
-    return decrypt(rec.crypto, passphrase, name);
+    return unseal(rec.crypto, passphrase, keyAad(rec), `key "${name}"`);
   }
+}
+
+/** Additional data of a key file: the fields `keys list/show` print without the passphrase. */
+function keyAad(rec: Pick<KeyFile, 'name' | 'address' | 'pubkey'>): Buffer {
+  return sealedAad({name: rec.name, address: rec.address, pubkey: rec.pubkey});
 }
 
 function info(rec: KeyFile): KeyInfo {
@@ -208,39 +233,6 @@ function info(rec: KeyFile): KeyInfo {
 
 export function checkPassphraseStrength(p: string): void {
   if (p.length < 8) throw new UsageError('the passphrase must have at least 8 characters', {code: 'PASSPHRASE_WEAK'});
-}
-
-function encrypt(plaintext: string, passphrase: string): EncryptedBlob {
-  const salt = randomBytes(16);
-  const key = scryptSync(passphrase, salt, 32, SCRYPT);
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  const ct = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
-  return {
-    kdf: 'scrypt',
-    n: SCRYPT.N,
-    r: SCRYPT.r,
-    p: SCRYPT.p,
-    salt: salt.toString('base64'),
-    cipher: 'aes-256-gcm',
-    iv: iv.toString('base64'),
-    tag: c.getAuthTag().toString('base64'),
-    ciphertext: ct.toString('base64'),
-  };
-}
-
-function decrypt(b: EncryptedBlob, passphrase: string, name: string): string {
-  if (b.kdf !== 'scrypt' || b.cipher !== 'aes-256-gcm') throw new OperationError(`key "${name}" uses an unknown encryption scheme`, {code: 'KEY_FILE_CORRUPT'});
-  const key = scryptSync(passphrase, Buffer.from(b.salt, 'base64'), 32, {N: b.n, r: b.r, p: b.p, maxmem: SCRYPT.maxmem});
-  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(b.iv, 'base64'));
-  const tag = Buffer.from(b.tag, 'base64');
-  if (tag.length !== 16) throw new OperationError(`key "${name}" has a malformed tag`, {code: 'KEY_FILE_CORRUPT'});
-  d.setAuthTag(tag);
-  try {
-    return Buffer.concat([d.update(Buffer.from(b.ciphertext, 'base64')), d.final()]).toString('utf8');
-  } catch {
-    throw new UsageError(`wrong passphrase for key "${name}"`, {code: 'PASSPHRASE_WRONG'});
-  }
 }
 
 /** Constant-time string comparison (for confirmations). */

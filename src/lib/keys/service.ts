@@ -80,5 +80,5 @@ export async function unlockMnemonic(ctx: Context, name: string): Promise<string
     });
   }
   const passphrase = keyring.needsPassphrase(name) ? await keyringPassphrase(ctx, {creating: false, keyName: name}) : undefined;
-  return keyring.mnemonic(name, passphrase);
+  return keyring.unlock(name, passphrase);
 }
