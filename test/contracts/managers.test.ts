@@ -283,7 +283,7 @@ function samples(): Record<string, {execute: Record<string, unknown>; query: Rec
       },
       query: {
         config: {}, plans: {}, subscription: {permit}, api_key_status: {key_hash: 'b'.repeat(64)}, api_keys: {permit}, api_keys_with_permit: {permit: adminPermit},
-        revenue: {epoch: 0},
+        revenue: {epoch: 0}, key_handle_matches: {key_handle: 'a'.repeat(64), subscriber: alice},
       },
     },
     'rewards-manager': {
@@ -308,7 +308,7 @@ function samples(): Record<string, {execute: Record<string, unknown>; query: Rec
 const BUILT: Record<string, {execute: string[]; query: string[]}> = {
   'subscription-manager': {
     execute: ['receive', 'create_api_key', 'revoke_api_key', 'set_plan', 'remove_plan', 'update_config', 'revoke_permit'],
-    query: ['config', 'plans', 'subscription', 'api_key_status', 'api_keys', 'api_keys_with_permit', 'revenue'],
+    query: ['config', 'plans', 'subscription', 'api_key_status', 'api_keys', 'api_keys_with_permit', 'revenue', 'key_handle_matches'],
   },
 };
 

@@ -5,19 +5,17 @@
  *
  * Workers are written into the WorkerManager's storage directly (its own `saveWorker`/`indexWorker`), skipping the
  * attestation binding that the WorkerManager's tests cover, so thousands of workers can be set up quickly.
- * The SubscriptionManager is stood in for by {@link handleRegistry}: a contract answering only
- * `key_handle_matches`, from a table the test fills — what the RewardsManager asks to tie a countersignature to
- * the subscriber behind a key handle.
+ * The SubscriptionManager runs unmodified too: plan payments flow through it to the RewardsManager, and it answers
+ * the RewardsManager's `key_handle_matches`.
  */
 import {createHash} from 'node:crypto';
 import * as secp from '@noble/secp256k1';
-import {defineContract} from '../../contracts/common/contract.js';
 import {toBase64} from '../../contracts/common/encoding.js';
 import type {Contract, Deps, Env, MessageInfo, Querier, Response} from '../../contracts/common/types.js';
-import {response} from '../../contracts/common/types.js';
 import {rewardsManager} from '../../contracts/rewards-manager/contract.js';
 import type * as RM from '../../contracts/rewards-manager/types.js';
 import {snip20} from '../../contracts/snip20/contract.js';
+import {SUBSCRIPTION_MANAGER_KEYS, subscriptionManager} from '../../contracts/subscription-manager/contract.js';
 import {indexWorker, saveWorker, workerManager, WORKER_MANAGER_KEYS} from '../../contracts/worker-manager/contract.js';
 import type {WorkerInfo} from '../../contracts/worker-manager/types.js';
 import {MemoryStorage, nodeApi, testAddress} from './harness.js';
@@ -27,27 +25,11 @@ export const WORKER_MANAGER = testAddress(211);
 export const SUBSCRIPTION_MANAGER = testAddress(212);
 export const REWARDS_MANAGER = testAddress(213);
 export const ADMIN = testAddress(1);
+/** Price of the SubscriptionManager's `basic` plan, payment-token base units. */
+export const PLAN_PRICE = '1000000';
+const HOUR_SECONDS = 3600;
 export const FEE = testAddress(2);
 const HASH = (n: string) => createHash('sha256').update(n).digest('hex');
-
-/** Stand-in SubscriptionManager: `key_handle_matches` from a table of handle → subscriber. */
-export const handleRegistry = defineContract<Record<string, never>, never, {key_handle_matches: {key_handle: string; subscriber: string}}>({
-  name: 'handle-registry',
-  version: '0.0.0',
-  schemas: {
-    instantiate: {type: 'object'},
-    execute: {type: 'object'},
-    query: {type: 'object'},
-    responses: {},
-  },
-  instantiate: () => response(),
-  execute: {} as never,
-  query: {
-    key_handle_matches(deps, _env, {key_handle, subscriber}) {
-      return {matches: deps.storage.get<string>(`handle:${key_handle}`) === subscriber};
-    },
-  },
-});
 
 interface Instance {
   contract: Contract;
@@ -79,7 +61,7 @@ export class RewardsChain {
     const epochSeconds = opts.epochSeconds ?? 3600;
     this.add(TOKEN, snip20);
     this.add(WORKER_MANAGER, workerManager);
-    this.add(SUBSCRIPTION_MANAGER, handleRegistry as unknown as Contract);
+    this.add(SUBSCRIPTION_MANAGER, subscriptionManager);
     this.add(REWARDS_MANAGER, rewardsManager);
     const tokenRef = this.ref(TOKEN);
     this.instantiate(TOKEN, ADMIN, {
@@ -87,7 +69,10 @@ export class RewardsChain {
       initial_balances: opts.holders ?? [], config: {enable_mint: true}, minters: [ADMIN],
     });
     this.instantiate(WORKER_MANAGER, ADMIN, {payment_token: tokenRef, min_stake: '1', epoch_seconds: epochSeconds, unbonding_seconds: 60});
-    this.instantiate(SUBSCRIPTION_MANAGER, ADMIN, {});
+    this.instantiate(SUBSCRIPTION_MANAGER, ADMIN, {
+      payment_token: tokenRef, plans: [{id: 'basic', price: PLAN_PRICE, period_seconds: 30 * 24 * HOUR_SECONDS}],
+      worker_manager: this.ref(WORKER_MANAGER), rewards_manager: this.ref(REWARDS_MANAGER),
+    });
     this.advance(7); // the RewardsManager reads the WorkerManager's clock, not its own instantiation time
     this.instantiate(REWARDS_MANAGER, ADMIN, {
       payment_token: tokenRef, epoch_seconds: epochSeconds, protocol_fee_bps: opts.feeBps ?? 0, fee_recipient: FEE,
@@ -143,18 +128,27 @@ export class RewardsChain {
   }
 
   instantiate(address: string, sender: string, msg: unknown): void {
-    this.atomically(() => this.instances.get(address)!.contract.instantiate(this.deps(address), this.env(address), {sender, funds: []}, msg));
+    this.atomically(() => {
+      const res = this.instances.get(address)!.contract.instantiate(this.deps(address), this.env(address), {sender, funds: []}, msg);
+      this.runMessages(address, res, 0);
+    });
+  }
+
+  private runMessages(emitter: string, res: Response, depth: number): void {
+    if (depth > 10) throw new Error('call depth exceeded');
+    for (const m of res.messages) {
+      if (!('wasm_execute' in m)) throw new Error('bank_send is not used by these contracts');
+      const target = this.instances.get(m.wasm_execute.contract_addr);
+      if (!target || target.codeHash !== m.wasm_execute.code_hash) throw new Error(`sub-message to an unknown contract or code hash: ${m.wasm_execute.contract_addr}`);
+      this.run(m.wasm_execute.contract_addr, {sender: emitter, funds: []}, m.wasm_execute.msg, depth + 1);
+    }
   }
 
   private run(address: string, info: MessageInfo, msg: unknown, depth: number): Response {
     const inst = this.instances.get(address);
     if (!inst) throw new Error(`no contract at ${address}`);
     const res = inst.contract.execute(this.deps(address), this.env(address), info, JSON.parse(JSON.stringify(msg)));
-    if (depth > 10) throw new Error('call depth exceeded');
-    for (const m of res.messages) {
-      if ('wasm_execute' in m) this.run(m.wasm_execute.contract_addr, {sender: address, funds: []}, m.wasm_execute.msg, depth + 1);
-      else throw new Error('bank_send is not used by these contracts');
-    }
+    this.runMessages(address, res, depth);
     return res;
   }
 
@@ -221,9 +215,21 @@ export class RewardsChain {
     saveWorker(s, {...w, info: {...w.info, ...change}});
   }
 
-  /** Ties key handle `handle` to subscriber `subscriber` in the stand-in SubscriptionManager. */
-  setHandle(handle: string, subscriber: string): void {
-    this.storage(SUBSCRIPTION_MANAGER).set(`handle:${handle}`, subscriber);
+  /** `subscriber` pays the `basic` plan through the SubscriptionManager (minted first); it forwards the payment. */
+  subscribe(subscriber: string): Response {
+    this.execute(TOKEN, ADMIN, {mint: {recipient: subscriber, amount: PLAN_PRICE}});
+    const msg = toBase64(new TextEncoder().encode(JSON.stringify({subscribe: {plan_id: 'basic'}})));
+    return this.execute(TOKEN, subscriber, {send: {recipient: SUBSCRIPTION_MANAGER, amount: PLAN_PRICE, msg}});
+  }
+
+  /** `subscriber` creates an API key (by its hash) at the SubscriptionManager; returns the subscriber's key handle. */
+  createApiKey(subscriber: string, keyHash: string): string {
+    this.execute(SUBSCRIPTION_MANAGER, subscriber, {create_api_key: {key_hash: keyHash}});
+    // Read from its storage: `api_key_status` shows the handle only while the subscriber is paid up, and paying here
+    // would add revenue the tests account for.
+    const handle = this.storage(SUBSCRIPTION_MANAGER).get<string>(SUBSCRIPTION_MANAGER_KEYS.handle(subscriber));
+    if (!handle) throw new Error('the subscriber has no key handle');
+    return handle;
   }
 
   /** Bytes of a contract's stored state (keys + JSON values). */

@@ -4,10 +4,11 @@ import {countersignUsageRecord, signUsageRecord, usagePublicKey, type SignedUsag
 import {MAX_OPEN_EPOCHS} from '../../contracts/rewards-manager/state.js';
 import type * as RM from '../../contracts/rewards-manager/types.js';
 import {address, signPermit} from './accounts.js';
-import {ADMIN, FEE, REWARDS_MANAGER, RewardsChain, WORKER_MANAGER, type TestWorker} from './rewards-chain.js';
+import {ADMIN, FEE, PLAN_PRICE, REWARDS_MANAGER, RewardsChain, SUBSCRIPTION_MANAGER, TOKEN, WORKER_MANAGER, type TestWorker} from './rewards-chain.js';
 
 const HOUR = 3600;
-const HANDLE = 'ab'.repeat(32);
+/** The subscriber's key handle at the SubscriptionManager (deterministic: same key hash and subscriber in every chain). */
+let HANDLE = '';
 const SUBSCRIBER_KEY = new Uint8Array(createHash('sha256').update('subscriber').digest());
 
 type ReportAnswer = Extract<RM.ExecuteAnswer, {report_work: unknown}>['report_work'];
@@ -32,9 +33,11 @@ const close = (chain: RewardsChain) => (chain.execute(REWARDS_MANAGER, ADMIN, {c
 const claim = (chain: RewardsChain, sender: string, workerId?: string) =>
   (chain.execute(REWARDS_MANAGER, sender, {claim_rewards: workerId ? {worker_id: workerId} : {}}).data as {claim_rewards: ClaimAnswer}).claim_rewards;
 
+/** A chain where the subscriber behind {@link SUBSCRIBER_KEY} holds an API key (so has a key handle). */
 function newChain(opts: ConstructorParameters<typeof RewardsChain>[0] = {}): RewardsChain {
   const chain = new RewardsChain({feeBps: 500, ...opts});
-  chain.setHandle(HANDLE, chain.api.pubkeyToAddress(usagePublicKey(SUBSCRIBER_KEY)));
+  const subscriber = chain.api.pubkeyToAddress(usagePublicKey(SUBSCRIBER_KEY));
+  HANDLE = chain.createApiKey(subscriber, 'ab'.repeat(32));
   return chain;
 }
 
@@ -81,6 +84,35 @@ describe('rewards-manager: two workers, known usage, exact payouts', () => {
     chain.updateWorker(w.id, {payout_address: address('bob')});
     expect(claim(chain, address('bob'), w.id).amount).toBe('1000');
     expect(chain.balance(address('bob'))).toBe(1000n);
+  });
+});
+
+describe('rewards-manager: revenue from the SubscriptionManager', () => {
+  it('forwards each plan payment to the RewardsManager as revenue of the open epoch, in the same tx', async () => {
+    const chain = newChain({feeBps: 0});
+    const w = chain.addWorker();
+    report(chain, w, [await confirmed(w, 1, 0)]);
+    chain.subscribe(address('carol'));
+    expect(chain.balance(SUBSCRIPTION_MANAGER)).toBe(0n);
+    expect(chain.balance(REWARDS_MANAGER)).toBe(BigInt(PLAN_PRICE));
+    expect(chain.query(REWARDS_MANAGER, {epoch: {}})).toMatchObject({revenue: PLAN_PRICE});
+    expect(chain.query(SUBSCRIPTION_MANAGER, {revenue: {epoch: 0}})).toMatchObject({amount: PLAN_PRICE, payments: 1});
+    chain.advance(HOUR);
+    close(chain);
+    expect(claim(chain, w.operator).amount).toBe(PLAN_PRICE);
+  });
+
+  it('refuses the plan payment whole when the RewardsManager cannot take it', () => {
+    const chain = newChain();
+    // The RewardsManager now expects another token, so it refuses the forwarded payment.
+    chain.execute(REWARDS_MANAGER, ADMIN, {update_config: {payment_token: chain.ref(WORKER_MANAGER)}});
+    chain.execute(TOKEN, ADMIN, {mint: {recipient: address('carol'), amount: PLAN_PRICE}});
+    const before = chain.balances();
+    const smState = chain.storage(SUBSCRIPTION_MANAGER).snapshot();
+    const msg = Buffer.from(JSON.stringify({subscribe: {plan_id: 'basic'}})).toString('base64');
+    expect(chain.executeError(TOKEN, address('carol'), {send: {recipient: SUBSCRIPTION_MANAGER, amount: PLAN_PRICE, msg}})).toMatch(/receive is accepted only from the payment token/);
+    expect(chain.balances()).toEqual(before);
+    expect(chain.storage(SUBSCRIPTION_MANAGER).snapshot()).toEqual(smState);
   });
 });
 
