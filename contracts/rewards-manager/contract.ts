@@ -1,63 +1,80 @@
 /**
  * RewardsManager — usage reports, epochs and payouts (design §4).
  *
- * Built: instantiate (opens epoch 0 at the instantiation block time), `update_config` (admin; a new epoch length
- * applies from the next epoch), `revoke_permit`, and the queries `config` and `epoch`. Every other message of the
- * schema is part of the wire interface but answers `<message> is not built yet`.
+ * Revenue arrives as SNIP-20 `send` of the payment token with `{"revenue":{"epoch"?}}` (the SubscriptionManager
+ * forwards each plan payment this way) and is credited to an epoch that is not closed. Workers report signed usage
+ * records (work.ts); anyone closes ended epochs in order and workers claim their shares (payout.ts). Storage, the
+ * epoch clock, settlement and the remainder rule are described in state.ts.
  */
-import {defineContract, notBuilt, requireAdmin, statusResponse, validateAddress} from '../common/contract.js';
-import {revokePermit} from '../common/permit.js';
-import {ContractError, response, type Api, type ReadonlyStorage} from '../common/types.js';
-import {formatUint128, parseUint128} from '../common/uint128.js';
-import {SCHEMAS} from './schemas.js';
-import type {ConfigResponse, ContractRef, EpochResponse, ExecuteMsg, InstantiateMsg, QueryMsg} from './types.js';
+import {compileSchema} from '../common/schema.js';
+import {decodeJsonBinary, defineContract, requireAdmin, statusResponse, validateAddress} from '../common/contract.js';
+import {revokePermit, verifyPermit, type Permit} from '../common/permit.js';
+import {ContractError, response, type Api, type Deps, type Env, type ReadonlyDeps} from '../common/types.js';
+import {checkedAdd, formatUint128, parseUint128} from '../common/uint128.js';
+import type {WorkerInfo} from '../worker-manager/types.js';
+import {closeEpoch, claimRewards} from './payout.js';
+import {RECEIVE_MSG_SCHEMA, SCHEMAS} from './schemas.js';
+import {
+  REWARDS_MANAGER_KEYS,
+  closedCount,
+  epochAt,
+  epochEnd,
+  epochStart,
+  loadClock,
+  loadEpoch,
+  loadRewardsManagerConfig,
+  loadUsage,
+  ownedWorkers,
+  pendingOf,
+  shareOf,
+  usageWeightOf,
+  type EpochClock,
+  type RewardsManagerConfig,
+} from './state.js';
+import type * as T from './types.js';
+import {queryWorker, reportWork} from './work.js';
+
+export {REWARDS_MANAGER_KEYS, loadRewardsManagerConfig, type RewardsManagerConfig} from './state.js';
 
 /** Contract name in the registry. */
 export const REWARDS_MANAGER_NAME = 'rewards-manager';
 /** Contract version (part of the synthetic code hash). */
-export const REWARDS_MANAGER_VERSION = '0.1.0';
+export const REWARDS_MANAGER_VERSION = '0.2.0';
 
-/** Stored configuration; the `config` query answers it as is. */
-export type RewardsManagerConfig = ConfigResponse;
+const receiveMsgValidator = compileSchema(RECEIVE_MSG_SCHEMA, 'receive.msg');
 
-/** The open epoch: fixed start and end (a config change of the length applies to the next epoch). */
-export interface StoredEpoch {
-  epoch: number;
-  starts_at: number;
-  ends_at: number;
-}
-
-/** Storage layout (JSON values; amounts as decimal strings). */
-export const REWARDS_MANAGER_KEYS = {
-  config: 'config',
-  currentEpoch: 'epoch:current',
-  revenue: (epoch: number) => `epoch_revenue:${epoch}`,
-} as const;
-
-/** Loads the configuration (throws if the contract was never instantiated). */
-export function loadRewardsManagerConfig(storage: ReadonlyStorage): RewardsManagerConfig {
-  const config = storage.get<RewardsManagerConfig>(REWARDS_MANAGER_KEYS.config);
-  if (!config) throw new ContractError('rewards-manager is not instantiated');
-  return config;
-}
-
-/** The open epoch. */
-export function currentEpoch(storage: ReadonlyStorage): StoredEpoch {
-  const epoch = storage.get<StoredEpoch>(REWARDS_MANAGER_KEYS.currentEpoch);
-  if (!epoch) throw new ContractError('rewards-manager is not instantiated');
-  return epoch;
-}
-
-function checkContractRef(api: Api, ref: ContractRef, what: string): ContractRef {
+function checkContractRef(api: Api, ref: T.ContractRef, what: string): T.ContractRef {
   validateAddress(api, ref.address, what);
   return {address: ref.address, code_hash: ref.code_hash};
 }
 
-const optionalRef = (api: Api, ref: ContractRef | null | undefined, what: string): ContractRef | null =>
+const optionalRef = (api: Api, ref: T.ContractRef | null | undefined, what: string): T.ContractRef | null =>
   ref === undefined || ref === null ? null : checkContractRef(api, ref, what);
 
+/**
+ * The epoch clock: the WorkerManager's (its genesis and epoch length, read from `config` and
+ * `get_registration_challenge`) when one is configured, so record epochs mean the same interval in both contracts;
+ * otherwise the instantiation time and `epoch_seconds`.
+ */
+function initialClock(deps: Deps, env: Env, msg: T.InstantiateMsg, wm: T.ContractRef | null): EpochClock {
+  if (!wm) return {genesis: env.block.time, epoch_seconds: msg.epoch_seconds};
+  const cfg = deps.querier.queryContract<{epoch_seconds: number}>(wm.address, wm.code_hash, {config: {}});
+  const ch = deps.querier.queryContract<{epoch: number; valid_until: number}>(wm.address, wm.code_hash, {get_registration_challenge: {}});
+  if (cfg.epoch_seconds !== msg.epoch_seconds) {
+    throw new ContractError(`epoch_seconds ${msg.epoch_seconds} differs from the worker manager's ${cfg.epoch_seconds}`);
+  }
+  return {genesis: ch.valid_until - (ch.epoch + 1) * cfg.epoch_seconds, epoch_seconds: cfg.epoch_seconds};
+}
+
+/** The permit signer, who must operate worker `w` or be its payout address. */
+function requireWorkerOwner(deps: ReadonlyDeps, env: Env, permit: T.Permit, w: WorkerInfo): string {
+  const signer = verifyPermit(deps, env, permit as Permit, env.contract.address, 'balance');
+  if (signer !== w.operator && signer !== w.payout_address) throw new ContractError(`Unauthorized: ${signer} is neither the operator nor the payout address of worker ${w.id}`);
+  return signer;
+}
+
 /** The RewardsManager contract. */
-export const rewardsManager = defineContract<InstantiateMsg, ExecuteMsg, QueryMsg>({
+export const rewardsManager = defineContract<T.InstantiateMsg, T.ExecuteMsg, T.QueryMsg>({
   name: REWARDS_MANAGER_NAME,
   version: REWARDS_MANAGER_VERSION,
   schemas: SCHEMAS,
@@ -76,9 +93,7 @@ export const rewardsManager = defineContract<InstantiateMsg, ExecuteMsg, QueryMs
       subscription_manager: optionalRef(deps.api, msg.subscription_manager, 'subscription manager'),
     };
     deps.storage.set(REWARDS_MANAGER_KEYS.config, config);
-    const epoch: StoredEpoch = {epoch: 0, starts_at: env.block.time, ends_at: env.block.time + msg.epoch_seconds};
-    deps.storage.set(REWARDS_MANAGER_KEYS.currentEpoch, epoch);
-    deps.storage.set(REWARDS_MANAGER_KEYS.revenue(0), '0');
+    deps.storage.set(REWARDS_MANAGER_KEYS.clock, initialClock(deps, env, msg, config.worker_manager));
     return response();
   },
 
@@ -86,10 +101,12 @@ export const rewardsManager = defineContract<InstantiateMsg, ExecuteMsg, QueryMs
     update_config(deps, _env, info, body) {
       const config = loadRewardsManagerConfig(deps.storage);
       requireAdmin(config.admin, info.sender, 'update_config');
+      if (body.epoch_seconds != null && body.epoch_seconds !== config.epoch_seconds) {
+        throw new ContractError('epoch_seconds is fixed at instantiation (record epochs must keep meaning the same interval)');
+      }
       const next: RewardsManagerConfig = {...config};
       if (body.admin != null) next.admin = validateAddress(deps.api, body.admin, 'admin');
       if (body.payment_token != null) next.payment_token = checkContractRef(deps.api, body.payment_token, 'payment token');
-      if (body.epoch_seconds != null) next.epoch_seconds = body.epoch_seconds;
       if (body.protocol_fee_bps != null) next.protocol_fee_bps = body.protocol_fee_bps;
       if (body.fee_recipient != null) next.fee_recipient = validateAddress(deps.api, body.fee_recipient, 'fee recipient');
       if (body.unconfirmed_weight_cap != null) next.unconfirmed_weight_cap = formatUint128(parseUint128(body.unconfirmed_weight_cap, 'unconfirmed_weight_cap'));
@@ -105,29 +122,103 @@ export const rewardsManager = defineContract<InstantiateMsg, ExecuteMsg, QueryMs
       return statusResponse('revoke_permit');
     },
 
-    report_work: notBuilt('report_work'),
-    close_epoch: notBuilt('close_epoch'),
-    claim_rewards: notBuilt('claim_rewards'),
-    receive: notBuilt('receive'),
+    report_work(deps, env, info, {records}) {
+      return reportWork(deps, env, info, records);
+    },
+
+    close_epoch(deps, env, info) {
+      return closeEpoch(deps, env, info);
+    },
+
+    claim_rewards(deps, env, info, {worker_id}) {
+      return claimRewards(deps, env, info, worker_id);
+    },
+
+    receive(deps, env, info, {amount, msg}) {
+      const config = loadRewardsManagerConfig(deps.storage);
+      // Anyone can send a hand-made `receive`; the amount is only real when the token contract sent it.
+      if (info.sender !== config.payment_token.address) {
+        throw new ContractError(`Unauthorized: receive is accepted only from the payment token ${config.payment_token.address}`);
+      }
+      if (msg === undefined || msg === null) throw new ContractError('receive.msg is required: {"revenue":{}}');
+      const inner = decodeJsonBinary(msg, receiveMsgValidator) as T.ReceiveMsg;
+      const clock = loadClock(deps.storage);
+      const current = epochAt(clock, env.block.time);
+      const e = inner.revenue.epoch ?? current;
+      const closed = closedCount(deps.storage);
+      if (e < closed || e > current) throw new ContractError(`revenue for epoch ${e} cannot be accepted: open epochs are ${closed} to ${current}`);
+      const value = parseUint128(amount);
+      if (value === 0n) throw new ContractError('revenue amount must be positive');
+      const ep = loadEpoch(deps.storage, e);
+      ep.revenue = formatUint128(checkedAdd(BigInt(ep.revenue), value));
+      deps.storage.set(REWARDS_MANAGER_KEYS.epoch(e), ep);
+      return statusResponse('receive');
+    },
   },
 
   query: {
-    config(deps): ConfigResponse {
+    config(deps): T.ConfigResponse {
       return loadRewardsManagerConfig(deps.storage);
     },
 
-    epoch(deps, env): EpochResponse {
-      const epoch = currentEpoch(deps.storage);
+    epoch(deps, env, {id}): T.EpochResponse {
+      const clock = loadClock(deps.storage);
+      const e = id ?? epochAt(clock, env.block.time);
+      const ep = loadEpoch(deps.storage, e);
+      const closed = closedCount(deps.storage);
+      const c = ep.closed;
       return {
-        epoch: epoch.epoch,
-        starts_at: epoch.starts_at,
-        ends_at: epoch.ends_at,
-        revenue: deps.storage.get<string>(REWARDS_MANAGER_KEYS.revenue(epoch.epoch)) ?? '0',
-        closable: env.block.time >= epoch.ends_at,
+        epoch: e,
+        starts_at: epochStart(clock, e),
+        ends_at: epochEnd(clock, e),
+        revenue: ep.revenue,
+        closable: e === closed && env.block.time >= epochEnd(clock, e),
+        closed: e < closed,
+        total_weight: ep.weight,
+        workers_up: ep.workers_up,
+        carried_in: c?.carried_in ?? null,
+        protocol_fee: c?.protocol_fee ?? null,
+        uptime_pool: c?.uptime_pool ?? null,
+        distributed: c?.distributed ?? null,
       };
     },
 
-    epoch_info: notBuilt('epoch_info'),
-    rewards: notBuilt('rewards'),
+    pending_rewards(deps, env, {permit}): T.PendingRewardsResponse {
+      const config = loadRewardsManagerConfig(deps.storage);
+      const signer = verifyPermit(deps, env, permit as Permit, env.contract.address, 'balance');
+      const workers: T.WorkerRewards[] = [];
+      let pending = 0n;
+      let unsettled = 0n;
+      let claimed = 0n;
+      for (const id of ownedWorkers(deps.storage, signer)) {
+        const w = queryWorker(deps, config, id);
+        if (w.operator !== signer && w.payout_address !== signer) continue;
+        const p = pendingOf(deps.storage, id);
+        workers.push({worker_id: id, pending: formatUint128(p.pending), unsettled_weight: formatUint128(p.unsettledWeight), claimed: formatUint128(p.claimed)});
+        pending += p.pending;
+        unsettled += p.unsettledWeight;
+        claimed += p.claimed;
+      }
+      return {pending: formatUint128(pending), unsettled_weight: formatUint128(unsettled), claimed: formatUint128(claimed), workers};
+    },
+
+    worker_usage(deps, env, {worker_id, epoch, permit}): T.WorkerUsageResponse {
+      const config = loadRewardsManagerConfig(deps.storage);
+      requireWorkerOwner(deps, env, permit, queryWorker(deps, config, worker_id));
+      const e = epoch ?? epochAt(loadClock(deps.storage), env.block.time);
+      const u = loadUsage(deps.storage, worker_id, e);
+      const ep = loadEpoch(deps.storage, e);
+      const reward = u === undefined ? null : u.reward ?? (ep.closed ? formatUint128(shareOf(ep, u)) : null);
+      return {
+        worker_id,
+        epoch: e,
+        records: u?.records ?? 0,
+        weight: formatUint128(u ? usageWeightOf(u) : 0n),
+        confirmed_weight: u?.confirmed ?? '0',
+        unconfirmed_weight: u?.unconfirmed ?? '0',
+        up: u?.up ?? false,
+        reward,
+      };
+    },
   },
 });

@@ -9,9 +9,9 @@ import querySchema from './schema/query.json' with {type: 'json'};
 import receiveMsgSchema from './schema/receive_msg.json' with {type: 'json'};
 import configAnswer from './schema/responses/config.json' with {type: 'json'};
 import epochAnswer from './schema/responses/epoch.json' with {type: 'json'};
-import epochInfoAnswer from './schema/responses/epoch_info.json' with {type: 'json'};
 import executeAnswer from './schema/responses/execute.json' with {type: 'json'};
-import rewardsAnswer from './schema/responses/rewards.json' with {type: 'json'};
+import pendingRewardsAnswer from './schema/responses/pending_rewards.json' with {type: 'json'};
+import workerUsageAnswer from './schema/responses/worker_usage.json' with {type: 'json'};
 
 /** Message schemas, and answer schemas keyed by query name (`execute` = execute `data` answers). */
 export const SCHEMAS: ContractSchemaSet = {
@@ -21,9 +21,9 @@ export const SCHEMAS: ContractSchemaSet = {
   responses: {
     config: configAnswer,
     epoch: epochAnswer,
-    epoch_info: epochInfoAnswer,
     execute: executeAnswer,
-    rewards: rewardsAnswer,
+    pending_rewards: pendingRewardsAnswer,
+    worker_usage: workerUsageAnswer,
   },
 };
 

@@ -29,7 +29,9 @@ export interface InstantiateMsg {
 /** RewardsManager execute messages. */
 export type ExecuteMsg =
   /**
-   * Worker operators submit signed usage records; each counts with weight input_tokens + 4 × output_tokens.
+   * From the account of a registered worker: signed usage records (each counts with weight input_tokens + 4 ×
+   * output_tokens). Records are checked one by one: a refused record is listed in the answer and counts
+   * nothing, the others count.
    */
   | {
     report_work: {
@@ -38,7 +40,10 @@ export type ExecuteMsg =
       padding?: string | null;
     };
   }
-  /** Anyone, once the epoch has ended: fixes its revenue minus the protocol fee as a per-weight rate. */
+  /**
+   * Anyone, once the oldest open epoch has ended: closes it — the protocol fee is paid to the fee recipient
+   * and the rest is fixed for pro-rata sharing by weight.
+   */
   | {
     close_epoch: {
       /** Ignored; lets the sender hide the real message length. */
@@ -89,20 +94,34 @@ export type QueryMsg =
   | {
     config: Record<string, never>;
   }
-  /** The current (open) epoch. */
+  /** An epoch's bounds and totals (default: the epoch the block time is in). */
   | {
-    epoch: Record<string, never>;
-  }
-  /** A past or current epoch's totals. */
-  | {
-    epoch_info: {
-      epoch: EpochId;
+    epoch: {
+      id?: EpochId | null;
     };
   }
-  /** Pending and claimed rewards of the workers paying out to the permit signer. */
+  /**
+   * Settled, not yet settled and claimed rewards of the workers the permit signer operates or is the payout
+   * address of.
+   */
   | {
-    rewards: {
-      /** Permit of a payout address with the `balance` (or `owner`) permission. */
+    pending_rewards: {
+      /**
+       * Permit for this contract of a worker operator or payout address, with the `balance` (or `owner`)
+       * permission.
+       */
+      permit: Permit;
+    };
+  }
+  /**
+   * One worker's counted usage in an epoch (default: the epoch the block time is in); permit of its operator
+   * or payout address.
+   */
+  | {
+    worker_usage: {
+      worker_id: WorkerId;
+      epoch?: EpochId | null;
+      /** Permit for this contract of the worker's operator or payout address (`balance` or `owner`). */
       permit: Permit;
     };
   };
@@ -120,19 +139,32 @@ export type ReceiveMsg =
 export type ExecuteAnswer =
   | {
     report_work: {
+      /** Records counted. */
       accepted: number;
+      /** Records refused (they count nothing). */
       rejected: number;
+      /** Weight counted by this report (confirmed plus capped unconfirmed). */
+      weight: Uint128;
+      rejections: Array<RecordRejection>;
     };
   }
   | {
     close_epoch: {
       epoch: EpochId;
+      /** Revenue of the epoch plus the remainder carried in from earlier epochs. */
       revenue: Uint128;
+      /** Paid to the fee recipient (the fee minus the uptime pool). */
+      protocol_fee: Uint128;
+      /** Shared pro rata to weight. */
+      distributed: Uint128;
+      total_weight: Uint128;
     };
   }
   | {
     claim_rewards: {
+      /** Total paid, payment-token base units. */
       amount: Uint128;
+      payouts: Array<Payout>;
     };
   }
   | {
@@ -166,36 +198,58 @@ export interface EpochResponse {
   epoch: EpochId;
   starts_at: UnixSeconds;
   ends_at: UnixSeconds;
-  /** Revenue received for this epoch so far. */
+  /** Revenue received for this epoch (so far, while it is open). */
   revenue: Uint128;
-  /** True once the block time has reached `ends_at`. */
+  /** True when this is the oldest open epoch and the block time has reached `ends_at`. */
   closable: boolean;
-}
-
-/** Answer to `epoch_info`. */
-export interface EpochInfoResponse {
-  epoch: EpochId;
-  starts_at: UnixSeconds;
-  ends_at: UnixSeconds;
-  revenue: Uint128;
-  protocol_fee: Uint128;
-  total_weight: Uint128;
   closed: boolean;
+  /** Weight counted in the epoch so far. */
+  total_weight: Uint128;
+  /** Workers that reported work while live in the epoch (uptime pool shares). */
+  workers_up: number;
+  /** Remainders of earlier epochs added to this one's revenue when it closed. */
+  carried_in?: Uint128 | null;
+  /** Once closed: paid to the fee recipient. */
+  protocol_fee?: Uint128 | null;
+  /** Once closed: the part of the fee shared equally by the workers that were up. */
+  uptime_pool?: Uint128 | null;
+  /** Once closed: revenue plus carry minus the fee, shared pro rata to weight. */
+  distributed?: Uint128 | null;
 }
 
-/** Answer to `rewards`. */
-export interface RewardsResponse {
+/** Answer to `pending_rewards`. */
+export interface PendingRewardsResponse {
+  /** Claimable now: rewards of closed epochs. */
   pending: Uint128;
+  /** Weight counted in epochs not closed yet (paid once they close). */
+  unsettled_weight: Uint128;
   claimed: Uint128;
   workers: Array<WorkerRewards>;
+}
+
+/** Answer to `worker_usage`. */
+export interface WorkerUsageResponse {
+  worker_id: WorkerId;
+  epoch: EpochId;
+  /** Records counted. */
+  records: number;
+  /** Weight counted (confirmed + unconfirmed). */
+  weight: Uint128;
+  confirmed_weight: Uint128;
+  /** Weight of worker-only records counted (at most the cap). */
+  unconfirmed_weight: Uint128;
+  /** Reported work while live in the epoch (shares the uptime pool). */
+  up: boolean;
+  /** Once the epoch is closed: this worker's share (weight and uptime). */
+  reward: Uint128 | null;
 }
 
 /** Answer type of each query, by query name. */
 export interface QueryResponses {
   config: ConfigResponse;
   epoch: EpochResponse;
-  epoch_info: EpochInfoResponse;
-  rewards: RewardsResponse;
+  pending_rewards: PendingRewardsResponse;
+  worker_usage: WorkerUsageResponse;
 }
 
 /** A Secret Network account or contract address: bech32 with prefix `secret`, 20-byte payload. */
@@ -224,6 +278,13 @@ export type KeyHandle = string;
 
 /** A model name as workers advertise it, e.g. `llama3.2:3b` or `stories260K`. */
 export type ModelName = string;
+
+/** Tokens paid to one payout address for one worker. */
+export interface Payout {
+  worker_id: WorkerId;
+  address: Addr;
+  amount: Uint128;
+}
 
 /** A permission a SNIP-24 permit grants (secret-toolkit `TokenPermissions`); `owner` grants all of them. */
 export type Permission = "allowance" | "balance" | "history" | "owner";
@@ -263,6 +324,13 @@ export interface PubKey {
   type: string;
   /** The public key: 33 bytes compressed (or 65 uncompressed) secp256k1. */
   value: Binary;
+}
+
+/** A refused usage record: its position in the report and why. */
+export interface RecordRejection {
+  index: number;
+  request_id: string;
+  reason: string;
 }
 
 /** Outcome of an execute message. */
@@ -324,4 +392,5 @@ export interface WorkerRewards {
   worker_id: WorkerId;
   pending: Uint128;
   claimed: Uint128;
+  unsettled_weight: Uint128;
 }

@@ -9,8 +9,13 @@
  *   balance). Anything else — no msg, unknown msg, unknown plan, wrong amount — fails, and since the callback runs
  *   inside the token's `send`, the whole tx reverts and the tokens stay with the sender.
  * - Plan payments are revenue of the RewardsManager epoch that is open when they arrive (asked of the
- *   RewardsManager with a cross-contract `epoch {}` query; epoch 0 when none is configured); `revenue {epoch}`
- *   answers the totals. Deposits become revenue only when charged (`charge_usage`, not built yet).
+ *   RewardsManager with a cross-contract `epoch {}` query); `revenue {epoch}` answers the totals. Each payment is
+ *   forwarded at once, in the same tx, to the RewardsManager: a SNIP-20 `send` of the amount with
+ *   `{"revenue":{"epoch"}}`, which its `receive` credits to that epoch. If the RewardsManager refuses it the whole tx
+ *   reverts and the payer keeps the tokens; without a RewardsManager configured plan payments are refused. So plan
+ *   money never rests here. Deposits become revenue only when charged (`charge_usage`, not built yet).
+ * - `key_handle_matches {key_handle, subscriber}` tells the RewardsManager whether a usage countersignature's
+ *   signer is the subscriber behind the record's key handle.
  * - API keys: only the SHA-256 of a key is stored; a hash is never accepted twice (not even after revocation). Each
  *   subscriber gets an opaque key handle, SHA-256 of a domain tag, the hash of their first key and their address: a
  *   worker that sees keys learns which requests share a subscription, never whose it is, and the handle cannot be
@@ -21,7 +26,7 @@
  */
 import {compileSchema} from '../common/schema.js';
 import {decodeJsonBinary, defineContract, notBuilt, requireAdmin, statusResponse, validateAddress, variantOf} from '../common/contract.js';
-import {concatBytes, toHex, utf8} from '../common/encoding.js';
+import {concatBytes, toBase64, toHex, utf8} from '../common/encoding.js';
 import {revokePermit, verifyPermit} from '../common/permit.js';
 import {ContractError, response, type Api, type Deps, type Env, type ReadonlyStorage, type Response, type Storage, type SubMsg} from '../common/types.js';
 import {checkedAdd, formatUint128, parseUint128} from '../common/uint128.js';
@@ -36,6 +41,7 @@ import type {
   ContractRef,
   ExecuteMsg,
   InstantiateMsg,
+  KeyHandleMatchesResponse,
   Plan,
   PlansResponse,
   QueryMsg,
@@ -143,22 +149,33 @@ function registerReceive(env: Env, token: ContractRef): SubMsg {
   return {wasm_execute: {contract_addr: token.address, code_hash: token.code_hash, msg: {register_receive: {code_hash: env.contract.code_hash}}, funds: []}};
 }
 
-/** Number of the RewardsManager epoch open now; 0 without a RewardsManager. */
-function currentEpoch(deps: Deps, config: SubscriptionManagerConfig): number {
-  const rm = config.rewards_manager;
-  if (!rm) return 0;
+/** The RewardsManager plan payments are forwarded to (plan payments are refused without one). */
+function rewardsManagerOf(config: SubscriptionManagerConfig): ContractRef {
+  if (!config.rewards_manager) throw new ContractError('plan payments are refused: no rewards manager is configured to receive them');
+  return config.rewards_manager;
+}
+
+/** Number of the RewardsManager epoch open now. */
+function currentEpoch(deps: Deps, rm: ContractRef): number {
   const answer = deps.querier.queryContract<{epoch?: unknown}>(rm.address, rm.code_hash, {epoch: {}});
   const epoch = answer?.epoch;
   if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) throw new ContractError('the rewards manager answered no epoch number');
   return epoch;
 }
 
-function addRevenue(deps: Deps, config: SubscriptionManagerConfig, amount: bigint): number {
-  const epoch = currentEpoch(deps, config);
+function addRevenue(deps: Deps, rm: ContractRef, amount: bigint): number {
+  const epoch = currentEpoch(deps, rm);
   const key = SUBSCRIPTION_MANAGER_KEYS.revenue(epoch);
   const prev = deps.storage.get<StoredRevenue>(key) ?? {amount: '0', payments: 0};
   deps.storage.set(key, {amount: formatUint128(checkedAdd(BigInt(prev.amount), amount)), payments: prev.payments + 1});
   return epoch;
+}
+
+/** SNIP-20 `send` of `amount` to the RewardsManager as revenue of `epoch`. */
+function forwardRevenue(token: ContractRef, rm: ContractRef, amount: bigint, epoch: number): SubMsg {
+  const msg = toBase64(utf8(JSON.stringify({revenue: {epoch}})));
+  const send = {recipient: rm.address, recipient_code_hash: rm.code_hash, amount: formatUint128(amount), msg};
+  return {wasm_execute: {contract_addr: token.address, code_hash: token.code_hash, msg: {send}, funds: []}};
 }
 
 function subscribe(deps: Deps, env: Env, config: SubscriptionManagerConfig, from: string, planId: string, amount: bigint): Response {
@@ -170,8 +187,10 @@ function subscribe(deps: Deps, env: Env, config: SubscriptionManagerConfig, from
   const start = Math.max(env.block.time, current?.expires_at ?? 0);
   const next: StoredSubscription = {plan_id: plan.id, expires_at: start + plan.period_seconds};
   saveSubscription(deps.storage, from, next);
-  const epoch = addRevenue(deps, config, amount);
+  const rm = rewardsManagerOf(config);
+  const epoch = addRevenue(deps, rm, amount);
   const res = statusResponse('receive');
+  res.messages.push(forwardRevenue(config.payment_token, rm, amount, epoch));
   res.attributes.push({key: 'plan_id', value: plan.id}, {key: 'expires_at', value: String(next.expires_at)}, {key: 'epoch', value: String(epoch)});
   return res;
 }
@@ -365,6 +384,10 @@ export const subscriptionManager = defineContract<InstantiateMsg, ExecuteMsg, Qu
     revenue(deps, _env, {epoch}): RevenueResponse {
       const r = deps.storage.get<StoredRevenue>(SUBSCRIPTION_MANAGER_KEYS.revenue(epoch)) ?? {amount: '0', payments: 0};
       return {epoch, amount: r.amount, payments: r.payments};
+    },
+
+    key_handle_matches(deps, _env, {key_handle, subscriber}): KeyHandleMatchesResponse {
+      return {matches: deps.storage.get<string>(SUBSCRIPTION_MANAGER_KEYS.handleOwner(key_handle)) === subscriber};
     },
   },
 });

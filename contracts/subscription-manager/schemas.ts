@@ -12,6 +12,7 @@ import apiKeysAnswer from './schema/responses/api_keys.json' with {type: 'json'}
 import apiKeysWithPermitAnswer from './schema/responses/api_keys_with_permit.json' with {type: 'json'};
 import configAnswer from './schema/responses/config.json' with {type: 'json'};
 import executeAnswer from './schema/responses/execute.json' with {type: 'json'};
+import keyHandleMatchesAnswer from './schema/responses/key_handle_matches.json' with {type: 'json'};
 import plansAnswer from './schema/responses/plans.json' with {type: 'json'};
 import revenueAnswer from './schema/responses/revenue.json' with {type: 'json'};
 import subscriptionAnswer from './schema/responses/subscription.json' with {type: 'json'};
@@ -27,6 +28,7 @@ export const SCHEMAS: ContractSchemaSet = {
     api_keys_with_permit: apiKeysWithPermitAnswer,
     config: configAnswer,
     execute: executeAnswer,
+    key_handle_matches: keyHandleMatchesAnswer,
     plans: plansAnswer,
     revenue: revenueAnswer,
     subscription: subscriptionAnswer,

@@ -129,6 +129,16 @@ export type QueryMsg =
     revenue: {
       epoch: EpochId;
     };
+  }
+  /**
+   * Public: whether `subscriber` is the account behind `key_handle` (the RewardsManager's check of a usage
+   * countersignature). It names a candidate, so it reveals an owner only to someone who already knows them.
+   */
+  | {
+    key_handle_matches: {
+      key_handle: KeyHandle;
+      subscriber: Addr;
+    };
   };
 
 /** The message a subscriber base64-encodes into SNIP-20 `send.msg` when paying this contract. */
@@ -203,6 +213,11 @@ export interface ConfigResponse {
   rewards_manager: ContractRef | null;
 }
 
+/** Answer to `key_handle_matches`. */
+export interface KeyHandleMatchesResponse {
+  matches: boolean;
+}
+
 /** Answer to `plans`. */
 export interface PlansResponse {
   plans: Array<Plan>;
@@ -248,6 +263,7 @@ export interface QueryResponses {
   api_keys: ApiKeysResponse;
   api_keys_with_permit: ApiKeysWithPermitResponse;
   config: ConfigResponse;
+  key_handle_matches: KeyHandleMatchesResponse;
   plans: PlansResponse;
   revenue: RevenueResponse;
   subscription: SubscriptionResponse;

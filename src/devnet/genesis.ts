@@ -134,6 +134,11 @@ export const DEV_PLAN = {id: 'basic', price: '10000000', period_seconds: 30 * 24
 /** Epoch length of the default devnet's worker and rewards managers, seconds. */
 export const DEV_EPOCH_SECONDS = 3600;
 
+/** RewardsManager protocol fee on the devnet, basis points (5 %). */
+export const DEV_PROTOCOL_FEE_BPS = 500;
+/** Weight of worker-only (not countersigned) records the devnet's RewardsManager counts per worker and epoch. */
+export const DEV_UNCONFIRMED_WEIGHT_CAP = '1000000';
+
 /** Minimum WorkerManager stake on the devnet, uscrt. */
 export const DEV_MIN_STAKE = '1000000';
 /** Unbonding period of the devnet's WorkerManager, seconds. */
@@ -210,7 +215,8 @@ export function secretAiGenesisSpec(registry: ContractRegistry): GenesisSpec<Sec
           admin: ctx.admin,
           payment_token: ref(ctx.contracts.paymentToken!),
           epoch_seconds: DEV_EPOCH_SECONDS,
-          protocol_fee_bps: 500,
+          protocol_fee_bps: DEV_PROTOCOL_FEE_BPS,
+          unconfirmed_weight_cap: DEV_UNCONFIRMED_WEIGHT_CAP,
           worker_manager: ref(ctx.contracts.workerManager!),
           subscription_manager: ref(ctx.contracts.subscriptionManager!),
         }),

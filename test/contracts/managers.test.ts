@@ -223,18 +223,21 @@ describe('rewards-manager frame', () => {
   it('opens epoch 0 at instantiation and reports when it can be closed', () => {
     const rm = newRewardsManager();
     const t0 = rm.env.block.time;
-    expect(rm.query({epoch: {}})).toEqual({epoch: 0, starts_at: t0, ends_at: t0 + 86400, revenue: '0', closable: false});
+    expect(rm.query({epoch: {}})).toEqual({
+      epoch: 0, starts_at: t0, ends_at: t0 + 86400, revenue: '0', closable: false, closed: false, total_weight: '0', workers_up: 0,
+      carried_in: null, protocol_fee: null, uptime_pool: null, distributed: null,
+    });
     rm.advance(86400);
-    expect(rm.query({epoch: {}})).toMatchObject({epoch: 0, closable: true});
+    expect(rm.query({epoch: {}})).toMatchObject({epoch: 1, closable: false});
+    expect(rm.query({epoch: {id: 0}})).toMatchObject({epoch: 0, closable: true});
   });
 
-  it('lets only the admin update the config; a new epoch length applies to the next epoch', () => {
+  it('lets only the admin update the config; the epoch length is fixed', () => {
     const rm = newRewardsManager();
-    const t0 = rm.env.block.time;
     expect(rm.executeError(bob, {update_config: {protocol_fee_bps: 0}})).toBe(UNAUTHORIZED);
-    rm.execute(admin, {update_config: {epoch_seconds: 60, protocol_fee_bps: 250}});
-    expect(rm.query({config: {}})).toMatchObject({epoch_seconds: 60, protocol_fee_bps: 250});
-    expect(rm.query({epoch: {}})).toMatchObject({ends_at: t0 + 86400});
+    rm.execute(admin, {update_config: {protocol_fee_bps: 250}});
+    expect(rm.query({config: {}})).toMatchObject({epoch_seconds: 86400, protocol_fee_bps: 250});
+    expect(rm.executeError(admin, {update_config: {epoch_seconds: 60}})).toMatch(/epoch_seconds is fixed at instantiation/);
     expect(rm.executeError(admin, {update_config: {protocol_fee_bps: 10001}})).toBe('execute.update_config.protocol_fee_bps: must be <= 10000');
   });
 });
@@ -280,7 +283,7 @@ function samples(): Record<string, {execute: Record<string, unknown>; query: Rec
       },
       query: {
         config: {}, plans: {}, subscription: {permit}, api_key_status: {key_hash: 'b'.repeat(64)}, api_keys: {permit}, api_keys_with_permit: {permit: adminPermit},
-        revenue: {epoch: 0},
+        revenue: {epoch: 0}, key_handle_matches: {key_handle: 'a'.repeat(64), subscriber: alice},
       },
     },
     'rewards-manager': {
@@ -292,21 +295,21 @@ function samples(): Record<string, {execute: Record<string, unknown>; query: Rec
         update_config: {worker_manager: ref},
         revoke_permit: {permit_name: 'p'},
       },
-      query: {config: {}, epoch: {}, epoch_info: {epoch: 0}, rewards: {permit}},
+      query: {config: {}, epoch: {}, pending_rewards: {permit}, worker_usage: {worker_id: '1', permit}},
     },
   };
 }
 
 /**
  * Variants whose logic is built in this frame; every other one must say it is not built yet. (The worker-manager
- * is fully built; test/contracts/worker-manager*.test.ts covers each of its messages.)
+ * and the rewards-manager are fully built; test/contracts/worker-manager*.test.ts and rewards-manager.test.ts cover
+ * each of their messages.)
  */
 const BUILT: Record<string, {execute: string[]; query: string[]}> = {
   'subscription-manager': {
     execute: ['receive', 'create_api_key', 'revoke_api_key', 'set_plan', 'remove_plan', 'update_config', 'revoke_permit'],
-    query: ['config', 'plans', 'subscription', 'api_key_status', 'api_keys', 'api_keys_with_permit', 'revenue'],
+    query: ['config', 'plans', 'subscription', 'api_key_status', 'api_keys', 'api_keys_with_permit', 'revenue', 'key_handle_matches'],
   },
-  'rewards-manager': {execute: ['update_config', 'revoke_permit'], query: ['config', 'epoch']},
 };
 
 const variantsOf = (schema: object): string[] => ((schema as JsonSchema).oneOf ?? []).map((b) => b.required![0]!);

@@ -57,6 +57,8 @@ class SubscriptionHarness extends ContractHarness<SM.InstantiateMsg, SM.ExecuteM
 class World {
   readonly token = new ContractHarness<S20.InstantiateMsg, S20.ExecuteMsg, S20.QueryMsg>(snip20, undefined, {address: TOKEN, codeHash: TOKEN_REF.code_hash});
   readonly sm = new SubscriptionHarness(subscriptionManager, undefined, {address: SM_ADDR, codeHash: SM_HASH});
+  /** `receive` messages the token delivered to the RewardsManager. */
+  readonly forwarded: Array<{receive: {amount: string; msg: string}}> = [];
 
   constructor(opts: {rewardsManager?: boolean} = {}) {
     this.token.instantiate(admin, {
@@ -76,6 +78,12 @@ class World {
     for (const m of res.messages) {
       const call = (m as Extract<SubMsg, {wasm_execute: unknown}>).wasm_execute;
       if (!call) throw new Error('only wasm_execute sub-messages are expected');
+      if (call.contract_addr === RM_ADDR) {
+        // The RewardsManager's `receive` of a forwarded plan payment (its own tests run the real contract).
+        if (emitter !== TOKEN || call.code_hash !== RM_REF.code_hash) throw new Error('unexpected call to the rewards manager');
+        this.forwarded.push(call.msg as {receive: {amount: string; msg: string}});
+        continue;
+      }
       const target = call.contract_addr === TOKEN ? this.token : call.contract_addr === SM_ADDR ? this.sm : undefined;
       if (!target) throw new Error(`sub-message to unknown contract ${call.contract_addr}`);
       if (call.code_hash !== target.env.contract.code_hash) throw new Error('sub-message with a wrong code hash');
@@ -140,7 +148,10 @@ describe('SubscriptionManager: payments through SNIP-20 send', () => {
     expect(w.send(alice, '1000', {subscribe: {plan_id: 'basic'}})).toBeUndefined();
     expect(w.sub()).toEqual({subscriber: alice, active: true, status: 'active', plan_id: 'basic', expires_at: now + PERIOD, balance: '0', usage: null});
     expect(w.balance(alice)).toBe('99000');
-    expect(w.balance(SM_ADDR)).toBe('1000');
+    // Forwarded in the same tx to the RewardsManager as revenue of the open epoch.
+    expect(w.balance(SM_ADDR)).toBe('0');
+    expect(w.balance(RM_ADDR)).toBe('1000');
+    expect(w.forwarded).toEqual([{receive: {sender: SM_ADDR, from: SM_ADDR, amount: '1000', msg: b64({revenue: {epoch: 3}})}}]);
     expect(w.sm.query({revenue: {epoch: 3}})).toEqual({epoch: 3, amount: '1000', payments: 1});
     expect(w.sm.query({revenue: {epoch: 0}})).toEqual({epoch: 0, amount: '0', payments: 0});
   });
@@ -167,10 +178,11 @@ describe('SubscriptionManager: payments through SNIP-20 send', () => {
     expect(w.sm.query({revenue: {epoch: 0}})).toMatchObject({amount: '0'});
   });
 
-  it('without a RewardsManager, plan revenue is counted in epoch 0', () => {
+  it('without a RewardsManager to forward to, a plan payment is refused and the payer keeps the tokens', () => {
     const w0 = new World({rewardsManager: false});
-    expect(w0.send(bob, '1000', {subscribe: {plan_id: 'basic'}})).toBeUndefined();
-    expect(w0.sm.query({revenue: {epoch: 0}})).toEqual({epoch: 0, amount: '1000', payments: 1});
+    expect(w0.send(bob, '1000', {subscribe: {plan_id: 'basic'}})).toBe('plan payments are refused: no rewards manager is configured to receive them');
+    expect(w0.balance(bob)).toBe('100000');
+    expect(w0.sm.query({revenue: {epoch: 0}})).toEqual({epoch: 0, amount: '0', payments: 0});
   });
 
   describe('every refused payment fails the whole send: token balances and contract state unchanged', () => {

@@ -156,7 +156,7 @@ describe('secretai binary', () => {
   });
 
   it('commands of later milestones say they are not built, exit 1', async () => {
-    const r = await runCli(['rewards', 'claim', '--json', '--home', tempHome()]);
+    const r = await runCli(['chat', 'hello', '--json', '--home', tempHome()]);
     expect(r.code).toBe(1);
     expect(oneJson(r.stdout)).toMatchObject({error: {code: 'NOT_BUILT'}});
   });

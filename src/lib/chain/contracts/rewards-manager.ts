@@ -15,11 +15,19 @@ export type RewardsReceiveMsg = T.ReceiveMsg;
 export type SignedUsageRecord = T.SignedUsageRecord;
 export type UsageRecord = T.UsageRecord;
 export type Epoch = T.EpochResponse;
-export type EpochInfo = T.EpochInfoResponse;
-export type Rewards = T.RewardsResponse;
+export type PendingRewards = T.PendingRewardsResponse;
+export type WorkerUsage = T.WorkerUsageResponse;
+export type ReportWorkAnswer = Extract<T.ExecuteAnswer, {report_work: unknown}>;
+export type CloseEpochAnswer = Extract<T.ExecuteAnswer, {close_epoch: unknown}>;
+export type ClaimRewardsAnswer = Extract<T.ExecuteAnswer, {claim_rewards: unknown}>;
 export type RewardsManagerConfigUpdate = Omit<Extract<RewardsManagerExecute, {update_config: unknown}>['update_config'], 'padding'>;
 
 type Status = T.StatusAnswer;
+
+/** Most records one `report_work` takes (the schema's `maxItems`). */
+export const MAX_REPORT_RECORDS = 1000;
+/** Gas per reported record beyond its bytes: about four storage reads and three writes of small values. */
+export const REPORT_GAS_PER_RECORD = 25_000;
 
 /** The Secret AI RewardsManager. */
 export class RewardsManagerClient extends ContractClient<RewardsManagerQuery, RewardsManagerExecute> {
@@ -31,34 +39,38 @@ export class RewardsManagerClient extends ContractClient<RewardsManagerQuery, Re
     return this.query<T.ConfigResponse>({config: {}});
   }
 
-  /** The current epoch: bounds, revenue so far, whether it can be closed. */
-  epoch(): Promise<Epoch> {
-    return this.query<T.EpochResponse>({epoch: {}});
+  /** An epoch's bounds and totals (default: the epoch the block time is in). */
+  epoch(id?: number): Promise<Epoch> {
+    if (id !== undefined && (!Number.isSafeInteger(id) || id < 0)) throw new UsageError(`invalid epoch "${id}"`, {code: 'EPOCH_INVALID'});
+    return this.query<T.EpochResponse>({epoch: id === undefined ? {} : {id}});
   }
 
-  epochInfo(epoch: number): Promise<EpochInfo> {
-    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new UsageError(`invalid epoch "${epoch}"`, {code: 'EPOCH_INVALID'});
-    return this.query<T.EpochInfoResponse>({epoch_info: {epoch}});
+  /** Rewards of the workers the permit signer operates or is the payout address of. */
+  pendingRewards(permit: Permit): Promise<PendingRewards> {
+    return this.query<T.PendingRewardsResponse>({pending_rewards: {permit: permit as T.Permit}});
   }
 
-  /** Rewards of the workers whose payout address signed the permit. */
-  rewards(permit: Permit): Promise<Rewards> {
-    return this.query<T.RewardsResponse>({rewards: {permit: permit as T.Permit}});
+  /** One worker's counted usage in an epoch (permit of its operator or payout address). */
+  workerUsage(workerId: string, permit: Permit, epoch?: number): Promise<WorkerUsage> {
+    return this.query<T.WorkerUsageResponse>({worker_usage: {worker_id: workerId, permit: permit as T.Permit, ...(epoch === undefined ? {} : {epoch})}});
   }
 
   /** Submits signed usage records; gas grows with their total size. */
-  reportWork(signer: SigningClient, records: SignedUsageRecord[], opts: TxSettings = {}): Promise<ExecuteResult<{report_work: {accepted: number; rejected: number}}>> {
+  reportWork(signer: SigningClient, records: SignedUsageRecord[], opts: TxSettings = {}): Promise<ExecuteResult<ReportWorkAnswer>> {
     if (records.length === 0) throw new UsageError('no usage records to report', {code: 'RECORDS_EMPTY'});
+    if (records.length > MAX_REPORT_RECORDS) throw new UsageError(`at most ${MAX_REPORT_RECORDS} usage records fit one report`, {code: 'RECORDS_TOO_MANY'});
     const msg: RewardsManagerExecute = {report_work: {records}};
-    return this.execute(signer, msg, withGas(gasForPayload(GAS_LIMITS.admin, jsonBytes(msg), true), opts));
+    return this.execute(signer, msg, withGas(gasForPayload(GAS_LIMITS.admin + records.length * REPORT_GAS_PER_RECORD, jsonBytes(msg), false), opts));
   }
 
-  closeEpoch(signer: SigningClient, opts: TxSettings = {}): Promise<ExecuteResult<{close_epoch: {epoch: number; revenue: string}}>> {
-    return this.execute(signer, {close_epoch: {}}, opts);
+  /** Closes the oldest open epoch (pays the protocol fee); anyone may, once it has ended. */
+  closeEpoch(signer: SigningClient, opts: TxSettings = {}): Promise<ExecuteResult<CloseEpochAnswer>> {
+    return this.execute(signer, {close_epoch: {}}, withGas(GAS_LIMITS.snip20Send, opts));
   }
 
-  claimRewards(signer: SigningClient, workerId?: string, opts: TxSettings = {}): Promise<ExecuteResult<{claim_rewards: {amount: string}}>> {
-    return this.execute(signer, {claim_rewards: workerId === undefined ? {} : {worker_id: workerId}}, opts);
+  /** Pays the signer's workers' settled rewards to their payout addresses. */
+  claimRewards(signer: SigningClient, workerId?: string, opts: TxSettings = {}): Promise<ExecuteResult<ClaimRewardsAnswer>> {
+    return this.execute(signer, {claim_rewards: workerId === undefined ? {} : {worker_id: workerId}}, withGas(GAS_LIMITS.snip20Send, opts));
   }
 
   /** Adds `amount` of `token` to an epoch's revenue (SNIP-20 `send` with `{"revenue":{…}}`). */
