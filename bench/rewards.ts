@@ -13,13 +13,13 @@
  * - report_work per record: reports of 1 record by the probe, one after the other on the live state (median), and
  *   a report of 1 000 records (from the saved state; ms per record);
  * - stored bytes: the RewardsManager's whole state, and the bytes each message adds (keys + JSON values);
- * - storage gas: the devnet's gas model (src/devnet/chain.ts `GAS`: flat + per-byte charges of every storage read,
+ * - storage gas: the devnet's gas model (src/devnet/node `GAS`: flat + per-byte charges of every storage read,
  *   write and removal, in every contract the message reaches) — the deterministic cost, free of the timing noise a
  *   large heap brings (with --expose-gc a collection runs before every timed call).
  * Ratios are against the 10 workers × 1 epoch scenario measured in the same run.
  */
 import {signUsageRecord, type SignedUsageRecord, type UsageRecord} from '../contracts/common/usage.js';
-import {GAS} from '../src/devnet/chain.js';
+import {GAS} from '../src/devnet/index.js';
 import {median} from './lib.js';
 import {ADMIN, REWARDS_MANAGER, RewardsChain, type TestWorker} from '../test/contracts/rewards-chain.js';
 
