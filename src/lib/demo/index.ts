@@ -131,24 +131,6 @@ const STEPS: StepDef[] = [
     },
   },
   {
-    name: 'worker serve: TLS gateway over the embedded stories260K model answers one request with a signed usage record',
-    run: async (s) => {
-      const {randomBytes} = await import('node:crypto');
-      const {serveWorker} = await import('../worker/gateway/service.js');
-      // A throw-away dev API key, in the environment the gateway reads it from (never argv).
-      const apiKey = randomBytes(16).toString('hex');
-      s.ctx.out.registerSecret(apiKey);
-      const ctx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true}, {...s.ctx.env, SECRETAI_DEV_API_KEY: apiKey});
-      const running = await serveWorker(ctx, {backend: 'embedded', host: DEMO_WORKER_HOST, port: Number(new URL(s.workerUrl!).port)});
-      s.stopGateway = running.stop;
-      const {readFileSync} = await import('node:fs');
-      const {workerTlsDir} = await import('../worker/tls.js');
-      const certPem = readFileSync(path.join(workerTlsDir(s.ctx.home.value, s.keys.operator!), 'cert.pem'), 'utf8');
-      const answer = await pinnedChat(running.result.url, s.bundle!, certPem, apiKey, 'Once upon a time');
-      return `${running.result.url}: "${answer.text.slice(0, 40)}…" (${answer.record.output_tokens} tokens, record signed by worker ${answer.record.worker_id}, epoch ${answer.record.epoch}, signature ${answer.signatureValid ? 'valid' : 'INVALID'})`;
-    },
-  },
-  {
     name: 'deposit: SNIP-20 send to the SubscriptionManager; its receive callback credits a prepaid balance (read with a permit)',
     run: async (s) => {
       const {signerFor, contractsFor, getPermit} = await import('../chain/index.js');
@@ -182,10 +164,19 @@ const STEPS: StepDef[] = [
     },
   },
   {
+    name: 'worker serve: the attested TLS gateway over the embedded stories260K model; API keys checked against the SubscriptionManager',
+    run: async (s) => {
+      const {serveWorker} = await import('../worker/gateway/service.js');
+      const ctx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true});
+      const running = await serveWorker(ctx, {backend: 'embedded', host: DEMO_WORKER_HOST, port: Number(new URL(s.workerUrl!).port)});
+      s.stopGateway = running.stop;
+      return `${running.result.url}, API keys: ${running.result.apiKeys}`;
+    },
+  },
+  {
     name: 'chat: next worker, verify attestation, pin TLS, stream, countersign usage',
     run: async (s) => {
       const {ApiKeyStore} = await import('../keys/apikeys.js');
-      const {serveWorker} = await import('../worker/gateway/service.js');
       const {ChatSession} = await import('../chat/index.js');
       const ctx = userContext(s);
       const store = new ApiKeyStore(s.ctx.home.value);
@@ -193,12 +184,6 @@ const STEPS: StepDef[] = [
       const apiKey = stored ? store.open(ctx.profile.chainId, stored.keyHash) : undefined;
       if (!apiKey) throw new Error('the API key made by "apikey create" is not in the home');
       s.ctx.out.registerSecret(apiKey);
-      // The gateway checks API keys against SECRETAI_DEV_API_KEY on the devnet: serve again with the subscriber's key.
-      await s.stopGateway?.();
-      s.stopGateway = undefined;
-      const gwCtx = new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true}, {...s.ctx.env, SECRETAI_DEV_API_KEY: apiKey});
-      const running = await serveWorker(gwCtx, {backend: 'embedded', host: DEMO_WORKER_HOST, port: Number(new URL(s.workerUrl!).port)});
-      s.stopGateway = running.stop;
       const session = await ChatSession.open(ctx, {model: DEMO_MODEL, temperature: 0, maxTokens: 48});
       try {
         const stream = !s.ctx.out.json && !s.ctx.out.interactive;
@@ -210,13 +195,50 @@ const STEPS: StepDef[] = [
       }
     },
   },
-  {name: 'worker report: submit usage records'},
-  {name: 'epoch close + rewards claim'},
+  {
+    name: 'worker report: the gateway\'s signed (and countersigned) usage records to the RewardsManager',
+    run: async (s) => {
+      const {reportUsage} = await import('../rewards/index.js');
+      const r = await reportUsage(operatorContext(s));
+      if (r.accepted < 1) throw new Error(`no record accepted (${r.rejected} refused${r.rejections[0] ? `: ${r.rejections[0].reason}` : ''})`);
+      return `${r.accepted} record(s) accepted, weight ${r.weight} (input + 4 × output tokens), tx ${r.txHash?.slice(0, 12)}…`;
+    },
+  },
+  {
+    name: 'devnet advance + epoch close: move block time past the epoch\'s end and share its revenue by weight',
+    run: async (s) => {
+      const {epochStatus, closeEpoch} = await import('../rewards/index.js');
+      const {advanceService, devnetStatusService} = await import('../devnet/service.js');
+      const ctx = operatorContext(s);
+      const now = await epochStatus(ctx);
+      const chainNow = Math.floor(Date.parse((await devnetStatusService(ctx)).time ?? '') / 1000);
+      if (!Number.isFinite(chainNow)) throw new Error('the devnet did not tell its block time');
+      await advanceService(ctx, Math.max(1, now.endsAt - chainNow + 1));
+      let closed;
+      do closed = await closeEpoch(ctx);
+      while (closed.epoch < now.epoch);
+      return `epoch ${closed.epoch} closed: revenue ${closed.revenue}, protocol fee ${closed.protocolFee}, distributed ${closed.distributed} (tx ${closed.txHash?.slice(0, 12)}…)`;
+    },
+  },
+  {
+    name: 'rewards claim: the operator\'s share paid to its payout address in the payment token',
+    run: async (s) => {
+      const {claimRewards} = await import('../rewards/index.js');
+      const r = await claimRewards(operatorContext(s));
+      if (BigInt(r.amount) <= 0n) throw new Error('nothing was paid');
+      return `${r.amount} token base units to ${r.payouts.map((p) => `worker ${p.workerId} → ${p.address}`).join(', ')} (tx ${r.txHash.slice(0, 12)}…)`;
+    },
+  },
 ];
 
 /** The demo user's context: local network, key `user`, no prompts. */
 function userContext(s: DemoState): Context {
   return new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'user', yes: true});
+}
+
+/** The demo worker operator's context: local network, key `operator`, no prompts. */
+function operatorContext(s: DemoState): Context {
+  return new Context(s.ctx.home, s.ctx.out, {network: 'local', from: 'operator', yes: true});
 }
 
 export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise<DemoSummary> {
@@ -253,41 +275,4 @@ export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise
     ok: steps.every((s) => s.status !== 'failed'),
     notBuilt: steps.filter((s) => s.status === 'not-built').map((s) => s.name),
   };
-}
-
-/**
- * One non-streaming OpenAI chat with the demo gateway over a TLS connection that accepts only the key the worker's
- * bundle attests (checked in the handshake, before the request is written); its usage record's worker signature is
- * checked against the bundle's worker key.
- */
-async function pinnedChat(url: string, bundleFile: string, certPem: string, apiKey: string, prompt: string): Promise<{text: string; record: import('../../../contracts/common/usage.js').UsageRecord; signatureValid: boolean}> {
-  const [{default: https}, {X509Certificate, createHash}, {readFileSync}, usage] = await Promise.all([
-    import('node:https'), import('node:crypto'), import('node:fs'), import('../../../contracts/common/usage.js'),
-  ]);
-  const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as {tlsSpki: string; workerPubkey: string};
-  const pin = createHash('sha256').update(Buffer.from(bundle.tlsSpki, 'base64')).digest('hex');
-  const spkiSha256 = (der: Buffer) => createHash('sha256').update(new X509Certificate(der).publicKey.export({type: 'spki', format: 'der'})).digest('hex');
-  const body = JSON.stringify({model: DEMO_MODEL, messages: [{role: 'user', content: prompt}], temperature: 0, max_tokens: 24});
-  const doc = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const req = https.request(`${url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: {'content-type': 'application/json', authorization: `Bearer ${apiKey}`},
-      agent: false,
-      // The worker's self-signed certificate is the only trust anchor, and its key must be the attested one:
-      // both are checked in the handshake, before the request is written.
-      ca: certPem,
-      checkServerIdentity: (_host, cert) => (spkiSha256(cert.raw) === pin ? undefined : new Error('the gateway presented another TLS key than the attested one')),
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text) as Record<string, unknown>) : reject(new Error(`the gateway answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`))));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-  const signed = doc.secretai_usage as import('../../../contracts/common/usage.js').SignedUsageRecord;
-  const choices = doc.choices as Array<{message: {content: string}}>;
-  const check = usage.verifySignedUsageRecord(signed, Buffer.from(bundle.workerPubkey, 'base64'));
-  return {text: choices[0]!.message.content, record: signed.record, signatureValid: check.worker};
 }
