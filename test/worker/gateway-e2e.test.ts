@@ -86,7 +86,7 @@ describeShared('models/stories260K')('worker serve on a devnet (embedded stories
   }, T);
 
   it('prints {url, workerId, epoch} and reports liveness for the epoch', async () => {
-    expect(gw.ready).toMatchObject({url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/), workerId, apiKeys: 'dev'});
+    expect(gw.ready).toMatchObject({url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/), workerId, apiKeys: 'subscription+dev'});
     let last = 0;
     for (let i = 0; i < 100 && last < registeredAt + 100; i++) {
       const r = await cli(['worker', 'show', workerId, '--json']);
