@@ -24,9 +24,9 @@
  * is below 5 × 2^32 < 2^53 and is exact. Sums of many weights are the caller's to keep (as Uint128 in a contract).
  *
  * Pure: no I/O, no clock. Verification runs on a contract host's `Api` (a contract passes `deps.api`), and
- * otherwise on `@noble/secp256k1`.
+ * otherwise on `@noble/curves` (secp256k1).
  */
-import * as secp from '@noble/secp256k1';
+import {secp256k1} from '@noble/curves/secp256k1.js';
 import {SECP256K1_COMPRESSED_PUBKEY_BYTES, SECP256K1_SIGNATURE_BYTES, verifySha256Signature} from './crypto.js';
 import {bytesEqual, canonicalJson, concatBytes, fromBase64, toBase64, utf8} from './encoding.js';
 import {compileSchema, formatIssues} from './schema.js';
@@ -59,7 +59,7 @@ export class UsageRecordError extends Error {
 }
 
 /** The curve order n and n / 2 (low-S bound). */
-const CURVE_ORDER = secp.CURVE.n;
+const CURVE_ORDER = secp256k1.Point.Fn.ORDER;
 const HALF_ORDER = CURVE_ORDER >> 1n;
 /** Bytes of one scalar of a compact signature. */
 const SCALAR_BYTES = 32;
@@ -118,14 +118,13 @@ export function usageSigningDigest(record: UsageRecord, signer: UsageSigner): Ui
 /** 33-byte compressed public key of a 32-byte secp256k1 private key. */
 export function usagePublicKey(privateKey: Uint8Array): Uint8Array {
   checkPrivateKey(privateKey);
-  return secp.getPublicKey(privateKey, true);
+  return secp256k1.getPublicKey(privateKey, true);
 }
 
 /** Signs a record as `signer`: 64-byte compact r‖s, low S, deterministic (RFC 6979). */
 export async function signUsage(record: UsageRecord, signer: UsageSigner, privateKey: Uint8Array): Promise<Uint8Array> {
   checkPrivateKey(privateKey);
-  const sig = await secp.sign(usageSigningDigest(record, signer), privateKey, {der: false, canonical: true});
-  return sig;
+  return secp256k1.sign(usageSigningDigest(record, signer), privateKey, {prehash: false, lowS: true, format: 'compact'});
 }
 
 /** The record with the worker's signature (base64), as `report_work` takes it. */
@@ -148,12 +147,12 @@ export function isLowSCompactSignature(signature: Uint8Array): boolean {
   return r > 0n && r < CURVE_ORDER && s > 0n && s <= HALF_ORDER;
 }
 
-/** Verification on `@noble/secp256k1` (strict: low S only) and the plain-TypeScript SHA-256. */
+/** Verification on `@noble/curves` secp256k1 (strict: low S only) and the plain-TypeScript SHA-256. */
 export const nobleVerifyApi: UsageVerifyApi = {
   sha256,
   secp256k1Verify(digest, signature, pubkey) {
     try {
-      return secp.verify(secp.Signature.fromCompact(signature), digest, pubkey, {strict: true});
+      return secp256k1.verify(signature, digest, pubkey, {prehash: false, lowS: true, format: 'compact'});
     } catch {
       return false;
     }

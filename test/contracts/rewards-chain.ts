@@ -9,7 +9,7 @@
  * the RewardsManager's `key_handle_matches`.
  */
 import {createHash} from 'node:crypto';
-import * as secp from '@noble/secp256k1';
+import {secp256k1} from '@noble/curves/secp256k1.js';
 import {toBase64} from '../../contracts/common/encoding.js';
 import type {Contract, Deps, Env, MessageInfo, Querier, Response} from '../../contracts/common/types.js';
 import {rewardsManager} from '../../contracts/rewards-manager/contract.js';
@@ -17,6 +17,7 @@ import type * as RM from '../../contracts/rewards-manager/types.js';
 import {snip20} from '../../contracts/snip20/contract.js';
 import {SUBSCRIPTION_MANAGER_KEYS, subscriptionManager} from '../../contracts/subscription-manager/contract.js';
 import {indexWorker, saveWorker, workerManager, WORKER_MANAGER_KEYS} from '../../contracts/worker-manager/contract.js';
+import {saveWorkerInfo} from '../../contracts/worker-manager/registry.js';
 import type {WorkerInfo} from '../../contracts/worker-manager/types.js';
 import {MemoryStorage, nodeApi, testAddress} from './harness.js';
 
@@ -192,7 +193,7 @@ export class RewardsChain {
   addWorker(opts: {payout?: string; seed?: number} = {}): TestWorker {
     const n = ++this.lastWorker;
     const privateKey = new Uint8Array(createHash('sha256').update(`worker-key-${opts.seed ?? n}`).digest());
-    const pubkey = secp.getPublicKey(privateKey, true);
+    const pubkey = secp256k1.getPublicKey(privateKey, true);
     const operator = this.api.pubkeyToAddress(pubkey);
     const id = String(n);
     const payout = opts.payout ?? operator;
@@ -211,8 +212,8 @@ export class RewardsChain {
   /** Changes a stored worker (status, liveness, payout). */
   updateWorker(id: string, change: Partial<WorkerInfo>): void {
     const s = this.storage(WORKER_MANAGER);
-    const w = s.get<{info: WorkerInfo; attestation: Record<string, unknown>}>(WORKER_MANAGER_KEYS.worker(id))!;
-    saveWorker(s, {...w, info: {...w.info, ...change}});
+    const info = s.get<WorkerInfo>(WORKER_MANAGER_KEYS.worker(id))!;
+    saveWorkerInfo(s, {...info, ...change});
   }
 
   /** `subscriber` pays the `basic` plan through the SubscriptionManager (minted first); it forwards the payment. */

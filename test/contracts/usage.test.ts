@@ -1,6 +1,6 @@
 import {describe, expect, it} from '@jest/globals';
 import {createHash} from 'node:crypto';
-import * as secp from '@noble/secp256k1';
+import {secp256k1} from '@noble/curves/secp256k1.js';
 import {fromBase64, toBase64, toHex} from '../../contracts/common/encoding.js';
 import {
   countersignUsageRecord,
@@ -127,14 +127,14 @@ describe('usage records: signatures', () => {
     const s = BigInt(`0x${toHex(sig.subarray(32))}`);
     const highS = new Uint8Array(64);
     highS.set(sig.subarray(0, 32));
-    highS.set(Buffer.from((secp.CURVE.n - s).toString(16).padStart(64, '0'), 'hex'), 32);
+    highS.set(Buffer.from((secp256k1.Point.Fn.ORDER - s).toString(16).padStart(64, '0'), 'hex'), 32);
     expect(isLowSCompactSignature(highS)).toBe(false);
     // The twin is a mathematically valid signature; only the low-S rule refuses it.
-    expect(secp.verify(secp.Signature.fromCompact(highS), usageSigningDigest(RECORD, 'worker'), workerPub, {strict: false})).toBe(true);
+    expect(secp256k1.verify(highS, usageSigningDigest(RECORD, 'worker'), workerPub, {prehash: false, lowS: false, format: 'compact'})).toBe(true);
     expect(verifyUsageSignature(RECORD, 'worker', highS, workerPub)).toBe(false);
     expect(verifyUsageSignature(RECORD, 'worker', sig.subarray(0, 63), workerPub)).toBe(false);
     expect(verifyUsageSignature(RECORD, 'worker', new Uint8Array(64), workerPub)).toBe(false);
-    expect(verifyUsageSignature(RECORD, 'worker', sig, secp.getPublicKey(WORKER_KEY, false))).toBe(false);
+    expect(verifyUsageSignature(RECORD, 'worker', sig, secp256k1.getPublicKey(WORKER_KEY, false))).toBe(false);
     expect(verifyUsageSignature({...RECORD, epoch: -1}, 'worker', sig, workerPub)).toBe(false);
     await expect(signUsage(RECORD, 'worker', new Uint8Array(31))).rejects.toThrow(UsageRecordError);
     await expect(signUsage(RECORD, 'worker', new Uint8Array(32))).rejects.toThrow(/out of range/);

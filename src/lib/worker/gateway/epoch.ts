@@ -5,7 +5,7 @@
  * devnet) and at least every {@link MAX_POLL_MS}. On each epoch first seen, `onEpoch` runs: the gateway reports
  * liveness there (`report_liveness`, a signature by the worker key over the epoch's challenge).
  */
-import * as secp from '@noble/secp256k1';
+import {secp256k1} from '@noble/curves/secp256k1.js';
 import {fromHex, toBase64} from '../../../../contracts/common/encoding.js';
 import {sha256} from '../../../../contracts/common/sha256.js';
 
@@ -98,6 +98,6 @@ export class EpochTracker {
  * 64-byte compact r‖s with low S, base64 — what the WorkerManager verifies against the registered worker key.
  */
 export async function livenessSignature(challengeHex: string, workerPrivateKey: Uint8Array): Promise<string> {
-  const sig = await secp.sign(sha256(fromHex(challengeHex)), workerPrivateKey, {der: false, canonical: true});
+  const sig = secp256k1.sign(sha256(fromHex(challengeHex)), workerPrivateKey, {prehash: false, lowS: true, format: 'compact'});
   return toBase64(sig);
 }
