@@ -89,3 +89,10 @@ export function loadComputeGateway(): Promise<ComputeGateway> {
   gateway ??= loadSecretjs().then(() => import('secretjs/dist/grpc_gateway/secret/compute/v1beta1/query.pb.js') as Promise<ComputeGateway>);
   return gateway;
 }
+
+/** Address and 33-byte compressed public key of a mnemonic, derived by secretjs's own `Wallet` (so they always agree with it). */
+export async function walletIdentity(mnemonic: string): Promise<{address: string; pubkey: Uint8Array}> {
+  const {Wallet} = await loadSecretjs();
+  const w = new Wallet(mnemonic);
+  return {address: w.address, pubkey: w.publicKey};
+}
