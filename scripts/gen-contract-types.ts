@@ -4,7 +4,7 @@
  *   (`contracts/common/schema/definitions.json`: `Permit`, `ContractRef`, `Uint128`, …), written once;
  * and for every contract, from its schemas (`contracts/<name>/schema/**.json`):
  * - `contracts/<name>/types.ts` — TypeScript types of every message and answer; the shared definitions it uses
- *   are imported from (and re-exported as) the shared file, never declared again;
+ *   are imported from the shared file (which it re-exports), never declared again;
  * - `contracts/<name>/schemas.ts` — the schemas themselves as a `ContractSchemaSet` (JSON imports), so the
  *   contract validates against exactly the files on disk and no answer schema is forgotten.
  * Run after changing a schema:
@@ -216,6 +216,17 @@ export function generateSharedTypes(shared: SharedDefinitions): string {
   return out.join('\n');
 }
 
+/** Adds to `into` the names of the definitions `schema` refers to, not counting its own definition tables. */
+function collectRefs(schema: unknown, into: Set<string>): void {
+  if (Array.isArray(schema)) for (const item of schema) collectRefs(item, into);
+  else if (schema !== null && typeof schema === 'object') {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === '$ref' && typeof value === 'string') into.add(refName(value));
+      else if (key !== 'definitions' && key !== '$defs') collectRefs(value, into);
+    }
+  }
+}
+
 function titleOf(file: SchemaFile): string {
   const title = file.schema.title;
   if (!title || !TYPE_NAME.test(title)) throw new TypeGenerationError(`${file.path}: needs a PascalCase "title" (the type name)`);
@@ -224,8 +235,8 @@ function titleOf(file: SchemaFile): string {
 
 /**
  * TypeScript source of `contracts/<name>/types.ts` for one contract's schema files. Definitions that are in
- * `shared` are imported from {@link SHARED_TYPES_FILE} (and re-exported) instead of declared; a contract's copy
- * must equal the shared one. Throws {@link TypeGenerationError} on a missing title, a name clash, two different
+ * `shared` are imported from {@link SHARED_TYPES_FILE} instead of declared (and every shared type is re-exported,
+ * so `./types.js` offers the contract's whole vocabulary); a contract's copy must equal the shared one. Throws {@link TypeGenerationError} on a missing title, a name clash, two different
  * definitions with one name, or a copy of a shared definition that differs from it.
  */
 export function generateContractTypes(contractName: string, files: SchemaFile[], shared: SharedDefinitions = {}): string {
@@ -272,10 +283,14 @@ export function generateContractTypes(contractName: string, files: SchemaFile[],
     `/**\n * Types of the \`${contractName}\` contract's messages and answers, written by scripts/gen-contract-types.ts from\n` +
       ` * contracts/${contractName}/schema/**.json. Do not edit by hand: change the schema and rerun the script.\n */\n`,
   );
-  if (imported.length > 0) {
-    for (const name of imported) claim(name, `shared definition in ${SHARED_DEFINITIONS_FILE}`);
-    out.push(nameList('import type ', imported, ` from '${SHARED_TYPES_IMPORT}'`) + '\n' + nameList('export type ', imported, ''));
-  }
+  // Every shared name is reserved (the contract re-exports all of them), so a message type cannot shadow one.
+  for (const name of Object.keys(shared)) claim(name, `shared definition in ${SHARED_DEFINITIONS_FILE}`);
+  const referenced = new Set<string>();
+  for (const f of files) collectRefs(f.schema, referenced);
+  for (const {schema} of definitions.values()) collectRefs(schema, referenced);
+  const used = imported.filter((name) => referenced.has(name));
+  if (used.length > 0) out.push(nameList('import type ', used, ` from '${SHARED_TYPES_IMPORT}'`));
+  if (Object.keys(shared).length > 0) out.push(`export type * from '${SHARED_TYPES_IMPORT}';\n`);
   for (const f of roots) out.push(declaration(claim(titleOf(f), f.path), f.schema));
   if (answer) out.push(declaration(claim(titleOf(answer), answer.path), answer.schema));
   const responseNames: Array<[string, string]> = [];

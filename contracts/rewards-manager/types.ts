@@ -6,17 +6,9 @@
 import type {
   Addr,
   Binary,
-  CodeHash,
   ContractRef,
   EpochId,
-  KeyHandle,
-  ModelName,
-  Permission,
   Permit,
-  PermitParams,
-  PermitSignature,
-  PubKey,
-  ResponseStatus,
   Snip20ReceiveMsg,
   StatusAnswer,
   Uint128,
@@ -25,27 +17,7 @@ import type {
   WorkerId,
 } from '../common/types.generated.js';
 
-export type {
-  Addr,
-  Binary,
-  CodeHash,
-  ContractRef,
-  EpochId,
-  KeyHandle,
-  ModelName,
-  Permission,
-  Permit,
-  PermitParams,
-  PermitSignature,
-  PubKey,
-  ResponseStatus,
-  Snip20ReceiveMsg,
-  StatusAnswer,
-  Uint128,
-  UnixSeconds,
-  UsageRecord,
-  WorkerId,
-};
+export type * from '../common/types.generated.js';
 
 /** Instantiates the RewardsManager: usage reports, epochs and payouts. */
 export interface InstantiateMsg {

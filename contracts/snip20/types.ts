@@ -7,31 +7,13 @@ import type {
   Addr,
   Binary,
   CodeHash,
-  Permission,
   Permit,
-  PermitParams,
-  PermitSignature,
-  PubKey,
-  ResponseStatus,
   StatusAnswer,
   Uint128,
   UnixSeconds,
 } from '../common/types.generated.js';
 
-export type {
-  Addr,
-  Binary,
-  CodeHash,
-  Permission,
-  Permit,
-  PermitParams,
-  PermitSignature,
-  PubKey,
-  ResponseStatus,
-  StatusAnswer,
-  Uint128,
-  UnixSeconds,
-};
+export type * from '../common/types.generated.js';
 
 /** Instantiates a SNIP-20 token (subset of the reference implementation 2.0). */
 export interface InstantiateMsg {

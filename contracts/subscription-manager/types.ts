@@ -5,17 +5,10 @@
 
 import type {
   Addr,
-  Binary,
-  CodeHash,
   ContractRef,
   EpochId,
   KeyHandle,
-  Permission,
   Permit,
-  PermitParams,
-  PermitSignature,
-  PubKey,
-  ResponseStatus,
   Sha256Hex,
   Snip20ReceiveMsg,
   StatusAnswer,
@@ -23,25 +16,7 @@ import type {
   UnixSeconds,
 } from '../common/types.generated.js';
 
-export type {
-  Addr,
-  Binary,
-  CodeHash,
-  ContractRef,
-  EpochId,
-  KeyHandle,
-  Permission,
-  Permit,
-  PermitParams,
-  PermitSignature,
-  PubKey,
-  ResponseStatus,
-  Sha256Hex,
-  Snip20ReceiveMsg,
-  StatusAnswer,
-  Uint128,
-  UnixSeconds,
-};
+export type * from '../common/types.generated.js';
 
 /** Instantiates the SubscriptionManager: payments (SNIP-20 `send`), plans and API keys. */
 export interface InstantiateMsg {

@@ -6,15 +6,9 @@
 import type {
   Addr,
   Binary,
-  CodeHash,
   ContractRef,
   ModelName,
-  Permission,
   Permit,
-  PermitParams,
-  PermitSignature,
-  PubKey,
-  ResponseStatus,
   Sha256Hex,
   StatusAnswer,
   Uint128,
@@ -22,24 +16,7 @@ import type {
   WorkerId,
 } from '../common/types.generated.js';
 
-export type {
-  Addr,
-  Binary,
-  CodeHash,
-  ContractRef,
-  ModelName,
-  Permission,
-  Permit,
-  PermitParams,
-  PermitSignature,
-  PubKey,
-  ResponseStatus,
-  Sha256Hex,
-  StatusAnswer,
-  Uint128,
-  UnixSeconds,
-  WorkerId,
-};
+export type * from '../common/types.generated.js';
 
 /** Instantiates the WorkerManager: registry of GPU workers and their assignment to subscribers. */
 export interface InstantiateMsg {

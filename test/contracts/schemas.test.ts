@@ -100,6 +100,11 @@ describe('shared contract types', () => {
     expect(declared.filter((d) => d in sharedDefs)).toEqual([]);
   });
 
+  it('refuse a message type named like a shared definition', () => {
+    const schema = {title: 'Permit', type: 'object', properties: {a: {type: 'string'}}} as JsonSchema;
+    expect(() => generateContractTypes('t', [{path: 'query.json', schema}], sharedDefs)).toThrow('t: type name Permit is used twice');
+  });
+
   it('refuse a contract copy of a shared definition that differs from the shared file', () => {
     const schema = {title: 'QueryMsg', type: 'object', properties: {a: {$ref: '#/definitions/Addr'}}, definitions: {Addr: {type: 'string'}}} as JsonSchema;
     expect(() => generateContractTypes('t', [{path: 'query.json', schema}], sharedDefs)).toThrow(
@@ -107,7 +112,7 @@ describe('shared contract types', () => {
     );
     const same = {...schema, definitions: {Addr: sharedDefs.Addr!}} as JsonSchema;
     const text = generateContractTypes('t', [{path: 'query.json', schema: same}], sharedDefs);
-    expect(text).toContain("import type {Addr} from '../common/types.generated.js';\n\nexport type {Addr};\n");
+    expect(text).toContain("import type {Addr} from '../common/types.generated.js';\n\nexport type * from '../common/types.generated.js';\n");
     expect(text).not.toMatch(/^export type Addr =/m);
   });
 });
