@@ -13,7 +13,7 @@
  */
 import {concatBytes, fromUtf8, sha256, sha256Hex, utf8} from '../../../contracts/common/encoding.js';
 import type {EncryptionUtilsImpl, SecretNetworkClient, TxOptions, TxResponse, Wallet} from 'secretjs';
-import type {NetworkProfile} from '../config/index.js';
+import type {ContractRef, NetworkProfile} from '../config/index.js';
 import {SecretaiError, UsageError} from '../errors.js';
 import {normalizeMnemonic} from '../keys/index.js';
 import {parseAddress} from './address.js';
@@ -34,10 +34,7 @@ import {GAS_LIMITS} from './gas.js';
 import {DEFAULT_REQUEST_TIMEOUT_MS, loadComputeGateway, loadSecretjs, registerLcd, type Secretjs} from './secretjs.js';
 
 /** A deployed contract: bech32 address and code hash (64 lower-case hex, always sent with every message). */
-export interface ContractRef {
-  address: string;
-  codeHash: string;
-}
+export type {ContractRef};
 
 /** Protobuf type URL of `MsgExecuteContract`. */
 export const MSG_EXECUTE_CONTRACT = '/secret.compute.v1beta1.MsgExecuteContract';
