@@ -233,12 +233,12 @@ export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise
  * checked against the bundle's worker key.
  */
 async function pinnedChat(url: string, bundleFile: string, certPem: string, apiKey: string, prompt: string): Promise<{text: string; record: import('../../../contracts/common/usage.js').UsageRecord; signatureValid: boolean}> {
-  const [{default: https}, {X509Certificate, createHash}, {readFileSync}, usage] = await Promise.all([
-    import('node:https'), import('node:crypto'), import('node:fs'), import('../../../contracts/common/usage.js'),
+  const [{default: https}, {X509Certificate}, {readFileSync}, usage, {fromBase64Lenient, sha256Hex}] = await Promise.all([
+    import('node:https'), import('node:crypto'), import('node:fs'), import('../../../contracts/common/usage.js'), import('../../../contracts/common/encoding.js'),
   ]);
   const bundle = JSON.parse(readFileSync(bundleFile, 'utf8')) as {tlsSpki: string; workerPubkey: string};
-  const pin = createHash('sha256').update(Buffer.from(bundle.tlsSpki, 'base64')).digest('hex');
-  const spkiSha256 = (der: Buffer) => createHash('sha256').update(new X509Certificate(der).publicKey.export({type: 'spki', format: 'der'})).digest('hex');
+  const pin = sha256Hex(fromBase64Lenient(bundle.tlsSpki));
+  const spkiSha256 = (der: Buffer) => sha256Hex(new X509Certificate(der).publicKey.export({type: 'spki', format: 'der'}));
   const body = JSON.stringify({model: DEMO_MODEL, messages: [{role: 'user', content: prompt}], temperature: 0, max_tokens: 24});
   const doc = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const req = https.request(`${url}/v1/chat/completions`, {
