@@ -1,15 +1,19 @@
 /**
- * Writes, for every contract, from its JSON Schemas (`contracts/<name>/schema/**.json`, the wire interface):
- * - `contracts/<name>/types.ts` — TypeScript types of every message and answer;
+ * Writes, from the JSON Schemas (the wire interface):
+ * - `contracts/common/types.generated.ts` — the types of the definitions shared by the contracts
+ *   (`contracts/common/schema/definitions.json`: `Permit`, `ContractRef`, `Uint128`, …), written once;
+ * and for every contract, from its schemas (`contracts/<name>/schema/**.json`):
+ * - `contracts/<name>/types.ts` — TypeScript types of every message and answer; the shared definitions it uses
+ *   are imported from the shared file (which it re-exports), never declared again;
  * - `contracts/<name>/schemas.ts` — the schemas themselves as a `ContractSchemaSet` (JSON imports), so the
  *   contract validates against exactly the files on disk and no answer schema is forgotten.
  * Run after changing a schema:
  *
  *     npx tsc -p tsconfig.json && npx node dist/scripts/gen-contract-types.js && npx tsc -p tsconfig.json
  *
- * `generateContractTypes` / `generateSchemasModule` are pure (schemas in, source text out); a test regenerates
- * both files of every contract in memory and compares them with the committed files, so schemas and types cannot
- * drift apart.
+ * `generateSharedTypes` / `generateContractTypes` / `generateSchemasModule` are pure (schemas in, source text
+ * out); a test regenerates every file in memory and compares it with the committed one, so schemas and types
+ * cannot drift apart.
  */
 import {readdirSync, readFileSync, writeFileSync, existsSync, statSync} from 'node:fs';
 import {join, relative, sep} from 'node:path';
@@ -28,6 +32,12 @@ const ROOT_FILES = ['instantiate.json', 'execute.json', 'query.json', 'receive_m
 const RESPONSES_DIR = 'responses/';
 const EXECUTE_ANSWER_FILE = 'responses/execute.json';
 const MAX_LINE = 110;
+/** The shared definitions, relative to the repository root. */
+export const SHARED_DEFINITIONS_FILE = 'contracts/common/schema/definitions.json';
+/** The generated module of shared types, relative to the repository root. */
+export const SHARED_TYPES_FILE = 'contracts/common/types.generated.ts';
+/** How a contract's `types.ts` imports the shared types module. */
+const SHARED_TYPES_IMPORT = '../common/types.generated.js';
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -55,6 +65,15 @@ export function contractNames(root: string): string[] {
   return readdirSync(base)
     .filter((n) => existsSync(join(base, n, 'schema', 'instantiate.json')))
     .sort();
+}
+
+/** The shared definitions by name (`definitions` of {@link SHARED_DEFINITIONS_FILE}). */
+export type SharedDefinitions = Record<string, JsonSchema>;
+
+/** Reads {@link SHARED_DEFINITIONS_FILE}. */
+export function readSharedDefinitions(root: string): SharedDefinitions {
+  const schema = JSON.parse(readFileSync(join(root, SHARED_DEFINITIONS_FILE), 'utf8')) as JsonSchema;
+  return schema.definitions ?? {};
 }
 
 /** Reads every `*.json` under `contracts/<name>/schema/`, sorted by path. */
@@ -172,6 +191,42 @@ function declaration(name: string, schema: JsonSchema): string {
   return `${doc}export type ${name} =${body.startsWith('\n') ? body : ` ${body}`};\n`;
 }
 
+/** `<head>{A, B};` on one line when it fits, else one name per line. */
+function nameList(head: string, names: string[], tail: string): string {
+  const single = `${head}{${names.join(', ')}}${tail};`;
+  if (single.length <= MAX_LINE) return `${single}\n`;
+  return `${head}{\n${names.map((n) => `  ${n},\n`).join('')}}${tail};\n`;
+}
+
+/**
+ * TypeScript source of {@link SHARED_TYPES_FILE}: one declaration per shared definition, sorted by name. Throws
+ * {@link TypeGenerationError} on a definition name that is not PascalCase.
+ */
+export function generateSharedTypes(shared: SharedDefinitions): string {
+  compileSchema({definitions: shared}, SHARED_DEFINITIONS_FILE);
+  const out: string[] = [
+    `/**\n * Types of the definitions shared by the contracts, written by scripts/gen-contract-types.ts from\n` +
+      ` * ${SHARED_DEFINITIONS_FILE}. Each contract's generated types.ts imports and re-exports the ones it uses.\n` +
+      ` * Do not edit by hand: change the schema and rerun the script.\n */\n`,
+  ];
+  for (const name of Object.keys(shared).sort()) {
+    if (!TYPE_NAME.test(name)) throw new TypeGenerationError(`shared definition ${name}: names must be PascalCase`);
+    out.push(declaration(name, shared[name]!));
+  }
+  return out.join('\n');
+}
+
+/** Adds to `into` the names of the definitions `schema` refers to, not counting its own definition tables. */
+function collectRefs(schema: unknown, into: Set<string>): void {
+  if (Array.isArray(schema)) for (const item of schema) collectRefs(item, into);
+  else if (schema !== null && typeof schema === 'object') {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === '$ref' && typeof value === 'string') into.add(refName(value));
+      else if (key !== 'definitions' && key !== '$defs') collectRefs(value, into);
+    }
+  }
+}
+
 function titleOf(file: SchemaFile): string {
   const title = file.schema.title;
   if (!title || !TYPE_NAME.test(title)) throw new TypeGenerationError(`${file.path}: needs a PascalCase "title" (the type name)`);
@@ -179,10 +234,12 @@ function titleOf(file: SchemaFile): string {
 }
 
 /**
- * TypeScript source of `contracts/<name>/types.ts` for one contract's schema files. Throws
- * {@link TypeGenerationError} on a missing title, a name clash or two different definitions with one name.
+ * TypeScript source of `contracts/<name>/types.ts` for one contract's schema files. Definitions that are in
+ * `shared` are imported from {@link SHARED_TYPES_FILE} instead of declared (and every shared type is re-exported,
+ * so `./types.js` offers the contract's whole vocabulary); a contract's copy must equal the shared one. Throws {@link TypeGenerationError} on a missing title, a name clash, two different
+ * definitions with one name, or a copy of a shared definition that differs from it.
  */
-export function generateContractTypes(contractName: string, files: SchemaFile[]): string {
+export function generateContractTypes(contractName: string, files: SchemaFile[], shared: SharedDefinitions = {}): string {
   for (const f of files) compileSchema(f.schema, f.path);
   const byPath = new Map(files.map((f) => [f.path, f]));
   const roots = ROOT_FILES.filter((p) => byPath.has(p)).map((p) => byPath.get(p)!);
@@ -211,11 +268,29 @@ export function generateContractTypes(contractName: string, files: SchemaFile[])
     names.add(name);
     return name;
   };
+  const imported: string[] = [];
+  for (const [name, {schema, from}] of definitions) {
+    if (!Object.prototype.hasOwnProperty.call(shared, name)) continue;
+    if (!jsonEqual(schema, shared[name])) {
+      throw new TypeGenerationError(`${contractName}: definition ${name} in ${from} differs from ${SHARED_DEFINITIONS_FILE}`);
+    }
+    imported.push(name);
+  }
+  imported.sort();
+  for (const name of imported) definitions.delete(name);
   const out: string[] = [];
   out.push(
     `/**\n * Types of the \`${contractName}\` contract's messages and answers, written by scripts/gen-contract-types.ts from\n` +
       ` * contracts/${contractName}/schema/**.json. Do not edit by hand: change the schema and rerun the script.\n */\n`,
   );
+  // Every shared name is reserved (the contract re-exports all of them), so a message type cannot shadow one.
+  for (const name of Object.keys(shared)) claim(name, `shared definition in ${SHARED_DEFINITIONS_FILE}`);
+  const referenced = new Set<string>();
+  for (const f of files) collectRefs(f.schema, referenced);
+  for (const {schema} of definitions.values()) collectRefs(schema, referenced);
+  const used = imported.filter((name) => referenced.has(name));
+  if (used.length > 0) out.push(nameList('import type ', used, ` from '${SHARED_TYPES_IMPORT}'`));
+  if (Object.keys(shared).length > 0) out.push(`export type * from '${SHARED_TYPES_IMPORT}';\n`);
   for (const f of roots) out.push(declaration(claim(titleOf(f), f.path), f.schema));
   if (answer) out.push(declaration(claim(titleOf(answer), answer.path), answer.schema));
   const responseNames: Array<[string, string]> = [];
@@ -272,12 +347,14 @@ export function generateSchemasModule(contractName: string, files: SchemaFile[])
   );
 }
 
-/** Writes every contract's `types.ts` and `schemas.ts`; returns the paths written. */
+/** Writes the shared types and every contract's `types.ts` and `schemas.ts`; returns the paths written. */
 export function writeAllContractTypes(root: string): string[] {
-  const written: string[] = [];
+  const shared = readSharedDefinitions(root);
+  writeFileSync(join(root, SHARED_TYPES_FILE), generateSharedTypes(shared));
+  const written: string[] = [SHARED_TYPES_FILE];
   for (const name of contractNames(root)) {
     const files = readSchemaFiles(root, name);
-    for (const [file, text] of [['types.ts', generateContractTypes(name, files)], ['schemas.ts', generateSchemasModule(name, files)]] as const) {
+    for (const [file, text] of [['types.ts', generateContractTypes(name, files, shared)], ['schemas.ts', generateSchemasModule(name, files)]] as const) {
       const target = join(root, 'contracts', name, file);
       writeFileSync(target, text);
       written.push(relative(root, target));

@@ -15,8 +15,10 @@ import {
   type Env,
   type MessageInfo,
   type ReadonlyDeps,
+  type ReadonlyStorage,
   type Response,
 } from './types.js';
+import type {ContractRef} from './types.generated.js';
 
 /** Variant names of an externally tagged message union (`{transfer: …} | {send: …}` → `'transfer' | 'send'`). */
 export type VariantName<M> = M extends unknown ? Extract<keyof M, string> : never;
@@ -117,6 +119,27 @@ export function requireAdmin(admin: string, sender: string, action: string): voi
 export function validateAddress(api: Api, addr: string, what: string): string {
   if (!api.addrValidate(addr)) throw new ContractError(`Invalid ${what} address: ${addr}`);
   return addr;
+}
+
+/** A copy of `ref` (only `address` and `code_hash`) after checking its address; throws `Invalid <what> address: …`. */
+export function checkContractRef(api: Api, ref: ContractRef, what: string): ContractRef {
+  validateAddress(api, ref.address, what);
+  return {address: ref.address, code_hash: ref.code_hash};
+}
+
+/** {@link checkContractRef} for an optional reference: null when `ref` is absent or null. */
+export function optionalRef(api: Api, ref: ContractRef | null | undefined, what: string): ContractRef | null {
+  return ref === undefined || ref === null ? null : checkContractRef(api, ref, what);
+}
+
+/**
+ * The value a contract stored under `key` at instantiation (its configuration, …); throws
+ * `<contractName> is not instantiated` when there is none.
+ */
+export function loadInstantiated<T>(storage: ReadonlyStorage, key: string, contractName: string): T {
+  const value = storage.get<T>(key);
+  if (value === undefined || value === null) throw new ContractError(`${contractName} is not instantiated`);
+  return value;
 }
 
 /** A response whose data is `{"<name>":{"status":"success"}}`. */

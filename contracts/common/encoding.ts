@@ -7,6 +7,8 @@
  * it (same results, native speed); the portable code runs everywhere else.
  */
 
+import {sha256} from './sha256.js';
+
 export {sha256, SHA256_DIGEST_BYTES} from './sha256.js';
 
 /** Node's `Buffer` when the host has one (the fast path); `undefined` in a plain ECMAScript host. */
@@ -123,6 +125,11 @@ function fromBase64LenientPortable(text: string): Uint8Array {
 /** Lower-case hex of bytes. */
 export function toHex(bytes: Uint8Array): string {
   return hostBuffer ? asBuffer(bytes).toString('hex') : portable.toHex(bytes);
+}
+
+/** Lower-case hex SHA-256 of bytes, or of a string's UTF-8. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return toHex(sha256(typeof data === 'string' ? utf8(data) : data));
 }
 
 function toHexPortable(bytes: Uint8Array): string {

@@ -13,28 +13,12 @@
 import {canonicalJson, EncodingError, fromBase64, utf8} from './encoding.js';
 import {compressSecp256k1Pubkey, verifySha256Signature} from './crypto.js';
 import {ContractError, type Env, type ReadonlyDeps, type ReadonlyStorage, type Storage} from './types.js';
+import type {Permission, Permit, PermitParams} from './types.generated.js';
 
-/** Permission names of secret-toolkit `TokenPermissions`. */
-export type PermitPermission = 'allowance' | 'balance' | 'history' | 'owner';
-
-/** `params` of a permit, as signed. `created` / `expires` are SNIP-24.1 additions (ISO-8601 UTC, `…Z`). */
-export interface PermitParams {
-  permit_name: string;
-  allowed_tokens: string[];
-  chain_id: string;
-  permissions: string[];
-  created?: string | null;
-  expires?: string | null;
-}
-
-/** A SNIP-24 permit as sent inside a query. */
-export interface Permit {
-  params: PermitParams;
-  signature: {
-    pub_key: {type: string; value: string};
-    signature: string;
-  };
-}
+/** Permission names of secret-toolkit `TokenPermissions` (the shared schema's `Permission`). */
+export type PermitPermission = Permission;
+/** A SNIP-24 permit and its `params`, as generated from the shared schema definitions. */
+export type {Permit, PermitParams};
 
 /** SNIP-24.1 blanket token value: the permit applies to every contract (must be the only entry, needs `created`). */
 export const BLANKET_PERMIT_TOKEN = 'ANY_TOKEN';

@@ -33,7 +33,8 @@ import {compileSchema, formatIssues} from './schema.js';
 import definitions from './schema/definitions.json' with {type: 'json'};
 import {sha256} from './sha256.js';
 import type {Api} from './types.js';
-import type {SignedUsageRecord, UsageRecord} from '../rewards-manager/types.js';
+import type {SignedUsageRecord} from '../rewards-manager/types.js';
+import type {UsageRecord} from './types.generated.js';
 
 export type {SignedUsageRecord, UsageRecord};
 

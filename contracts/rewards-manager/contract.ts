@@ -7,7 +7,7 @@
  * epoch clock, settlement and the remainder rule are described in state.ts.
  */
 import {compileSchema} from '../common/schema.js';
-import {decodeJsonBinary, defineContract, requireAdmin, statusResponse, validateAddress} from '../common/contract.js';
+import {checkContractRef, decodeJsonBinary, defineContract, optionalRef, requireAdmin, statusResponse, validateAddress} from '../common/contract.js';
 import {revokePermit, verifyPermit, type Permit} from '../common/permit.js';
 import {ContractError, response, type Api, type Deps, type Env, type ReadonlyDeps} from '../common/types.js';
 import {checkedAdd, formatUint128, parseUint128} from '../common/uint128.js';
@@ -42,14 +42,6 @@ export const REWARDS_MANAGER_NAME = 'rewards-manager';
 export const REWARDS_MANAGER_VERSION = '0.2.0';
 
 const receiveMsgValidator = compileSchema(RECEIVE_MSG_SCHEMA, 'receive.msg');
-
-function checkContractRef(api: Api, ref: T.ContractRef, what: string): T.ContractRef {
-  validateAddress(api, ref.address, what);
-  return {address: ref.address, code_hash: ref.code_hash};
-}
-
-const optionalRef = (api: Api, ref: T.ContractRef | null | undefined, what: string): T.ContractRef | null =>
-  ref === undefined || ref === null ? null : checkContractRef(api, ref, what);
 
 /**
  * The epoch clock: the WorkerManager's (its genesis and epoch length, read from `config` and

@@ -23,6 +23,7 @@
  * revenue of the next epoch to close, so every base unit received is eventually paid to a worker or the fee
  * recipient; none is created and none is stuck.
  */
+import {loadInstantiated} from '../common/contract.js';
 import {ContractError, type ReadonlyStorage, type Storage} from '../common/types.js';
 import {formatUint128} from '../common/uint128.js';
 import type {ConfigResponse} from './types.js';
@@ -96,15 +97,11 @@ export const REWARDS_MANAGER_KEYS = {
 
 /** Loads the configuration (throws if the contract was never instantiated). */
 export function loadRewardsManagerConfig(storage: ReadonlyStorage): RewardsManagerConfig {
-  const config = storage.get<RewardsManagerConfig>(REWARDS_MANAGER_KEYS.config);
-  if (!config) throw new ContractError('rewards-manager is not instantiated');
-  return config;
+  return loadInstantiated<RewardsManagerConfig>(storage, REWARDS_MANAGER_KEYS.config, 'rewards-manager');
 }
 
 export function loadClock(storage: ReadonlyStorage): EpochClock {
-  const clock = storage.get<EpochClock>(REWARDS_MANAGER_KEYS.clock);
-  if (!clock) throw new ContractError('rewards-manager is not instantiated');
-  return clock;
+  return loadInstantiated<EpochClock>(storage, REWARDS_MANAGER_KEYS.clock, 'rewards-manager');
 }
 
 /** The epoch a block time is in. */

@@ -8,7 +8,7 @@
  * Deliberate differences: no decoys, no delayed write buffer, no notifications, no batch messages, no contract
  * status levels; transaction ids are serial (the devnet keeps plaintext state anyway).
  */
-import {defineContract, statusResponse, validateAddress} from '../common/contract.js';
+import {defineContract, loadInstantiated, statusResponse, validateAddress} from '../common/contract.js';
 import {bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex, u64be, utf8} from '../common/encoding.js';
 import {revokePermit, verifyPermit, type Permit} from '../common/permit.js';
 import {ContractError, response, type Deps, type Env, type ReadonlyDeps, type ReadonlyStorage, type Storage, type SubMsg} from '../common/types.js';
@@ -105,9 +105,7 @@ const KEY = {
 };
 
 function loadConfig(storage: ReadonlyStorage): Config {
-  const config = storage.get<Config>(KEY.config);
-  if (!config) throw new ContractError('token is not instantiated');
-  return config;
+  return loadInstantiated<Config>(storage, KEY.config, 'token');
 }
 
 function amountAt(storage: ReadonlyStorage, key: string): bigint {

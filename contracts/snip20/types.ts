@@ -3,6 +3,18 @@
  * contracts/snip20/schema/**.json. Do not edit by hand: change the schema and rerun the script.
  */
 
+import type {
+  Addr,
+  Binary,
+  CodeHash,
+  Permit,
+  StatusAnswer,
+  Uint128,
+  UnixSeconds,
+} from '../common/types.generated.js';
+
+export type * from '../common/types.generated.js';
+
 /** Instantiates a SNIP-20 token (subset of the reference implementation 2.0). */
 export interface InstantiateMsg {
   /** Token name, 3–30 characters. */
@@ -396,9 +408,6 @@ export interface QueryResponses {
   with_permit: WithPermitResponse;
 }
 
-/** A Secret Network account or contract address: bech32 with prefix `secret`, 20-byte payload. */
-export type Addr = string;
-
 export interface AllowanceAnswer {
   allowance: {
     spender: Addr;
@@ -414,12 +423,6 @@ export interface BalanceAnswer {
     amount: Uint128;
   };
 }
-
-/** Bytes as standard base64 with padding (CosmWasm `Binary`). */
-export type Binary = string;
-
-/** A contract code hash: SHA-256 of the contract code, 64 lower-case hex characters. */
-export type CodeHash = string;
 
 /** An amount of one denomination. */
 export interface Coin {
@@ -445,46 +448,6 @@ export interface InitConfig {
 export interface InitialBalance {
   address: Addr;
   amount: Uint128;
-}
-
-/** A permission a SNIP-24 permit grants (secret-toolkit `TokenPermissions`); `owner` grants all of them. */
-export type Permission = "allowance" | "balance" | "history" | "owner";
-
-/** A SNIP-24 query permit: signed off-chain by the owner, it authenticates a query without a transaction. */
-export interface Permit {
-  params: PermitParams;
-  signature: PermitSignature;
-}
-
-/** What the permit grants (signed as an amino `query_permit` sign document). */
-export interface PermitParams {
-  /** Name chosen by the signer; revoking it (`revoke_permit`) disables every permit with this name. */
-  permit_name: string;
-  /** Contracts the permit is valid for (or the single blanket value `ANY_TOKEN`, SNIP-24.1). */
-  allowed_tokens: Array<string>;
-  /** Chain id the permit was signed for; part of the signed bytes only. */
-  chain_id: string;
-  /** Granted permissions. */
-  permissions: Array<Permission>;
-  /** SNIP-24.1: ISO-8601 UTC time (`…Z`) before which the permit is not valid. */
-  created?: string | null;
-  /** SNIP-24.1: ISO-8601 UTC time (`…Z`) from which the permit is no longer valid. */
-  expires?: string | null;
-}
-
-/** Signature of a permit. */
-export interface PermitSignature {
-  pub_key: PubKey;
-  /** 64-byte secp256k1 signature r‖s over SHA-256 of the sign document. */
-  signature: Binary;
-}
-
-/** Public key of the permit signer. */
-export interface PubKey {
-  /** Key type; `tendermint/PubKeySecp256k1` is supported. */
-  type: string;
-  /** The public key: 33 bytes compressed (or 65 uncompressed) secp256k1. */
-  value: Binary;
 }
 
 /** Queries that a permit authenticates. */
@@ -516,14 +479,6 @@ export type QueryWithPermit =
       spender: Addr;
     };
   };
-
-/** Outcome of an execute message. */
-export type ResponseStatus = "success" | "failure";
-
-/** The usual execute answer body. */
-export interface StatusAnswer {
-  status: ResponseStatus;
-}
 
 export interface TransactionHistoryAnswer {
   transaction_history: {
@@ -569,12 +524,6 @@ export type TxAction =
   | {
     redeem: Record<string, never>;
   };
-
-/** A Uint128 amount in base units, as a decimal string (CosmWasm `Uint128`); at most 2^128 − 1. */
-export type Uint128 = string;
-
-/** A point in time as Unix seconds (UTC), compared with the block time. */
-export type UnixSeconds = number;
 
 /** Answer (not an error) when the viewing key is wrong or not set. */
 export interface ViewingKeyError {

@@ -25,7 +25,18 @@
  * until usage reports exist), token quotas (stored with the plan, not enforced).
  */
 import {compileSchema} from '../common/schema.js';
-import {decodeJsonBinary, defineContract, notBuilt, requireAdmin, statusResponse, validateAddress, variantOf} from '../common/contract.js';
+import {
+  checkContractRef,
+  decodeJsonBinary,
+  defineContract,
+  loadInstantiated,
+  notBuilt,
+  optionalRef,
+  requireAdmin,
+  statusResponse,
+  validateAddress,
+  variantOf,
+} from '../common/contract.js';
 import {concatBytes, toBase64, toHex, utf8} from '../common/encoding.js';
 import {revokePermit, verifyPermit} from '../common/permit.js';
 import {ContractError, response, type Api, type Deps, type Env, type ReadonlyStorage, type Response, type Storage, type SubMsg} from '../common/types.js';
@@ -106,9 +117,7 @@ const receiveMsgValidator = compileSchema(RECEIVE_MSG_SCHEMA, 'receive.msg');
 
 /** Loads the configuration (throws if the contract was never instantiated). */
 export function loadSubscriptionManagerConfig(storage: ReadonlyStorage): SubscriptionManagerConfig {
-  const config = storage.get<SubscriptionManagerConfig>(SUBSCRIPTION_MANAGER_KEYS.config);
-  if (!config) throw new ContractError('subscription-manager is not instantiated');
-  return config;
+  return loadInstantiated<SubscriptionManagerConfig>(storage, SUBSCRIPTION_MANAGER_KEYS.config, SUBSCRIPTION_MANAGER_NAME);
 }
 
 /** A subscriber's pay-as-you-go balance in payment-token base units. */
@@ -128,14 +137,6 @@ export function entitlement(storage: ReadonlyStorage, subscriber: string, now: n
   if (depositBalance(storage, subscriber) > 0n) return null;
   return sub ? 'expired' : 'no_balance';
 }
-
-function checkContractRef(api: Api, ref: ContractRef, what: string): ContractRef {
-  validateAddress(api, ref.address, what);
-  return {address: ref.address, code_hash: ref.code_hash};
-}
-
-const optionalRef = (api: Api, ref: ContractRef | null | undefined, what: string): ContractRef | null =>
-  ref === undefined || ref === null ? null : checkContractRef(api, ref, what);
 
 function normalisePlan(plan: Plan): Plan {
   parseUint128(plan.price, 'plan price');

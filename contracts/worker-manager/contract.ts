@@ -6,11 +6,11 @@
  * submitted, for clients to verify in full. Active workers sit in per-model indexed lists (registry.ts), so
  * `get_next_worker` costs the same whatever the number of workers: a bounded number of hash probes into the list.
  */
-import {defineContract, requireAdmin, statusResponse, validateAddress} from '../common/contract.js';
+import {checkContractRef, defineContract, optionalRef, requireAdmin, statusResponse, validateAddress} from '../common/contract.js';
 import {concatBytes, fromBase64, fromHex, u64be, utf8} from '../common/encoding.js';
 import {verifySha256Signature} from '../common/crypto.js';
 import {revokePermit, verifyPermit, type Permit} from '../common/permit.js';
-import {ContractError, response, type Api, type Coin, type Deps, type Env, type MessageInfo, type ReadonlyDeps, type SubMsg} from '../common/types.js';
+import {ContractError, response, type Coin, type Deps, type Env, type MessageInfo, type ReadonlyDeps, type SubMsg} from '../common/types.js';
 import {parseUint128} from '../common/uint128.js';
 import {checkBundleBinding, checkWorkerUrl, decodeWorkerPubkey, requireWorkerAccount} from './binding.js';
 import {
@@ -55,14 +55,6 @@ const MAX_PAGE = 100;
 export const MAX_ASSIGNMENT_PROBES = 32;
 /** Domain separation of the assignment hash. */
 const ASSIGN_DOMAIN = 'secretai/wm/assign';
-
-function checkContractRef(api: Api, ref: T.ContractRef, what: string): T.ContractRef {
-  validateAddress(api, ref.address, what);
-  return {address: ref.address, code_hash: ref.code_hash};
-}
-
-const optionalRef = (api: Api, ref: T.ContractRef | null | undefined, what: string): T.ContractRef | null =>
-  ref === undefined || ref === null ? null : checkContractRef(api, ref, what);
 
 /** The stake sent with a registration: only `denom`, at least `min`. */
 function checkStake(funds: Coin[], config: WorkerManagerConfig): bigint {

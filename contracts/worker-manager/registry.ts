@@ -3,6 +3,7 @@
  * `get_next_worker` O(1) in the number of workers (a list per model stored as `count` + `at:<i>` + `pos:<id>`,
  * removal by swap-with-last). Also the epoch clock and the registration challenge. Pure: storage in, values out.
  */
+import {loadInstantiated} from '../common/contract.js';
 import {concatBytes, fromHex, toHex, u64be, utf8} from '../common/encoding.js';
 import {ContractError, type Api, type Env, type ReadonlyStorage, type Storage} from '../common/types.js';
 import type {ConfigResponse, WorkerInfo} from './types.js';
@@ -50,9 +51,7 @@ export const WORKER_MANAGER_KEYS = {
 
 /** Loads the configuration (throws if the contract was never instantiated). */
 export function loadWorkerManagerConfig(storage: ReadonlyStorage): WorkerManagerConfig {
-  const config = storage.get<WorkerManagerConfig>(WORKER_MANAGER_KEYS.config);
-  if (!config) throw new ContractError('worker-manager is not instantiated');
-  return config;
+  return loadInstantiated<WorkerManagerConfig>(storage, WORKER_MANAGER_KEYS.config, 'worker-manager');
 }
 
 /** Stores a worker's facts and its bundle (registration). */

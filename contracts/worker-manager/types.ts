@@ -3,6 +3,21 @@
  * contracts/worker-manager/schema/**.json. Do not edit by hand: change the schema and rerun the script.
  */
 
+import type {
+  Addr,
+  Binary,
+  ContractRef,
+  ModelName,
+  Permit,
+  Sha256Hex,
+  StatusAnswer,
+  Uint128,
+  UnixSeconds,
+  WorkerId,
+} from '../common/types.generated.js';
+
+export type * from '../common/types.generated.js';
+
 /** Instantiates the WorkerManager: registry of GPU workers and their assignment to subscribers. */
 export interface InstantiateMsg {
   /** Admin; defaults to the instantiating account. */
@@ -316,9 +331,6 @@ export interface QueryResponses {
   get_workers: GetWorkersResponse;
 }
 
-/** A Secret Network account or contract address: bech32 with prefix `secret`, 20-byte payload. */
-export type Addr = string;
-
 /**
  * The attestation bundle of design §5 (CPU evidence, GPU evidence, TLS SPKI, worker key), versioned; stored
  * as submitted so anyone can re-verify it.
@@ -326,18 +338,6 @@ export type Addr = string;
 export interface AttestationBundle {
   version: number;
   [key: string]: unknown;
-}
-
-/** Bytes as standard base64 with padding (CosmWasm `Binary`). */
-export type Binary = string;
-
-/** A contract code hash: SHA-256 of the contract code, 64 lower-case hex characters. */
-export type CodeHash = string;
-
-/** Another contract: its address and code hash (the code hash is needed to call or query it). */
-export interface ContractRef {
-  address: Addr;
-  code_hash: CodeHash;
 }
 
 /** 48 bytes (a SHA-384 measurement register) as 96 lower-case hex characters. */
@@ -367,69 +367,6 @@ export interface MeasurementPolicy {
     min_vbios_version?: string;
   };
 }
-
-/** A model name as workers advertise it, e.g. `llama3.2:3b` or `stories260K`. */
-export type ModelName = string;
-
-/** A permission a SNIP-24 permit grants (secret-toolkit `TokenPermissions`); `owner` grants all of them. */
-export type Permission = "allowance" | "balance" | "history" | "owner";
-
-/** A SNIP-24 query permit: signed off-chain by the owner, it authenticates a query without a transaction. */
-export interface Permit {
-  params: PermitParams;
-  signature: PermitSignature;
-}
-
-/** What the permit grants (signed as an amino `query_permit` sign document). */
-export interface PermitParams {
-  /** Name chosen by the signer; revoking it (`revoke_permit`) disables every permit with this name. */
-  permit_name: string;
-  /** Contracts the permit is valid for (or the single blanket value `ANY_TOKEN`, SNIP-24.1). */
-  allowed_tokens: Array<string>;
-  /** Chain id the permit was signed for; part of the signed bytes only. */
-  chain_id: string;
-  /** Granted permissions. */
-  permissions: Array<Permission>;
-  /** SNIP-24.1: ISO-8601 UTC time (`…Z`) before which the permit is not valid. */
-  created?: string | null;
-  /** SNIP-24.1: ISO-8601 UTC time (`…Z`) from which the permit is no longer valid. */
-  expires?: string | null;
-}
-
-/** Signature of a permit. */
-export interface PermitSignature {
-  pub_key: PubKey;
-  /** 64-byte secp256k1 signature r‖s over SHA-256 of the sign document. */
-  signature: Binary;
-}
-
-/** Public key of the permit signer. */
-export interface PubKey {
-  /** Key type; `tendermint/PubKeySecp256k1` is supported. */
-  type: string;
-  /** The public key: 33 bytes compressed (or 65 uncompressed) secp256k1. */
-  value: Binary;
-}
-
-/** Outcome of an execute message. */
-export type ResponseStatus = "success" | "failure";
-
-/** A SHA-256 digest as 64 lower-case hex characters. */
-export type Sha256Hex = string;
-
-/** The usual execute answer body. */
-export interface StatusAnswer {
-  status: ResponseStatus;
-}
-
-/** A Uint128 amount in base units, as a decimal string (CosmWasm `Uint128`); at most 2^128 − 1. */
-export type Uint128 = string;
-
-/** A point in time as Unix seconds (UTC), compared with the block time. */
-export type UnixSeconds = number;
-
-/** Worker id assigned by the WorkerManager at registration (decimal string). */
-export type WorkerId = string;
 
 /** Public facts about a registered worker. */
 export interface WorkerInfo {

@@ -5,7 +5,7 @@
  * `X509Certificate` does not expose in a usable form (raw issuer/subject Names, extensions, dates as
  * numbers); signatures are checked with Node's `X509Certificate.verify`. Pure: no network, no clock.
  */
-import {bytesEqual, sha256, toHex} from '../../contracts/common/encoding.js';
+import {bytesEqual, sha256Hex} from '../../contracts/common/encoding.js';
 import {X509Certificate, type KeyObject} from 'node:crypto';
 import * as der from './der.js';
 import {EvidenceFormatError} from './types.js';
@@ -82,13 +82,8 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
   '0.9.2342.19200300.100.1.25': 'DC',
 };
 
-/** Lower-case hex SHA-256 of bytes. */
-export function sha256Hex(b: Uint8Array): string {
-  return toHex(sha256(b));
-}
-
-/** Byte-wise equality (the shared codec's). */
-export {bytesEqual};
+/** Byte-wise equality and lower-case hex SHA-256 (the shared codec's). */
+export {bytesEqual, sha256Hex};
 
 /**
  * Serial number (certificate or CRL entry) as the unsigned magnitude of the INTEGER's content octets.

@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals';
 import {createHash, randomBytes} from 'node:crypto';
 import {sha256} from '../../contracts/common/sha256.js';
-import {bytesEqual, canonicalJson, fromBase64, fromHex, fromUtf8, toBase64, toHex, u64be, utf8} from '../../contracts/common/encoding.js';
+import {bytesEqual, canonicalJson, fromBase64, fromHex, fromUtf8, sha256Hex, toBase64, toHex, u64be, utf8} from '../../contracts/common/encoding.js';
 import {checkedAdd, checkedMul, checkedSub, formatUint128, parseUint128, saturatingAdd, saturatingSub, UINT128_MAX} from '../../contracts/common/uint128.js';
 import {contractCodeHash} from '../../contracts/common/codehash.js';
 
@@ -21,6 +21,13 @@ describe('sha256 (plain TypeScript)', () => {
 
   it('gives the FIPS 180-4 "abc" digest', () => {
     expect(toHex(sha256(utf8('abc')))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('sha256Hex hashes bytes, and text as UTF-8', () => {
+    expect(sha256Hex(utf8('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex('é')).toBe(nodeSha(Buffer.from('é', 'utf8')));
+    expect(sha256Hex(new Uint8Array(0))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });
 

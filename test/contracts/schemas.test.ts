@@ -4,7 +4,15 @@ import {join} from 'node:path';
 import {CONTRACTS, codeHashOf, contractByCodeHash} from '../../contracts/index.js';
 import {compileSchema, jsonEqual, type JsonSchema} from '../../contracts/common/schema.js';
 import {contractCodeHash} from '../../contracts/common/codehash.js';
-import {contractNames, generateContractTypes, generateSchemasModule, readSchemaFiles} from '../../scripts/gen-contract-types.js';
+import {
+  contractNames,
+  generateContractTypes,
+  generateSchemasModule,
+  generateSharedTypes,
+  readSchemaFiles,
+  readSharedDefinitions,
+  SHARED_TYPES_FILE,
+} from '../../scripts/gen-contract-types.js';
 import {repoRoot} from '../helpers/shared.js';
 
 const names = contractNames(repoRoot);
@@ -70,8 +78,42 @@ describe.each(names)('%s schemas', (name) => {
   });
 
   it('match the committed types.ts and schemas.ts (regenerated in memory)', () => {
-    expect(generateContractTypes(name, files)).toBe(readFileSync(join(repoRoot, 'contracts', name, 'types.ts'), 'utf8'));
+    expect(generateContractTypes(name, files, readSharedDefinitions(repoRoot))).toBe(readFileSync(join(repoRoot, 'contracts', name, 'types.ts'), 'utf8'));
     expect(generateSchemasModule(name, files)).toBe(readFileSync(join(repoRoot, 'contracts', name, 'schemas.ts'), 'utf8'));
+  });
+});
+
+describe('shared contract types', () => {
+  const sharedDefs = readSharedDefinitions(repoRoot);
+  const committed = (file: string) => readFileSync(join(repoRoot, file), 'utf8');
+
+  it('match the committed types.generated.ts (regenerated in memory), one declaration per shared definition', () => {
+    const text = generateSharedTypes(sharedDefs);
+    expect(text).toBe(committed(SHARED_TYPES_FILE));
+    for (const def of Object.keys(sharedDefs)) expect(text).toMatch(new RegExp(`^export (?:type|interface) ${def}\\b`, 'm'));
+  });
+
+  it.each(names)('are imported by %s/types.ts, never declared there again', (name) => {
+    const text = committed(join('contracts', name, 'types.ts'));
+    expect(text).toContain("from '../common/types.generated.js';");
+    const declared = [...text.matchAll(/^export (?:type|interface) ([A-Za-z0-9]+)\b/gm)].map((m) => m[1]!);
+    expect(declared.filter((d) => d in sharedDefs)).toEqual([]);
+  });
+
+  it('refuse a message type named like a shared definition', () => {
+    const schema = {title: 'Permit', type: 'object', properties: {a: {type: 'string'}}} as JsonSchema;
+    expect(() => generateContractTypes('t', [{path: 'query.json', schema}], sharedDefs)).toThrow('t: type name Permit is used twice');
+  });
+
+  it('refuse a contract copy of a shared definition that differs from the shared file', () => {
+    const schema = {title: 'QueryMsg', type: 'object', properties: {a: {$ref: '#/definitions/Addr'}}, definitions: {Addr: {type: 'string'}}} as JsonSchema;
+    expect(() => generateContractTypes('t', [{path: 'query.json', schema}], sharedDefs)).toThrow(
+      't: definition Addr in query.json differs from contracts/common/schema/definitions.json',
+    );
+    const same = {...schema, definitions: {Addr: sharedDefs.Addr!}} as JsonSchema;
+    const text = generateContractTypes('t', [{path: 'query.json', schema: same}], sharedDefs);
+    expect(text).toContain("import type {Addr} from '../common/types.generated.js';\n\nexport type * from '../common/types.generated.js';\n");
+    expect(text).not.toMatch(/^export type Addr =/m);
   });
 });
 

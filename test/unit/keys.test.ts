@@ -1,10 +1,11 @@
 import {describe, expect, it} from '@jest/globals';
-import {readFileSync, statSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {Wallet} from 'secretjs';
-import {Keyring, normalizeMnemonic} from '../../src/lib/keys/index.js';
+import {deriveKey, Keyring, normalizeMnemonic} from '../../src/lib/keys/index.js';
 import {UsageError} from '../../src/lib/errors.js';
 import {tempHome} from '../helpers/cli.js';
+import {repoRoot} from '../helpers/shared.js';
 
 // BIP-39 test mnemonic (public, from the BIP-39 reference vectors): fine for tests, never for funds.
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
@@ -16,6 +17,15 @@ describe('keyring', () => {
     expect(info.address).toBe(new Wallet(MNEMONIC).address);
     expect(info.address).toMatch(/^secret1[02-9ac-hj-np-z]{38}$/);
     expect(Buffer.from(info.pubkey, 'base64')).toHaveLength(33);
+  });
+
+  it('derives address and public key through the chain layer, which alone loads secretjs', async () => {
+    const w = new Wallet(MNEMONIC);
+    expect(await deriveKey(MNEMONIC)).toEqual({address: w.address, pubkey: w.publicKey});
+    const dir = path.join(repoRoot, 'src', 'lib', 'keys');
+    const sources = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const f of sources) expect({f, secretjs: /from 'secretjs|import\('secretjs/.test(readFileSync(path.join(dir, f), 'utf8'))}).toEqual({f, secretjs: false});
   });
 
   it('encrypts file-backend mnemonics at rest with mode 0600, and decrypts with the right passphrase only', async () => {

@@ -16,7 +16,8 @@
  * Speed: a {@link TdxVerifier} memoizes parsed collateral, parsed PCK chains and the results of signature
  * checks on them, keyed by SHA-256 of the exact input bytes; time-dependent checks always run again.
  */
-import {createHash, createPublicKey, verify as cryptoVerify, type KeyObject} from 'node:crypto';
+import {concatBytes, sha256, utf8} from '../../../contracts/common/encoding.js';
+import {createPublicKey, verify as cryptoVerify, type KeyObject} from 'node:crypto';
 import {checkCrl, isRevoked, parseCrl, verifyCrlSignature, type ParsedCrl} from '../crl.js';
 import {CheckList, EvidenceFormatError, hex, type Check, type Verdict} from '../types.js';
 import {bytesEqual, isoTime, parsePemChain, sha256Hex, verifyIssuedBy, type ParsedCert} from '../x509.js';
@@ -135,13 +136,11 @@ function crlSignedBy(crl: ParsedCrl, issuer: ParsedCert): boolean {
   return r;
 }
 
-function sha256(...parts: Array<Uint8Array | string>): string {
-  const h = createHash('sha256');
-  for (const p of parts) {
-    h.update(typeof p === 'string' ? Buffer.from(p, 'utf8') : p);
-    h.update('\u0000');
-  }
-  return h.digest('hex');
+const PART_END = new Uint8Array([0]);
+
+/** Cache key of content given in parts: hex SHA-256 of every part (UTF-8 for text), each followed by a NUL byte. */
+function contentKey(...parts: Array<Uint8Array | string>): string {
+  return sha256Hex(concatBytes(...parts.flatMap((p) => [typeof p === 'string' ? utf8(p) : p, PART_END])));
 }
 
 function errText(e: unknown): string {
@@ -266,7 +265,7 @@ export class TdxVerifier {
   }
 
   private preparePck(pem: string): PreparedPck {
-    const key = sha256(pem);
+    const key = contentKey(pem);
     const hit = this.pckCache.get(key);
     if (hit) return hit;
     let prepared: PreparedPck;
@@ -286,7 +285,7 @@ export class TdxVerifier {
 
   private prepareCollateral(c: TdxCollateral): PreparedCollateral {
     // Keyed by the content, never by object identity: a caller may reuse and modify its collateral object.
-    const key = sha256(
+    const key = contentKey(
       c.pckCrlIssuerChain,
       c.rootCaCrl,
       c.pckCrl,
@@ -567,7 +566,7 @@ export class TdxVerifier {
     } else list.skip('tdx.qe.signature', 'no PCK certificate');
 
     // 7. QE report binding of the attestation key.
-    const expected = createHash('sha256').update(quote.attestationKey).update(quote.qeAuthData).digest();
+    const expected = sha256(concatBytes(quote.attestationKey, quote.qeAuthData));
     const rd = quote.qeReport.reportData;
     list.check(
       'tdx.qe.binding',

@@ -10,7 +10,8 @@
  * Fail closed: every check that could not run is `missing` and makes the verdict `unverifiable`, unless the
  * policy explicitly accepts that gap (then it is a warning and listed in `accepted`).
  */
-import {createHash, randomBytes} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
+import {sha256Hex} from '../../../contracts/common/encoding.js';
 import {decodeBundle, parseBundle} from '../../attest/bundle.js';
 import {parseCrl} from '../../attest/crl.js';
 import {decodeBytes} from '../../attest/detect.js';
@@ -58,7 +59,6 @@ export const ATTEST_ENV = {
   nvidiaRimUrl: 'SECRETAI_NVIDIA_RIM_URL',
 } as const;
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Each GPU's PEM device chain and raw SPDM evidence; [] when there is none or it does not decode (the pipeline says why). */
 function gpuEntries(gpu: GpuEvidenceInput | undefined): {chain: string; spdm: Uint8Array}[] {
@@ -289,7 +289,7 @@ export async function verifyWorker(ctx: Context, input: VerifyWorkerInput): Prom
   return {
     ...result,
     workerPubkey: Buffer.from(d.workerPubkey).toString('hex'),
-    tlsSpkiSha256: sha256(d.tlsSpki),
+    tlsSpkiSha256: sha256Hex(d.tlsSpki),
     ...validity(d.cpu.type === 'tdx' ? ((d.cpu.collateral ? undefined : gathered.collateral) ?? collateralOf(d.cpu.collateral)) : undefined, d.cpu.crl ?? gathered.crl),
     measurementPolicy: {source: m.source, ...(m.policy ? {name: m.policy.name, version: m.policy.version} : {})},
   };

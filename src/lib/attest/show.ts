@@ -3,7 +3,7 @@
  * NVIDIA evidence (nvtrust JSON or raw SPDM), attestation bundle, TDX collateral, certificates or a CRL.
  * Byte fields are lower-case hex. Parsing only: nothing is verified here (that is `attest verify`).
  */
-import {createHash} from 'node:crypto';
+import {fromBase64Lenient, sha256Hex} from '../../../contracts/common/encoding.js';
 import path from 'node:path';
 import {measurementPolicyOf, type EvidenceMeasurements, type MeasurementPolicy} from '../../attest/measurements.js';
 import {parseCrl, type ParsedCrl} from '../../attest/crl.js';
@@ -56,8 +56,8 @@ function certFields(c: ParsedCert): Record<string, unknown> {
     notAfter: isoTime(c.notAfter),
     isCA: c.isCA,
     signatureAlgorithm: c.signatureAlgorithm,
-    sha256: createHash('sha256').update(c.der).digest('hex'),
-    spkiSha256: createHash('sha256').update(c.spkiDer).digest('hex'),
+    sha256: sha256Hex(c.der),
+    spkiSha256: sha256Hex(c.spkiDer),
     extensions: c.extensions.map((e) => e.oid),
     ...ext,
   };
@@ -228,7 +228,7 @@ export function showEvidence(file: string): ShowResult {
             dev: b.dev ?? false,
             cpu: {type: b.cpu.type, ...cpuFields(b.cpu.type, quote), hasCollateral: b.cpu.collateral !== undefined, hasVcek: b.cpu.vcek !== undefined},
             ...(b.gpu ? {gpu: gpuJsonFields(b.gpu)} : {}),
-            tlsSpkiSha256: createHash('sha256').update(Buffer.from(b.tlsSpki, 'base64')).digest('hex'),
+            tlsSpkiSha256: sha256Hex(fromBase64Lenient(b.tlsSpki)),
             workerPubkey: Buffer.from(b.workerPubkey, 'base64').toString('hex'),
             ...(b.challenge ? {challenge: b.challenge} : {}),
           },

@@ -9,7 +9,7 @@
  * and NVIDIA services are contacted only with `--online` (or the profile's `attestation.online`). Offline,
  * what could not be checked makes the verdict `unverifiable` (exit 3), never a pass.
  */
-import {createHash} from 'node:crypto';
+import {sha256Hex} from '../../../contracts/common/encoding.js';
 import {decodeBundle, parseBundle} from '../../attest/bundle.js';
 import {detectEvidence} from '../../attest/detect.js';
 import {MeasurementPolicyError, parseMeasurementPolicy, type MeasurementPolicy} from '../../attest/measurements.js';
@@ -85,7 +85,6 @@ export function exitCodeForVerdict(v: VerificationResult['verdict']): number {
   return v === 'valid' ? ExitCode.OK : v === 'invalid' ? ExitCode.VERIFICATION : ExitCode.UNAVAILABLE;
 }
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** Reads and validates `--measurements FILE` (exit 2 when it is not a measurement policy). */
 export function readMeasurementPolicy(file: string): MeasurementPolicy {
@@ -131,9 +130,9 @@ export async function verifyAttestation(ctx: Context, opts: AttestVerifyOptions)
     const w = await fetchWorkerEvidence(opts.url);
     tlsCertDer = w.tlsCertDer;
     info.origin = w.origin;
-    info.tlsCertSha256 = sha256(w.tlsCertDer);
+    info.tlsCertSha256 = sha256Hex(w.tlsCertDer);
     try {
-      info.tlsSpkiSha256 = sha256(parseCertDer(w.tlsCertDer).spkiDer);
+      info.tlsSpkiSha256 = sha256Hex(parseCertDer(w.tlsCertDer).spkiDer);
     } catch {
       /* the binding check reports an unparseable certificate */
     }

@@ -11,9 +11,9 @@
  * `data` of an execute wrapped in `MsgExecuteContractResponse`; secretjs's 6 s poll interval and 25 000 default
  * gas; thrown JSON bodies and network errors (→ {@link normalizeChainError}).
  */
-import {createHash} from 'node:crypto';
+import {concatBytes, fromUtf8, sha256, sha256Hex, utf8} from '../../../contracts/common/encoding.js';
 import type {EncryptionUtilsImpl, SecretNetworkClient, TxOptions, TxResponse, Wallet} from 'secretjs';
-import type {NetworkProfile} from '../config/index.js';
+import type {ContractRef, NetworkProfile} from '../config/index.js';
 import {SecretaiError, UsageError} from '../errors.js';
 import {normalizeMnemonic} from '../keys/index.js';
 import {parseAddress} from './address.js';
@@ -34,10 +34,7 @@ import {GAS_LIMITS} from './gas.js';
 import {DEFAULT_REQUEST_TIMEOUT_MS, loadComputeGateway, loadSecretjs, registerLcd, type Secretjs} from './secretjs.js';
 
 /** A deployed contract: bech32 address and code hash (64 lower-case hex, always sent with every message). */
-export interface ContractRef {
-  address: string;
-  codeHash: string;
-}
+export type {ContractRef};
 
 /** Protobuf type URL of `MsgExecuteContract`. */
 export const MSG_EXECUTE_CONTRACT = '/secret.compute.v1beta1.MsgExecuteContract';
@@ -142,12 +139,10 @@ function strictBase64(s: string): Uint8Array | undefined {
   return new Uint8Array(Buffer.from(s, 'base64'));
 }
 
-const utf8 = new TextDecoder('utf-8', {fatal: true});
-
 /** UTF-8 text of bytes, or undefined when they are not valid UTF-8. */
 function utf8OrUndefined(bytes: Uint8Array): string | undefined {
   try {
-    return utf8.decode(bytes);
+    return fromUtf8(bytes);
   } catch {
     return undefined;
   }
@@ -554,7 +549,7 @@ export class SigningClient extends ChainClient {
       } catch (err) {
         this.fail(err, `sign ${describeMsgs(msgs)}`);
       }
-      const txHash = createHash('sha256').update(txBytes).digest('hex').toUpperCase();
+      const txHash = sha256Hex(txBytes).toUpperCase();
       let res: TxResponse;
       try {
         res = await client.tx.broadcastSignedTx(txBytes, txOptions);
@@ -604,7 +599,7 @@ export class SigningClient extends ChainClient {
     }
     try {
       const bytes = await client.tx.signTx(sdkMsgs, txOptions);
-      const txHash = createHash('sha256').update(bytes).digest('hex').toUpperCase();
+      const txHash = sha256Hex(bytes).toUpperCase();
       await client.tx.broadcastSignedTx(bytes, txOptions);
       return {txHash};
     } catch (err) {
@@ -633,7 +628,7 @@ function describeMsgs(msgs: TxMsg[]): string {
 
 /** The tx encryption seed of a wallet: SHA-256(`secretai/v1/tx-encryption-seed` ‖ private key), 32 bytes. */
 export function encryptionSeedFor(privateKey: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(ENCRYPTION_SEED_TAG).update(privateKey).digest());
+  return sha256(concatBytes(utf8(ENCRYPTION_SEED_TAG), privateKey));
 }
 
 /** A read-only client for a profile (no network request until first use). */

@@ -11,6 +11,7 @@
  * like a read credential. Signed permits are cached per (chain, signer, name, contracts, permissions) in a
  * {@link PermitStore}, so one is signed once and reused.
  */
+import type {Permit} from '../../../contracts/common/types.generated.js';
 import {chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {UsageError} from '../errors.js';
@@ -20,23 +21,9 @@ import type {SigningClient} from './client.js';
 /** Permissions of secret-toolkit's `TokenPermissions`; contracts may define more (plain lower-case words). */
 export type Permission = 'owner' | 'balance' | 'history' | 'allowance' | (string & {});
 
-/** A signed SNIP-24 permit, as sent in `with_permit.permit` (or a contract's `permit` field). */
-export interface Permit {
-  params: {
-    permit_name: string;
-    allowed_tokens: string[];
-    chain_id: string;
-    permissions: Permission[];
-  };
-  signature: {
-    /** `type` is `tendermint/PubKeySecp256k1`; `value` the base64 33-byte compressed key. */
-    pub_key: {type: string; value: string};
-    /** base64 64-byte r‖s. */
-    signature: string;
-  };
-}
+/** A signed SNIP-24 permit, as sent in `with_permit.permit` (or a contract's `permit` field): the shared schema type. */
+export type {Permit};
 
-/** Where signed permits are kept between uses. */
 export interface PermitStore {
   get(key: string): Permit | undefined;
   set(key: string, permit: Permit): void;

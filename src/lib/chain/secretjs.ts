@@ -89,3 +89,19 @@ export function loadComputeGateway(): Promise<ComputeGateway> {
   gateway ??= loadSecretjs().then(() => import('secretjs/dist/grpc_gateway/secret/compute/v1beta1/query.pb.js') as Promise<ComputeGateway>);
   return gateway;
 }
+
+/** Address and 33-byte compressed public key of a mnemonic, derived by secretjs's own `Wallet` (so they always agree with it). */
+export async function walletIdentity(mnemonic: string): Promise<{address: string; pubkey: Uint8Array}> {
+  const {Wallet} = await loadSecretjs();
+  const w = new Wallet(mnemonic);
+  return {address: w.address, pubkey: w.publicKey};
+}
+
+/**
+ * The 32-byte secp256k1 private key of a mnemonic, derived by secretjs's own `Wallet` (the key a worker signs usage
+ * records and liveness reports with). The caller keeps it in memory only.
+ */
+export async function walletPrivateKey(mnemonic: string): Promise<Uint8Array> {
+  const {Wallet} = await loadSecretjs();
+  return new Wallet(mnemonic).privateKey;
+}

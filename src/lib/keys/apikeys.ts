@@ -5,7 +5,8 @@
  * signing key is in the `file` keyring; with a `test`-keyring owner (devnets) it is stored in clear, as that
  * owner's mnemonic is.
  */
-import {createHash, randomBytes} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
+import {sha256Hex} from '../../../contracts/common/encoding.js';
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {ensureDir} from '../config/index.js';
@@ -26,7 +27,7 @@ export function generateApiKey(): string {
 
 /** SHA-256 of the key's UTF-8 bytes, 64 lower-case hex (what the SubscriptionManager and gateways store). */
 export function apiKeyHash(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return sha256Hex(key);
 }
 
 /** What is stored beside a key (never the key in clear for a `file` owner). */

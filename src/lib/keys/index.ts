@@ -13,6 +13,7 @@
 import {timingSafeEqual} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {walletIdentity} from '../chain/secretjs.js';
 import {ensureDir} from '../config/index.js';
 import {OperationError, UsageError} from '../errors.js';
 import {seal, sealedAad, unseal, type SealedBlob} from './sealed.js';
@@ -78,11 +79,9 @@ export async function generateMnemonic(): Promise<string> {
   return lib.generateMnemonic(256);
 }
 
-/** Address and public key for a mnemonic, derived by secretjs's own `Wallet` (so they always agree with it). */
+/** Address and public key for a mnemonic, derived by secretjs's own `Wallet` through the chain layer (loaded lazily). */
 export async function deriveKey(mnemonic: string): Promise<DerivedKey> {
-  const {Wallet} = await import('secretjs');
-  const w = new Wallet(mnemonic);
-  return {address: w.address, pubkey: w.publicKey};
+  return walletIdentity(mnemonic);
 }
 
 export class Keyring {

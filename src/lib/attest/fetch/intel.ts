@@ -4,6 +4,7 @@
  * URL-encoded in response headers; the signed JSON objects are kept as the exact served substrings.
  * The HTTP client is injected (through a {@link Throttle}).
  */
+import {toHex} from '../../../../contracts/common/encoding.js';
 import {decodeDerOrPem} from '../../../attest/detect.js';
 import {parseTdxCollateral, type TdxCollateral} from '../../../attest/tdx/collateral.js';
 import {EvidenceFormatError} from '../../../attest/types.js';
@@ -131,18 +132,17 @@ export class IntelPcsClient {
     const tcb = await this.tcbInfo(fmspc);
     const qe = await this.qeIdentity();
     const root = await this.rootCaCrl();
-    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
     try {
       return parseTdxCollateral({
         pck_crl_issuer_chain: pck.issuerChain,
-        root_ca_crl: hex(root),
-        pck_crl: hex(pck.crl),
+        root_ca_crl: toHex(root),
+        pck_crl: toHex(pck.crl),
         tcb_info_issuer_chain: tcb.issuerChain,
         tcb_info: tcb.tcbInfo,
-        tcb_info_signature: hex(tcb.signature),
+        tcb_info_signature: toHex(tcb.signature),
         qe_identity_issuer_chain: qe.issuerChain,
         qe_identity: qe.qeIdentity,
-        qe_identity_signature: hex(qe.signature),
+        qe_identity_signature: toHex(qe.signature),
       });
     } catch (e) {
       throw new FetchError(`TDX collateral: ${e instanceof EvidenceFormatError ? e.message : String(e)}`, 'malformed');

@@ -10,7 +10,7 @@
  * - {@link devApiKeyChecker}: one extra key from `SECRETAI_DEV_API_KEY`, only on a network whose profile allows
  *   dev attestation (the devnet), for development without a subscription.
  */
-import {createHash} from 'node:crypto';
+import {sha256Hex} from '../../../../contracts/common/encoding.js';
 import type {IncomingMessage} from 'node:http';
 import {UsageError} from '../../errors.js';
 import {sameSecret} from '../../keys/index.js';
@@ -42,11 +42,6 @@ export type CheckApiKey = (apiKey: string) => Promise<{status: SubscriptionKeySt
 /** The principal the gateway hands to the HTTP layer for an authorized request. */
 export interface GatewayPrincipal {
   keyHandle: string;
-}
-
-/** SHA-256 of `text`, hex. */
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The handle of a dev key: SHA-256 over a domain and the key's SHA-256 (the key itself never appears). */

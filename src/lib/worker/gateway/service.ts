@@ -115,9 +115,9 @@ export async function serveWorker(ctx: Context, o: ServeOptions = {}): Promise<R
 
   const mnemonic = await unlockMnemonic(ctx, keyName);
   ctx.out.registerSecret(mnemonic);
-  const [{signingClient, contractsFor, gasForPayload, jsonBytes, GAS_LIMITS}, {Wallet}] = await Promise.all([import('../../chain/index.js'), import('secretjs')]);
+  const [{signingClient, contractsFor, gasForPayload, jsonBytes, GAS_LIMITS}, {walletPrivateKey}] = await Promise.all([import('../../chain/index.js'), import('../../chain/secretjs.js')]);
   const signer = await signingClient(profile, mnemonic);
-  const workerPrivateKey = new Wallet(mnemonic).privateKey;
+  const workerPrivateKey = await walletPrivateKey(mnemonic);
   const wm = contractsFor(ctx, signer).workerManager;
   const livenessGas = gasForPayload(GAS_LIMITS.admin, jsonBytes(bundle), true);
 
