@@ -146,10 +146,10 @@ describeShared('models/stories260K')('worker serve on a devnet (embedded stories
     expect(line!.record.output_tokens).toBeLessThan(400);
   });
 
-  it('refuses to start: no dev API key (2), a key with no registered worker (1), a TLS key the registration does not bind (4)', async () => {
-    const noKey = await cli(['worker', 'serve', '--from', 'operator', '--port', '0', '--json']);
-    expect(noKey.code).toBe(2);
-    expect(noKey.stderr).toContain('SECRETAI_DEV_API_KEY');
+  it('refuses to start: a weak dev API key (2), a key with no registered worker (1), a TLS key the registration does not bind (4)', async () => {
+    const weakKey = await cli(['worker', 'serve', '--from', 'operator', '--port', '0', '--json'], {SECRETAI_DEV_API_KEY: 'short'});
+    expect(weakKey.code).toBe(2);
+    expect(weakKey.stderr).toContain('SECRETAI_DEV_API_KEY is shorter');
     const stranger = await cli(['worker', 'serve', '--from', 'stranger', '--port', '0'], {SECRETAI_DEV_API_KEY: API_KEY});
     expect(stranger.code).toBe(1);
     expect(stranger.stderr).toMatch(/no worker is registered for secret1\w+/);
