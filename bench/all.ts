@@ -122,6 +122,7 @@ if (json) {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const b of body) console.log(line(b));
+  if (body.length === 0) console.log('(no results)');
   if (notes.length > 0) console.log('');
   for (const n of notes) {
     console.log(`${n.program}: ${n.message}`);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import {median, msSince, repoRoot, report, spread, type BenchResult} from './lib.js';
 
 const bin = path.join(repoRoot, 'bin', 'run.js');
-const runs = Number(process.argv[2] ?? 21);
+const runs = Number(process.argv[2] ?? 11);
 const home = mkdtempSync(path.join(os.tmpdir(), 'secretai-bench-'));
 const env = {...process.env, SECRETAI_HOME: home, NO_COLOR: '1'};
 
