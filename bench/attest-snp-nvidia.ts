@@ -12,7 +12,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {clearGpuChainCache, verifyGpuEvidence, type GpuVerifyInput} from '../src/attest/nvidia/index.js';
 import {verifySnpReport, type SnpVerifyInput} from '../src/attest/snp/index.js';
-import {rate, sharedDir, timeOnce} from './lib.js';
+import {rates, report, sharedDir, stats, timeOnce} from './lib.js';
 
 const fx = (...p: string[]) => readFileSync(path.join(sharedDir, 'fixtures', 'attestation', ...p));
 const rounds = Number(process.argv[2] ?? 7);
@@ -43,12 +43,20 @@ clearGpuChainCache();
 console.log(`N1 first verification: ${timeOnce(() => (v = verifyGpuEvidence(n1).verdict)).toFixed(1)} ms`);
 expectValid('N1', v);
 
-const snpRate = rate(() => void verifySnpReport(s1), 100, rounds);
+const snp = stats(rates(() => void verifySnpReport(s1), 100, rounds));
+const snpRate = snp.median;
 console.log(`S1 SEV-SNP report (parse, chain, CRL, VCEK match, signature, policy): ${snpRate.toFixed(0)} verifications/s (${(1000 / snpRate).toFixed(2)} ms each)`);
-const gpuRate = rate(() => void verifyGpuEvidence(n1), 100, rounds);
+const gpu = stats(rates(() => void verifyGpuEvidence(n1), 100, rounds));
+const gpuRate = gpu.median;
 console.log(`N1 GPU evidence, certificate memo warm: ${gpuRate.toFixed(0)} verifications/s (${(1000 / gpuRate).toFixed(2)} ms each)`);
-const gpuCold = rate(() => {
+const cold = stats(rates(() => {
   clearGpuChainCache();
   verifyGpuEvidence(n1);
-}, 50, rounds);
+}, 50, rounds));
+const gpuCold = cold.median;
 console.log(`N1 GPU evidence, certificate memo cleared each time: ${gpuCold.toFixed(0)} verifications/s (${(1000 / gpuCold).toFixed(2)} ms each)`);
+report([
+  {name: 'attest-snp-nvidia S1 SEV-SNP report', ...snp, unit: 'verifications/s'},
+  {name: 'attest-snp-nvidia N1 GPU evidence, memo warm', ...gpu, unit: 'verifications/s'},
+  {name: 'attest-snp-nvidia N1 GPU evidence, memo cleared', ...cold, unit: 'verifications/s'},
+]);

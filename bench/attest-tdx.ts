@@ -12,7 +12,7 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import {parseTdxCollateral, tdxCollateralToJson} from '../src/attest/tdx/collateral.js';
 import {TdxVerifier} from '../src/attest/tdx/verify.js';
-import {msSince, rate, sharedDir} from './lib.js';
+import {msSince, rates, report, sharedDir, stats, type BenchResult} from './lib.js';
 
 const fx = (p: string) => path.join(sharedDir, 'fixtures', 'attestation', 'tdx', p);
 const rounds = Number(process.argv[2] ?? 7);
@@ -27,6 +27,7 @@ const vectors = [
   {id: 'T2 (v5)', quote: 'gotdx-tdx-v5-uptodate.quote.bin', collateral: 'fmspc-90c06f000000-2026-02.collateral.json', now: 1772323200},
 ];
 
+const results: BenchResult[] = [];
 console.log(`TDX quote verification, median of ${rounds} rounds, warm collateral (Node ${process.version})`);
 for (const v of vectors) {
   const quote = Uint8Array.from(readFileSync(fx(v.quote)));
@@ -42,15 +43,20 @@ for (const v of vectors) {
   const coldQvl = msSince(t0);
   if (first.verdict !== 'valid' || firstQvl.status !== 'UpToDate') throw new Error(`${v.id}: unexpected result ${first.verdict} / ${firstQvl.status}`);
 
-  const ours = rate(() => {
+  const oursStats = stats(rates(() => {
     if (verifier.verify({quote, collateral, now: v.now}).verdict !== 'valid') throw new Error('verdict changed');
-  }, 400, rounds);
-  const theirs = rate(() => {
+  }, 400, rounds));
+  const theirsStats = stats(rates(() => {
     qvl.verify(quote, qvlCollateral, v.now);
-  }, 25, rounds);
+  }, 25, rounds));
+  const ours = oursStats.median;
+  const theirs = theirsStats.median;
+  results.push({name: `attest-tdx ${v.id} secretai`, ...oursStats, unit: 'verifications/s', ratio: ours / theirs, baseline: `@phala/dcap-qvl (${v.id})`});
+  results.push({name: `attest-tdx ${v.id} @phala/dcap-qvl`, ...theirsStats, unit: 'verifications/s'});
   console.log(
     `${v.id}: secretai ${ours.toFixed(0)}/s (${(1000 / ours).toFixed(3)} ms each, first call ${coldOurs.toFixed(1)} ms); ` +
       `@phala/dcap-qvl ${theirs.toFixed(0)}/s (${(1000 / theirs).toFixed(2)} ms each, first call ${coldQvl.toFixed(1)} ms); ` +
       `ratio ${(ours / theirs).toFixed(1)}x`,
   );
 }
+report(results);

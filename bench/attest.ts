@@ -24,7 +24,7 @@ import {parseTdxQuote} from '../src/attest/tdx/quote.js';
 import {verifyBundle, verifyEvidence, type VerifyEvidenceInput} from '../src/attest/verify.js';
 import {parsePemChain} from '../src/attest/x509.js';
 import {nodeDevCrypto} from '../src/lib/attest/dev.js';
-import {median, secondsSince, sharedDir} from './lib.js';
+import {median, report, secondsSince, sharedDir, spread, type BenchResult} from './lib.js';
 
 const fx = (p: string) => readFileSync(path.join(sharedDir, 'fixtures', 'attestation', p));
 const rounds = Number(process.argv[2] ?? 7);
@@ -158,3 +158,13 @@ for (const t of ['T1', 'T2']) {
 const full = med('full bundle TDX+NVIDIA verifyBundle');
 const floor = med('signature floor (3 signatures)');
 console.log(`  full bundle: ${(1000 / full).toFixed(3)} ms each (goal ≤ 1 ms), ${(floor / full).toFixed(1)}× the signature floor of ${(1000 / floor).toFixed(3)} ms`);
+report(
+  cases.map((c) => {
+    const xs = rates.get(c.name)!;
+    const r: BenchResult = {name: `attest ${c.name}`, median: median(xs), spread: spread(xs), unit: 'verifications/s'};
+    const tdx = /^TDX (T\d) \(v\d\) verifyEvidence$/.exec(c.name);
+    if (tdx) Object.assign(r, {ratio: median(xs) / med(`TDX ${tdx[1]} dcap-qvl verify`), baseline: `@phala/dcap-qvl verify (${tdx[1]})`});
+    if (c.name.startsWith('full bundle')) Object.assign(r, {ratio: median(xs) / floor, baseline: 'signature floor'});
+    return r;
+  }),
+);

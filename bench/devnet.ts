@@ -24,6 +24,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createHash} from 'node:crypto';
 import {Worker, isMainThread, parentPort, workerData} from 'node:worker_threads';
+import {report, spread} from './lib.js';
 import {EncryptionUtilsImpl, MsgExecuteContract, SecretNetworkClient, Wallet} from 'secretjs';
 
 const GAS_LIMIT = 200_000;
@@ -375,6 +376,14 @@ async function main(): Promise<void> {
         2,
       ),
     );
+    const row = (name: string, xs: number[], unit: string) => ({name: `devnet ${name}`, median: median(xs), spread: spread(xs), unit});
+    report([
+      row('pipelined executes', pipelined, 'executes/s'),
+      row('round-trip executes', roundTrip, 'executes/s'),
+      row('presigned executes', presigned, 'executes/s'),
+      row('query latency', queries, 'ms'),
+      row('query latency, devnet share', devnetQueries, 'ms'),
+    ]);
   } finally {
     for (const d of drivers) await d.close();
     await devnet.stop();

@@ -18,7 +18,10 @@ import type {InferenceBackend} from '../src/lib/worker/backend.js';
 import {startModelServer} from '../src/lib/worker/model-serve.js';
 import {fixedKeyChecker, localGateway} from '../test/worker/gateway-helpers.js';
 import {SyntheticBackend} from '../test/worker/helpers/synthetic.js';
-import {median, msSince, secondsSince, sharedDir} from './lib.js';
+import {median, msSince, report, secondsSince, sharedDir, spread, type BenchResult} from './lib.js';
+
+/** The figures for `npm run bench` (bench/lib.ts). */
+const figures: BenchResult[] = [];
 
 const rounds = Number(process.argv[2] ?? 5);
 const tokens = Number(process.argv[3] ?? 256);
@@ -98,6 +101,11 @@ async function compare(label: string, direct: Target, gateway: Target, model: st
   const gT = median(g.map((x) => x.tokensPerSecond));
   const dF = median(d.map((x) => x.ttftMs));
   const gF = median(g.map((x) => x.ttftMs));
+  const gTs = g.map((x) => x.tokensPerSecond);
+  figures.push(
+    {name: `gateway ${label} throughput`, median: gT, spread: spread(gTs), unit: 'tokens/s', ratio: gT / dT, baseline: 'model server direct (plain HTTP)'},
+    {name: `gateway ${label} added TTFT`, median: gF - dF, spread: spread(g.map((x) => x.ttftMs)), unit: 'ms'},
+  );
   console.log(
     `${label.padEnd(30)} direct ${dT.toFixed(0).padStart(7)} tok/s TTFT ${dF.toFixed(2).padStart(6)} ms | gateway ${gT.toFixed(0).padStart(7)} tok/s TTFT ${gF.toFixed(2).padStart(6)} ms | throughput ${(100 * gT / dT).toFixed(1)} %, added TTFT ${(gF - dF).toFixed(2)} ms | RSS after rounds ${rss.join(', ')} MB`,
   );
@@ -154,6 +162,7 @@ async function main(): Promise<void> {
     }
     const a = median(inProc.map((x) => x.tokensPerSecond));
     const b = median(through.map((x) => x.tokensPerSecond));
+    figures.push({name: 'gateway embedded stories260K, 1 stream', median: b, spread: spread(through.map((x) => x.tokensPerSecond)), unit: 'tokens/s', ratio: b / a, baseline: 'embedded model in-process'});
     console.log(
       `${'embedded stories260K, 1 stream'.padEnd(30)} in-process ${a.toFixed(0).padStart(6)} tok/s TTFT ${median(inProc.map((x) => x.ttftMs)).toFixed(2)} ms | gateway ${b.toFixed(0).padStart(6)} tok/s TTFT ${median(through.map((x) => x.ttftMs)).toFixed(2)} ms | ${(100 * b / a).toFixed(1)} %`,
     );
@@ -163,3 +172,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+report(figures);

@@ -13,7 +13,7 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {createApiHandler} from '../src/lib/worker/api/handler.js';
 import {SyntheticBackend} from '../test/worker/helpers/synthetic.js';
-import {median, msSince, secondsSince} from './lib.js';
+import {median, msSince, report, secondsSince, spread, type BenchResult} from './lib.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const tokens = Number(process.argv[3] ?? 400);
@@ -63,7 +63,7 @@ async function round(concurrency: number, one: () => Promise<number>): Promise<R
   return {tokensPerSecond: (concurrency * tokens) / secondsSince(t0), ttftMs};
 }
 
-async function measure(concurrency: number, one: () => Promise<number>): Promise<{tps: number; ttft: number}> {
+async function measure(concurrency: number, one: () => Promise<number>): Promise<{tps: number; ttft: number; tpsSpread: number; ttftSpread: number}> {
   await round(concurrency, one); // warm-up
   const tps: number[] = [];
   const ttft: number[] = [];
@@ -72,7 +72,7 @@ async function measure(concurrency: number, one: () => Promise<number>): Promise
     tps.push(res.tokensPerSecond);
     ttft.push(...res.ttftMs);
   }
-  return {tps: median(tps), ttft: median(ttft)};
+  return {tps: median(tps), ttft: median(ttft), tpsSpread: spread(tps), ttftSpread: spread(ttft)};
 }
 
 /** The baseline: the same backend streamed as SSE by the smallest possible node:http handler. */
@@ -101,16 +101,23 @@ async function main(): Promise<void> {
 
   console.log(`HTTP layer vs the synthetic backend called directly: ${tokens} tokens per stream, median of ${rounds} rounds`);
   console.log('concurrency  path                             tokens/s   ratio   TTFT ms   added TTFT ms');
+  const figures: BenchResult[] = [];
   for (const c of [1, 100]) {
     const direct = await measure(c, directStream);
+    figures.push({name: `http-layer c=${c} direct`, median: direct.tps, spread: direct.tpsSpread, unit: 'tokens/s'});
     console.log(`${String(c).padStart(11)}  direct                         ${direct.tps.toFixed(0).padStart(10)}   1.000  ${direct.ttft.toFixed(3).padStart(8)}`);
     for (const [name, one] of [['bare node:http (baseline)', raw], ['OpenAI SSE /v1/chat/completions', openai], ['Ollama NDJSON /api/chat', ollama]] as const) {
       const h = await measure(c, one);
+      figures.push(
+        {name: `http-layer c=${c} ${name}`, median: h.tps, spread: h.tpsSpread, unit: 'tokens/s', ratio: h.tps / direct.tps, baseline: 'backend called directly'},
+        {name: `http-layer c=${c} ${name}, added TTFT`, median: h.ttft - direct.ttft, spread: h.ttftSpread, unit: 'ms'},
+      );
       console.log(
         `${String(c).padStart(11)}  ${name.padEnd(31)}${h.tps.toFixed(0).padStart(10)}   ${(h.tps / direct.tps).toFixed(3)}  ${h.ttft.toFixed(3).padStart(8)}   ${(h.ttft - direct.ttft).toFixed(3).padStart(12)}`,
       );
     }
   }
+  report(figures);
   agent.destroy();
   for (const s of [server, baseline.server]) {
     s.closeAllConnections();

@@ -9,7 +9,7 @@
 import {availableParallelism, loadavg} from 'node:os';
 import {loadEmbeddedModel} from '../src/lib/inference/index.js';
 import {matmul} from '../src/lib/inference/transformer.js';
-import {median, msSince, rate, timeOnce} from './lib.js';
+import {median, msSince, rate, report, spread, timeOnce, type BenchResult} from './lib.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const tokens = Number(process.argv[3] ?? 256);
@@ -36,6 +36,8 @@ function run(temperature: number, seed: number): {tps: number; cpuTps: number; t
   return {tps: n / wallS, cpuTps: n / ((cpu.user + cpu.system) / 1e6), ttftMs, n};
 }
 
+const figures: BenchResult[] = [];
+
 function measure(label: string, temperature: number): void {
   run(temperature, 0);
   const results = Array.from({length: rounds}, (_, r) => run(temperature, r + 1));
@@ -43,6 +45,12 @@ function measure(label: string, temperature: number): void {
   const tps = median(results.map((r) => r.tps)).toFixed(0);
   const cpuTps = median(results.map((r) => r.cpuTps)).toFixed(0);
   const ttft = median(results.map((r) => r.ttftMs)).toFixed(3);
+  const of = (k: 'tps' | 'cpuTps' | 'ttftMs') => results.map((r) => r[k]);
+  figures.push(
+    {name: `inference ${label}, wall`, median: median(of('tps')), spread: spread(of('tps')), unit: 'tokens/s'},
+    {name: `inference ${label}, CPU time`, median: median(of('cpuTps')), spread: spread(of('cpuTps')), unit: 'tokens/s'},
+    {name: `inference ${label}, time to first token`, median: median(of('ttftMs')), spread: spread(of('ttftMs')), unit: 'ms'},
+  );
   console.log(`${label}: ${tps} tokens/s wall, ${cpuTps} tokens/s of CPU time (medians of ${rounds}, ${n} tokens), time to first token ${ttft} ms`);
 }
 
@@ -71,3 +79,4 @@ const iterations = 20000;
 const base = rate(plain, iterations, rounds);
 const fast = rate(() => matmul(out, 0, x, w, 0, n, d), iterations, rounds);
 console.log(`matmul ${d}×${n}: ${(fast / 1e3).toFixed(0)}k/s vs plain loop ${(base / 1e3).toFixed(0)}k/s (×${(fast / base).toFixed(2)})`);
+report([...figures, {name: 'inference matmul vs plain loop', median: fast, spread: null, unit: 'calls/s', ratio: fast / base, baseline: 'plain row-by-row loop'}]);

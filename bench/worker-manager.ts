@@ -14,7 +14,7 @@ import {workerManager} from '../contracts/worker-manager/contract.js';
 import type * as WM from '../contracts/worker-manager/types.js';
 import {bundleFor, MIN_STAKE, newKey, newWorkerManager, permitFor, registerWorker, type WorkerManagerHarness} from '../test/contracts/worker-manager-fixtures.js';
 import {testAddress} from '../test/contracts/harness.js';
-import {median} from './lib.js';
+import {median, report} from './lib.js';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -99,3 +99,7 @@ console.log(JSON.stringify({
   ratio: Number((l.queryUs / s.queryUs).toFixed(3)),
   storageReadsRatio: Number((l.storageReads / s.storageReads).toFixed(3)),
 }, null, 2));
+report([
+  {name: `worker-manager get_next_worker, ${SMALL} workers`, median: s.queryUs, spread: null, unit: 'µs/query'},
+  {name: `worker-manager get_next_worker, ${LARGE} workers`, median: l.queryUs, spread: null, unit: 'µs/query', ratio: l.queryUs / s.queryUs, baseline: `${SMALL} workers`},
+]);

@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process';
 import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {repoRoot} from './shared.js';
+import {repoRoot, sharedPath} from './shared.js';
 
 export interface RunResult {
   code: number | null;
@@ -17,11 +17,13 @@ export function tempHome(prefix = 'secretai-test-'): string {
 
 /**
  * Spawns the real `bin/run.js` under the same Node as the tests, with a clean environment
- * (no SECRETAI_* leaking in from the developer's shell) and stdin closed unless `input` is given.
+ * (no SECRETAI_* leaking in from the developer's shell) and stdin closed unless `input` is given. The embedded
+ * model is looked up in the same shared folder the tests use (`SECRETAI_MODEL_DIR`), so `SECRETAI_SHARED` moves both.
  */
 export function runCli(args: string[], opts: {input?: string; env?: Record<string, string | undefined>; timeoutMs?: number} = {}): Promise<RunResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SECRETAI_') && k !== 'DEBUG') env[k] = v;
+  env.SECRETAI_MODEL_DIR = sharedPath('models', 'stories260K');
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {describe} from '@jest/globals';
+import {describe, it} from '@jest/globals';
 
 /** Repository root (tests run from dist/test/…). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -18,7 +18,9 @@ export function sharedPath(...parts: string[]): string {
 
 /**
  * `describe` when the shared sub-folder exists; otherwise a visibly skipped suite, or — when CI is set —
- * a thrown error, since CI must have the shared data beside the clone.
+ * a thrown error, since CI must have the shared data beside the clone. The skipped suite never runs its body
+ * (Jest runs a `describe.skip` body to collect its tests, and a body that reads fixtures would crash), so
+ * each suite shows as one skipped test that names the missing folder.
  */
 export function describeShared(sub: string): typeof describe | typeof describe.skip {
   const dir = sharedPath(sub);
@@ -26,5 +28,9 @@ export function describeShared(sub: string): typeof describe | typeof describe.s
   const msg = `shared data missing: ${dir} (set SECRETAI_SHARED or place shared/ beside the repository)`;
   if (process.env.CI) throw new Error(msg);
   process.stderr.write(`SKIPPED: ${msg}\n`);
-  return describe.skip;
+  const skipped = (name: string, _body?: unknown) =>
+    describe(name, () => {
+      it.skip(`SKIPPED: ${msg}`, () => {});
+    });
+  return Object.assign(skipped, describe.skip) as unknown as typeof describe.skip;
 }

@@ -2,7 +2,7 @@
  * Commands of the design (design.md §6) that this version does not have yet. They show in help with their
  * purpose, and running one says plainly that it is not built — exit 1, code NOT_BUILT — rather than pretending.
  */
-import {Command} from '@oclif/core';
+import type {Command} from '@oclif/core/command';
 import {OperationError} from '../errors.js';
 import {BaseCommand} from './base-command.js';
 

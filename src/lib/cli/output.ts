@@ -2,7 +2,7 @@
  * Where things are printed. Results go to stdout; progress, spinners, warnings and errors go to stderr.
  * Colour only on a TTY and never with NO_COLOR; spinners only when interactive.
  */
-import {Chalk} from 'chalk';
+import {styleText} from 'node:util';
 import type {Ora} from 'ora';
 
 export interface OutputOptions {
@@ -21,10 +21,13 @@ type Style = (typeof STYLES)[number];
 /** The styles output uses, bound to one stream's colour decision. */
 export type Paint = Record<Style, (s: string) => string>;
 
+/**
+ * Basic 16-colour styling, or none. Node's own `util.styleText` (the colour decision is made here, so it is told
+ * not to check a stream): every command builds an Output, and a colour library would load on every start.
+ */
 export function makePaint(enabled: boolean): Paint {
-  const c = new Chalk({level: enabled ? 1 : 0});
   const p = {} as Paint;
-  for (const k of STYLES) p[k] = (s: string) => c[k](s);
+  for (const k of STYLES) p[k] = enabled ? (s: string) => (s ? styleText(k, s, {validateStream: false}) : s) : (s: string) => s;
   return p;
 }
 

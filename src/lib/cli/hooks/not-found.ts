@@ -2,7 +2,7 @@
  * oclif `command_not_found` hook: unknown commands and stray words after a command get the same one-line
  * error (or one JSON document with --json) and exit code 2 as every other usage error.
  */
-import type {Hook} from '@oclif/core';
+import type {Hook} from '@oclif/core/hooks';
 import {UsageError} from '../../errors.js';
 import {Output} from '../output.js';
 
