@@ -40,8 +40,11 @@ let v = '';
 console.log(`S1 first verification: ${timeOnce(() => (v = verifySnpReport(s1).verdict)).toFixed(1)} ms`);
 expectValid('S1', v);
 clearGpuChainCache();
-console.log(`N1 first verification: ${timeOnce(() => (v = verifyGpuEvidence(n1).verdict)).toFixed(1)} ms`);
-expectValid('N1', v);
+let n1Result: ReturnType<typeof verifyGpuEvidence> | undefined;
+console.log(`N1 first verification: ${timeOnce(() => (n1Result = verifyGpuEvidence(n1))).toFixed(1)} ms`);
+// Offline, real GPU evidence is unverifiable (NVIDIA RIM and OCSP need the network): every check that ran must pass.
+const n1Failed = n1Result!.checks.filter((c) => !c.ok && !c.missing && !c.skipped);
+if (n1Failed.length > 0 || n1Result!.verdict === 'invalid') throw new Error(`N1 did not verify offline: ${n1Failed.map((c) => c.name).join(', ')}`);
 
 const snp = stats(rates(() => void verifySnpReport(s1), 100, rounds));
 const snpRate = snp.median;
