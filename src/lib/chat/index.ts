@@ -111,7 +111,7 @@ export class ChatSession {
           suggestion: 'use a network with the secretai WorkerManager (e.g. the local devnet); "secretai worker list" shows that deployment\'s URLs',
         });
       }
-      throw new UsageError(`network ${profile.name} has no WorkerManager`, {code: 'NO_WORKER_MANAGER', suggestion: 'deploy the contracts ("secretai contracts deploy") or use --network local'});
+      throw new UsageError(`network ${profile.name} has no WorkerManager`, {code: 'NO_WORKER_MANAGER', suggestion: 'set the network\'s workerManager contract in its profile, or use --network local'});
     }
     // performance.now() counts from process start: what the CLI took to reach this service.
     const t: Timings = {startup: performance.now()};
