@@ -211,8 +211,9 @@ export class RewardsChain {
   /** Changes a stored worker (status, liveness, payout). */
   updateWorker(id: string, change: Partial<WorkerInfo>): void {
     const s = this.storage(WORKER_MANAGER);
-    const w = s.get<{info: WorkerInfo; attestation: Record<string, unknown>}>(WORKER_MANAGER_KEYS.worker(id))!;
-    saveWorker(s, {...w, info: {...w.info, ...change}});
+    // The worker key holds the facts only; the bundle is stored under its own key and does not change here.
+    const info = s.get<WorkerInfo>(WORKER_MANAGER_KEYS.worker(id))!;
+    s.set(WORKER_MANAGER_KEYS.worker(id), {...info, ...change});
   }
 
   /** `subscriber` pays the `basic` plan through the SubscriptionManager (minted first); it forwards the payment. */

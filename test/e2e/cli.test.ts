@@ -155,9 +155,9 @@ describe('secretai binary', () => {
     expect(list.map((n) => n.name)).toEqual(expect.arrayContaining(['local', 'pulsar-3', 'secret-4', 'mine']));
   });
 
-  it('commands of later milestones say they are not built, exit 1', async () => {
+  it('chat (built) checks its flags before anything else: no --model is a usage error, exit 2', async () => {
     const r = await runCli(['chat', 'hello', '--json', '--home', tempHome()]);
-    expect(r.code).toBe(1);
-    expect(oneJson(r.stdout)).toMatchObject({error: {code: 'NOT_BUILT'}});
+    expect(r.code).toBe(2);
+    expect(r.stderr + r.stdout).toMatch(/model/);
   });
 });

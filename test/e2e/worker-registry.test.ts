@@ -105,7 +105,7 @@ describe('worker registry on a devnet', () => {
     await collect('op2');
     const refused = await register('op2', bundle('op2'));
     expect(refused.code).toBe(4);
-    expect(json(refused).error.message).toMatch(/measurements\.tdx: MRTD .* is not listed in other-image v2/);
+    expect(json(refused).error.message).toMatch(/measurements\.tdx: MRTD .* is not an accepted value in policy other-image 2/);
     expect(await workerCount()).toBe(1);
 
     await wm.setAcceptedMeasurements(admin, devPolicy!);
