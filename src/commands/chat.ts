@@ -1,13 +1,15 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../lib/cli/base-command.js';
 import {UsageError} from '../lib/errors.js';
-import type {ChatResult} from '../lib/chat/index.js';
+import type {ChatResult, LegacyChatResult} from '../lib/chat/index.js';
 
-export default class Chat extends BaseCommand<typeof Chat, ChatResult | undefined> {
+export default class Chat extends BaseCommand<typeof Chat, ChatResult | LegacyChatResult | undefined> {
   static summary = 'Chat with a verified worker: next worker, attestation check, pinned TLS, streaming, countersigned usage';
   static description = `Asks the WorkerManager for the next worker for --model (a permit signed by --from), checks that the worker serves the bundle registered on chain, verifies it with the network's measurement policy and the current or previous registration challenge, and talks to it over TLS that accepts only the attested key: any other certificate aborts the connection before a byte of the request is written. The reply streams to stdout as it arrives. The worker's signed usage record is checked (token counts, signature by the attested worker key), countersigned with the --from key and handed back.
 
 A worker that fails verification, refuses the pin or drops before the first token is skipped for the next one (said on stderr); after the first token a failure is reported (exit 1). Verdicts are cached per worker in the home, by the hash of its bundle and certificate, until the earliest expiry the verdict relied on.
+
+On a network whose worker manager is the existing Secret AI contract (no get_next_worker), a worker is picked from the URLs get_u_r_ls lists for --model, its SecretVM evidence (/cpu and /gpu on its own port or the attestation port 29343) is verified as "attest verify --url" does with the network's policy, its attested TLS key is pinned, and the prompt goes to its Ollama API with the API key as a Bearer token. That deployment keeps no signed usage records ("record" is null) and its workers have no ids (--worker does not apply).
 
 The prompt is PROMPT, or stdin when piped; on a terminal without PROMPT an interactive session starts (/help). The API key comes from SECRETAI_API_KEY or the key store ("apikey create" put it there), never from the command line. Exit codes: 0 answered, 1 failed (no subscription, expired, revoked key, no live worker), 2 usage, 3 could not verify, 4 verification failed.`;
 
@@ -31,7 +33,7 @@ The prompt is PROMPT, or stdin when piped; on a terminal without PROMPT an inter
     online: Flags.boolean({description: 'let verification fetch missing collateral, NVIDIA RIMs and OCSP'}),
   };
 
-  async exec(): Promise<ChatResult | undefined> {
+  async exec(): Promise<ChatResult | LegacyChatResult | undefined> {
     const chat = await import('../lib/chat/index.js');
     const opts = chat.checkChatOptions({
       model: this.flags.model,
@@ -49,7 +51,7 @@ The prompt is PROMPT, or stdin when piped; on a terminal without PROMPT an inter
       prompt = await readStdin();
       if (!prompt.trim()) throw new UsageError('the prompt on stdin is empty', {suggestion: 'echo "Hello" | secretai chat --model M'});
     }
-    const session = await chat.ChatSession.open(this.ctx, opts);
+    const session = await chat.ChatSession.openAny(this.ctx, opts);
     try {
       if (repl) {
         const {runRepl} = await import('../lib/chat/repl.js');

@@ -14,7 +14,7 @@ import type {SignedUsageRecord} from '../../../contracts/common/usage.js';
 import {API_KEY_ENV, requireActiveKey, resolveApiKey, Subscriber} from './credentials.js';
 import {BeforeFirstTokenError, handBack, runTurn, type ChatMessage} from './stream.js';
 import {PinMismatchError} from './pinned.js';
-import {chainView, namedCandidate, nextCandidate, verifyCandidate, WorkerRefusal, type AttestationSummary, type ChainView, type Timings, type VerifiedWorker} from './worker.js';
+import {chainView, namedCandidate, nextCandidate, takeFirstCandidate, verifyCandidate, WorkerRefusal, type AttestationSummary, type ChainView, type Timings, type VerifiedWorker} from './worker.js';
 import {MODEL_NAME_RE} from '../worker/registry.js';
 
 export type {ChatMessage};
@@ -52,6 +52,12 @@ export interface ChatResult {
   timings: Timings;
 }
 
+/**
+ * `chat --json` with the existing Secret AI deployment: its contract lists URLs only (no worker ids) and its workers
+ * sign no usage records (`record` null).
+ */
+export type LegacyChatResult = Omit<ChatResult, 'worker' | 'record'> & {worker: {id: null; url: string}; record: null};
+
 /** Checks flag values locally (exit 2, nothing sent). */
 export function checkChatOptions(o: ChatOptions): ChatOptions {
   if (!MODEL_NAME_RE.test(o.model)) throw new UsageError(`invalid model name "${o.model}"`, {code: 'MODEL_INVALID', suggestion: 'see "secretai models"'});
@@ -87,7 +93,7 @@ function allRefused(model: string, refusals: WorkerRefusal[], cause: unknown): E
  * A chat session: credentials and chain state resolved once, a verified worker kept across turns (the REPL), and
  * failover while no token of a turn has arrived.
  */
-export class ChatSession {
+export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
   worker?: VerifiedWorker;
   readonly refusals: WorkerRefusal[] = [];
   readonly timings: Timings = {};
@@ -95,22 +101,25 @@ export class ChatSession {
   private constructor(
     private readonly ctx: Context,
     readonly opts: ChatOptions,
-    private readonly subscriber: Subscriber,
+    private readonly subscriber: Subscriber | undefined,
     private readonly apiKey: string,
-    private readonly view: ChainView,
+    private readonly view: ChainView | undefined,
+    /** The existing deployment: the URLs `get_u_r_ls` lists for the model (no `get_next_worker`, no usage records). */
+    private readonly legacy?: {urls: string[]; keyName: string},
   ) {}
 
+  /** {@link open}, or {@link openLegacy} on a profile that knows only the existing Secret AI deployment's contract. */
+  static async openAny(ctx: Context, opts: ChatOptions): Promise<ChatSession<ChatResult> | ChatSession<LegacyChatResult>> {
+    const c = ctx.profile.contracts;
+    if (!c?.workerManager?.address && c?.legacyWorkerManager?.address) return ChatSession.openLegacy(ctx, checkChatOptions(opts));
+    return ChatSession.open(ctx, opts);
+  }
+
   /** Resolves the API key and the subscriber's key, checks the key's subscription, reads the WorkerManager. */
-  static async open(ctx: Context, opts: ChatOptions): Promise<ChatSession> {
+  static async open(ctx: Context, opts: ChatOptions): Promise<ChatSession<ChatResult>> {
     checkChatOptions(opts);
     const {profile} = ctx;
     if (!profile.contracts?.workerManager?.address) {
-      if (profile.contracts?.legacyWorkerManager?.address) {
-        throw new OperationError(`network ${profile.name} runs the existing Secret AI worker contract (no get_next_worker): verified chat with its SecretVM workers is not built yet`, {
-          code: 'NOT_BUILT',
-          suggestion: 'use a network with the secretai WorkerManager (e.g. the local devnet); "secretai worker list" shows that deployment\'s URLs',
-        });
-      }
       throw new UsageError(`network ${profile.name} has no WorkerManager`, {code: 'NO_WORKER_MANAGER', suggestion: 'set the network\'s workerManager contract in its profile, or use --network local'});
     }
     // performance.now() counts from process start: what the CLI took to reach this service.
@@ -123,9 +132,42 @@ export class ChatSession {
     const subscriber = new Subscriber(ctx, keyName, owner.address);
     t.credentials = performance.now() - t0;
     t0 = performance.now();
-    const [, view] = await Promise.all([requireActiveKey(ctx, key, keyName), chainView(ctx, subscriber)]);
+    const [, view] = await Promise.all([requireActiveKey(ctx, key, keyName), chainView(ctx, subscriber, opts.worker === undefined ? {model: opts.model} : undefined)]);
     t.chain = performance.now() - t0;
-    const s = new ChatSession(ctx, opts, subscriber, key, view);
+    const s = new ChatSession<ChatResult>(ctx, opts, subscriber, key, view);
+    Object.assign(s.timings, t);
+    return s;
+  }
+
+  /**
+   * The existing Secret AI deployment: the API key (`SECRETAI_API_KEY`, else the key store of `--from`) and the
+   * model's worker URLs from `get_u_r_ls`, tried in a random order (the contract has no `get_next_worker`).
+   */
+  static async openLegacy(ctx: Context, opts: ChatOptions): Promise<ChatSession<LegacyChatResult>> {
+    const t: Timings = {startup: performance.now()};
+    let t0 = performance.now();
+    let keyName = ctx.from.value ?? '';
+    let key: string;
+    if (ctx.env[API_KEY_ENV]?.trim()) key = (await resolveApiKey(ctx, {name: keyName, address: ''})).key;
+    else {
+      keyName = ctx.requireFrom();
+      const {showKey} = await import('../keys/service.js');
+      key = (await resolveApiKey(ctx, {name: keyName, address: showKey(ctx, keyName).address})).key;
+    }
+    t.credentials = performance.now() - t0;
+    t0 = performance.now();
+    const {legacyUrls} = await import('./legacy.js');
+    const urls = await legacyUrls(ctx, opts.model);
+    t.chain = performance.now() - t0;
+    if (opts.worker !== undefined) throw new UsageError(`network ${ctx.profile.name} runs the existing Secret AI worker contract: its workers have no ids, --worker does not apply`, {code: 'WORKER_ID_UNSUPPORTED'});
+    if (!urls.length) throw new OperationError(`no worker for model ${opts.model} on network ${ctx.profile.name}`, {code: 'NO_WORKER', suggestion: 'see "secretai models"'});
+    ctx.out.warn(`network ${ctx.profile.name} runs the existing Secret AI deployment: workers are verified and pinned, but it keeps no signed usage records`);
+    const shuffled = [...urls];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const s = new ChatSession<LegacyChatResult>(ctx, opts, undefined, key, undefined, {urls: shuffled, keyName: keyName || 'KEY'});
     Object.assign(s.timings, t);
     return s;
   }
@@ -133,23 +175,42 @@ export class ChatSession {
   /** The current worker, or the next verified one (failing over across refusals). */
   async ensureWorker(): Promise<VerifiedWorker> {
     if (this.worker) return this.worker;
+    if (this.legacy) return this.ensureLegacyWorker(this.legacy.urls);
+    const view = this.view!;
     for (let attempt = 0; attempt < MAX_WORKER_ATTEMPTS; attempt++) {
       const t0 = performance.now();
       let c;
       try {
-        c = this.opts.worker !== undefined ? await namedCandidate(this.view, this.opts.worker) : await nextCandidate(this.view, this.opts.model, this.refusals.map((r) => r.workerId));
+        const first = this.refusals.length === 0 ? takeFirstCandidate(view) : undefined;
+        c = this.opts.worker !== undefined ? await namedCandidate(view, this.opts.worker) : await (first ?? nextCandidate(view, this.opts.model, this.refusals.map((r) => r.workerId)));
       } catch (e) {
         if (this.refusals.length && (e as {code?: string}).code === 'NO_WORKER') throw allRefused(this.opts.model, this.refusals, e);
         throw e;
       }
       this.timings.chain = (this.timings.chain ?? 0) + performance.now() - t0;
       try {
-        this.worker = await verifyCandidate(this.ctx, this.view, c, {...(this.opts.online !== undefined ? {online: this.opts.online} : {}), timings: this.timings});
+        this.worker = await verifyCandidate(this.ctx, view, c, {...(this.opts.online !== undefined ? {online: this.opts.online} : {}), timings: this.timings});
         return this.worker;
       } catch (e) {
         if (!(e instanceof WorkerRefusal)) throw e;
         this.refuse(e);
         if (this.opts.worker !== undefined) break;
+      }
+    }
+    throw allRefused(this.opts.model, this.refusals, undefined);
+  }
+
+  /** The first of `urls` (not refused yet) whose SecretVM evidence verifies. */
+  private async ensureLegacyWorker(urls: string[]): Promise<VerifiedWorker> {
+    const {verifyLegacyWorker} = await import('./legacy.js');
+    for (const url of urls.slice(0, MAX_WORKER_ATTEMPTS * 2)) {
+      if (this.refusals.some((r) => r.workerId === url)) continue;
+      try {
+        this.worker = await verifyLegacyWorker(this.ctx, url, {...(this.opts.online !== undefined ? {online: this.opts.online} : {}), timings: this.timings});
+        return this.worker;
+      } catch (e) {
+        if (!(e instanceof WorkerRefusal)) throw e;
+        this.refuse(e);
       }
     }
     throw allRefused(this.opts.model, this.refusals, undefined);
@@ -170,21 +231,41 @@ export class ChatSession {
    * Sends `messages` and streams the reply through `onDelta`. Before the first token, a worker that refuses the pin
    * or fails is replaced by the next (unless `--worker` named it); after it, failures are reported.
    */
-  async ask(messages: ChatMessage[], io: {onDelta?: (t: string) => void; signal?: AbortSignal} = {}): Promise<ChatResult> {
+  async ask(messages: ChatMessage[], io: {onDelta?: (t: string) => void; signal?: AbortSignal} = {}): Promise<R> {
     for (let attempt = 0; attempt < MAX_WORKER_ATTEMPTS; attempt++) {
       const w = await this.ensureWorker();
       const t0 = performance.now();
       let first = 0;
+      const turnOpts = {
+        model: this.opts.model, messages, apiKey: this.apiKey,
+        ...(this.opts.maxTokens !== undefined ? {maxTokens: this.opts.maxTokens} : {}),
+        ...(this.opts.temperature !== undefined ? {temperature: this.opts.temperature} : {}),
+        ...(this.opts.seed !== undefined ? {seed: this.opts.seed} : {}),
+        ...(io.signal ? {signal: io.signal} : {}),
+        ...(io.onDelta ? {onDelta: io.onDelta} : {}),
+        onFirstToken: () => (first = performance.now()),
+      };
       try {
-        const turn = await runTurn(w, {
-          model: this.opts.model, messages, apiKey: this.apiKey,
-          ...(this.opts.maxTokens !== undefined ? {maxTokens: this.opts.maxTokens} : {}),
-          ...(this.opts.temperature !== undefined ? {temperature: this.opts.temperature} : {}),
-          ...(this.opts.seed !== undefined ? {seed: this.opts.seed} : {}),
-          ...(io.signal ? {signal: io.signal} : {}),
-          ...(io.onDelta ? {onDelta: io.onDelta} : {}),
-          onFirstToken: () => (first = performance.now()),
-        }, this.subscriber);
+        if (this.legacy) {
+          const {runOllamaTurn} = await import('./legacy.js');
+          const turn = await runOllamaTurn(w, turnOpts, this.legacy.keyName);
+          this.timings.tls = w.agent.lastHandshakeMs;
+          this.timings.firstToken = (first || turn.endedAt) - t0 - w.agent.lastHandshakeMs;
+          this.timings.stream = turn.endedAt - (first || turn.endedAt);
+          const legacy: LegacyChatResult = {
+            worker: {id: null, url: w.url},
+            model: this.opts.model,
+            content: turn.content,
+            usage: turn.usage,
+            attestation: {verdict: w.attestation.verdict, dev: w.attestation.dev, cached: false, validUntil: w.attestation.validUntil},
+            record: null,
+            failover: this.refusals.map((r) => ({id: r.workerId, reason: r.message})),
+            finishReason: turn.finishReason,
+            timings: {...this.timings},
+          };
+          return legacy as R;
+        }
+        const turn = await runTurn(w, turnOpts, this.subscriber!);
         const end = turn.endedAt;
         this.timings.tls = w.agent.lastHandshakeMs;
         this.timings.firstToken = (first || end) - t0 - w.agent.lastHandshakeMs;
@@ -198,7 +279,7 @@ export class ChatSession {
         }
         if (!back.stored) this.ctx.out.warn(`worker ${w.id} did not take the countersigned usage record back (${back.detail})`);
         this.timings.handBack = performance.now() - t1;
-        return {
+        const result: ChatResult = {
           worker: {id: w.id, url: w.url},
           model: this.opts.model,
           content: turn.content,
@@ -209,6 +290,7 @@ export class ChatSession {
           finishReason: turn.finishReason,
           timings: {...this.timings},
         };
+        return result as R;
       } catch (e) {
         if (io.signal?.aborted) throw e;
         let refusal: WorkerRefusal | undefined;

@@ -6,7 +6,7 @@
  */
 import readline from 'node:readline';
 import type {Output} from '../cli/output.js';
-import type {ChatMessage, ChatSession} from './index.js';
+import type {ChatMessage, ChatResult, ChatSession, LegacyChatResult} from './index.js';
 
 const HELP = `Type a message and press Enter. End a line with \\ to continue it, or put """ alone on a line to start and end a block.
   /verify   show the current worker's attestation checks
@@ -21,7 +21,7 @@ export function rateLine(outputTokens: number, streamMs: number, firstTokenMs: n
   return `${outputTokens} tokens, ${rate.toFixed(1)} tokens/s, first token after ${Math.round(firstTokenMs)} ms`;
 }
 
-export async function runRepl(session: ChatSession, out: Output, system?: string): Promise<void> {
+export async function runRepl(session: ChatSession<ChatResult> | ChatSession<LegacyChatResult>, out: Output, system?: string): Promise<void> {
   const history: ChatMessage[] = system ? [{role: 'system', content: system}] : [];
   const rl = readline.createInterface({input: process.stdin, output: process.stderr, terminal: true, historySize: 500, prompt: '>>> '});
   let current: AbortController | undefined;

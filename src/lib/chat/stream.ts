@@ -56,7 +56,7 @@ export class BeforeFirstTokenError extends Error {
 }
 
 /** Turns an HTTP refusal of the gateway into the error a user meets. */
-function refusal(status: number, body: string, keyName: string): Error {
+export function httpRefusal(status: number, body: string, keyName: string): Error {
   let msg = body.slice(0, 200);
   try {
     const doc = JSON.parse(body) as {error?: {message?: string} | string};
@@ -135,7 +135,7 @@ export async function runTurn(w: VerifiedWorker, o: TurnOptions, subscriber: {pr
   });
   const auth = {authorization: `Bearer ${o.apiKey}`};
   const res = await pinnedRequest(w.agent, `${base}/v1/chat/completions`, {method: 'POST', headers: {...auth, accept: 'text/event-stream'}, body, ...(o.signal ? {signal: o.signal} : {})});
-  if (res.statusCode !== 200) throw refusal(res.statusCode ?? 0, await readText(res, 64 * 1024).catch(() => ''), subscriber.keyName);
+  if (res.statusCode !== 200) throw httpRefusal(res.statusCode ?? 0, await readText(res, 64 * 1024).catch(() => ''), subscriber.keyName);
 
   let content = '';
   let chunks = 0;

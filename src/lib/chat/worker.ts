@@ -62,14 +62,34 @@ export interface ChainView {
   permit: import('../chain/index.js').Permit;
   policy: import('../chain/index.js').MeasurementPolicy | null;
   challenges: string[];
+  /**
+   * The first `get_next_worker` answer (no exclusions), asked as soon as the permit is there, in parallel with the
+   * policy and challenge queries; taken once by {@link takeFirstCandidate}.
+   */
+  first?: Promise<Candidate>;
 }
 
-/** Asks the WorkerManager for what every selection needs (permit, policy and challenges in parallel). */
-export async function chainView(ctx: Context, subscriber: {permit(contract: string): Promise<import('../chain/index.js').Permit>}): Promise<ChainView> {
+/**
+ * Asks the WorkerManager for what every selection needs (permit, policy and challenges in parallel) and, with
+ * `prefetch`, the first next worker for that model as soon as the permit is known (a query: it changes nothing, so
+ * asking it before the subscription check answers sends nothing to any worker).
+ */
+export async function chainView(ctx: Context, subscriber: {permit(contract: string): Promise<import('../chain/index.js').Permit>}, prefetch?: {model: string}): Promise<ChainView> {
   const {contractsFor} = await import('../chain/index.js');
   const wm = contractsFor(ctx).workerManager;
-  const [permit, policy, challenge] = await Promise.all([subscriber.permit(wm.address), wm.acceptedMeasurements(), wm.getRegistrationChallenge()]);
-  return {wm, permit, policy, challenges: [challenge.challenge, ...(challenge.previous ? [challenge.previous] : [])]};
+  const permitP = subscriber.permit(wm.address);
+  const first = prefetch ? permitP.then((permit) => nextCandidate({wm, permit, policy: null, challenges: []}, prefetch.model, [])) : undefined;
+  // Consumed later (or never, when an earlier step fails): not an unhandled rejection.
+  first?.catch(() => undefined);
+  const [permit, policy, challenge] = await Promise.all([permitP, wm.acceptedMeasurements(), wm.getRegistrationChallenge()]);
+  return {wm, permit, policy, challenges: [challenge.challenge, ...(challenge.previous ? [challenge.previous] : [])], ...(first ? {first} : {})};
+}
+
+/** The prefetched first candidate, once (later selections ask the contract with their exclusions). */
+export function takeFirstCandidate(view: ChainView): Promise<Candidate> | undefined {
+  const f = view.first;
+  delete view.first;
+  return f;
 }
 
 /** One registration, from `get_next_worker` or `get_worker`. */
