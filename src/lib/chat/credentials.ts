@@ -26,10 +26,10 @@ export class Subscriber {
 
   private unlock() {
     this.unlocked ??= (async () => {
-      const [{unlockMnemonic}, {signingClient}, {Wallet}] = await Promise.all([import('../keys/service.js'), import('../chain/client.js'), import('secretjs')]);
+      const [{unlockMnemonic}, {signingClient}, {walletPrivateKey}] = await Promise.all([import('../keys/service.js'), import('../chain/client.js'), import('../chain/secretjs.js')]);
       const mnemonic = await unlockMnemonic(this.ctx, this.keyName);
       this.ctx.out.registerSecret(mnemonic);
-      return {signer: await signingClient(this.ctx.profile, mnemonic), privateKey: new Wallet(mnemonic).privateKey};
+      return {signer: await signingClient(this.ctx.profile, mnemonic), privateKey: await walletPrivateKey(mnemonic)};
     })();
     return this.unlocked;
   }
