@@ -28,5 +28,9 @@ export default class Demo extends BaseCommand<typeof Demo, DemoSummary> {
     }
     if (s.notBuilt.length > 0) this.out.line(c.yellow(`\n${s.notBuilt.length} of ${s.steps.length} steps are not built yet in this version.`));
     if (this.flags.keep) this.out.line(`home kept at ${s.home}`);
+    if (s.ok) {
+      this.out.line(c.bold('\nThe same flow by hand (one --home, the devnet running):'));
+      for (const cmd of s.byHand) this.out.line(`  ${cmd}`);
+    }
   }
 }

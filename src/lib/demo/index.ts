@@ -23,7 +23,26 @@ export interface DemoSummary {
   steps: DemoStep[];
   ok: boolean;
   notBuilt: string[];
+  /** The same flow as commands to run by hand (in one home, with the devnet running). */
+  byHand: string[];
 }
+
+/** The demo's flow as commands a person runs by hand (README: the devnet walkthrough). */
+export const DEMO_BY_HAND: readonly string[] = [
+  'secretai devnet start --detach',
+  'secretai keys add operator --keyring-backend test && secretai keys add user --keyring-backend test',
+  'secretai devnet fund operator && secretai devnet fund user',
+  'secretai attest collect --dev --out bundle.json --from operator',
+  'secretai worker register --url https://127.0.0.1:21434 --model stories260K --attestation bundle.json --stake 1000000 --from operator',
+  'secretai worker serve --port 21434 --detach --from operator',
+  'secretai subscribe --plan basic --yes --from user',
+  'secretai apikey create --from user',
+  'secretai chat "Once upon a time" --model stories260K --temperature 0 --from user',
+  'secretai worker report --from operator',
+  'secretai devnet advance --seconds 3600 && secretai epoch close --from operator',
+  'secretai rewards claim --from operator',
+  'secretai worker stop && secretai devnet stop',
+];
 
 interface StepDef {
   name: string;
@@ -274,5 +293,6 @@ export async function runDemo(out: Output, opts: {keep?: boolean} = {}): Promise
     steps,
     ok: steps.every((s) => s.status !== 'failed'),
     notBuilt: steps.filter((s) => s.status === 'not-built').map((s) => s.name),
+    byHand: [...DEMO_BY_HAND],
   };
 }
