@@ -4,7 +4,7 @@ import {ExitCode} from '../lib/errors.js';
 import {runDemo, type DemoSummary} from '../lib/demo/index.js';
 
 export default class Demo extends BaseCommand<typeof Demo, DemoSummary> {
-  static summary = 'Run the whole Secret AI flow on a throw-away devnet, step by step (steps not built yet are listed as such).';
+  static summary = 'Run the whole Secret AI flow on a throw-away devnet, step by step, then print it as commands to run by hand.';
   static description = 'Creates a temporary home, runs each step of the user and worker flows, and prints a summary of every step. Steps not built in this version are listed as such.';
   static examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --json', '<%= config.bin %> demo --keep'];
   static flags = {keep: Flags.boolean({description: 'keep the temporary home (keys, devnet state) for inspection'})};

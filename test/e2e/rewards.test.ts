@@ -8,8 +8,9 @@ import {runCli, tempHome} from '../helpers/cli.js';
 // Usage → rewards end to end through the binary on a detached devnet: two registered workers, known usage in the
 // gateway's log format, revenue paid into the RewardsManager, `worker report`, `devnet advance`, `epoch close`,
 // `rewards show|claim`; the payout addresses receive exactly the weight rule's amounts. The usage records are signed
-// here with the usage module and the workers' keys, in the gateway's documented log format (the gateway itself is
-// built on another branch); they are worker-only records, counted up to the devnet's per-epoch cap.
+// here with the usage module and the workers' keys, in the gateway's documented log format, so the amounts are
+// exact whatever the model writes (the demo and the chat test cover records made by the gateway itself); they are
+// worker-only records, counted up to the devnet's per-epoch cap.
 const home = tempHome('secretai-rewards-e2e-');
 const base = ['--home', home];
 const EPOCH_SECONDS = 3600;
