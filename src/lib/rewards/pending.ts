@@ -11,12 +11,14 @@
  * record therefore leaves the pending log by its line in `reported.jsonl`, never by editing the gateway's file.
  * Every file: one JSON document per line; a last line without `\n` (a torn write) is ignored.
  */
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
+import {closeSync, fsyncSync, mkdirSync, openSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import type {SignedUsageRecord} from '../../../contracts/common/usage.js';
+import {COUNTERSIGNED_FILE, PENDING_FILE, readUsageLines as readJsonLines} from '../worker/gateway/usage-log.js';
 
-export const PENDING_FILE = 'pending.jsonl';
-export const COUNTERSIGNED_FILE = 'countersigned.jsonl';
+// The usage log's directory, file names and line reader belong to the gateway, which writes the log.
+export {COUNTERSIGNED_FILE, PENDING_FILE, usageLogDir as workerUsageDir, readUsageLines as readJsonLines} from '../worker/gateway/usage-log.js';
+
 export const REPORTED_FILE = 'reported.jsonl';
 
 /** A line of `reported.jsonl`. */
@@ -25,29 +27,6 @@ export interface ReportedLine {
   tx_hash: string;
   outcome: 'counted' | 'refused';
   reason?: string;
-}
-
-/** The usage log directory of the worker whose account is `account`. */
-export function workerUsageDir(home: string, account: string): string {
-  return path.join(home, 'worker', 'usage', account);
-}
-
-/** Complete lines of a JSONL file (missing file: none; a torn last line is ignored). */
-export function readJsonLines<T>(file: string): T[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const end = text.lastIndexOf('\n');
-  if (end < 0) return [];
-  return text
-    .slice(0, end)
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as T);
 }
 
 /**
