@@ -14,7 +14,7 @@ import type {AddressInfo} from 'node:net';
 import {signUsageRecord, usagePublicKey, type UsageRecord} from '../../contracts/common/usage.js';
 import {VerdictCache, verdictKey} from '../../src/lib/chat/cache.js';
 import {PinMismatchError, PinnedAgent, pinnedRequest, readText} from '../../src/lib/chat/pinned.js';
-import {checkRecord} from '../../src/lib/chat/stream.js';
+import {checkRecord} from '../../src/lib/chat/record.js';
 import {strangerTls} from './fronts.js';
 
 const spkiOf = (pem: string) => createHash('sha256').update(new X509Certificate(pem).publicKey.export({type: 'spki', format: 'der'})).digest('hex');

@@ -3,11 +3,11 @@
  * (`POST /v1/chat/completions`, `stream: true`, `stream_options.include_usage`), deltas handed to `onDelta` as they
  * arrive, then the worker's signed usage record (the stream's `secretai_usage` event) checked against what was
  * received and against the worker key bound in the attestation, countersigned with the subscriber's key and handed
- * back (`POST /v1/secretai/usage`).
+ * back (`POST /v1/secretai/usage`). The record checks (`record.ts`, with its signature library) are loaded once the
+ * stream has ended, so they do not delay the first token.
  */
 import type {IncomingMessage} from 'node:http';
-import {countersignUsageRecord, verifySignedUsageRecord, type SignedUsageRecord} from '../../../contracts/common/usage.js';
-import {fromHex} from '../../../contracts/common/encoding.js';
+import type {SignedUsageRecord} from '../../../contracts/common/usage.js';
 import {OperationError} from '../errors.js';
 import {USAGE_FIELD} from '../worker/api/types.js';
 import {pinnedRequest, readText} from './pinned.js';
@@ -91,33 +91,6 @@ async function* sseData(res: IncomingMessage): AsyncGenerator<string> {
 }
 
 /**
- * Checks a signed record against what this client received: this worker, this model, the token counts the stream
- * reported, at least one output token per content event, at most the requested limit, and the worker signature
- * with the key the attestation binds. Returns the reasons it fails (none: it holds).
- */
-export function checkRecord(
-  signed: SignedUsageRecord,
-  got: {workerId: string; model: string; workerPubkeyHex: string; chunks: number; maxTokens?: number; reported?: {prompt_tokens?: number; completion_tokens?: number}},
-): string[] {
-  const r = signed.record;
-  const bad: string[] = [];
-  if (r.worker_id !== got.workerId) bad.push(`record names worker ${r.worker_id}, not ${got.workerId}`);
-  if (r.model !== got.model) bad.push(`record names model ${r.model}, not ${got.model}`);
-  if (got.reported?.completion_tokens !== undefined && r.output_tokens !== got.reported.completion_tokens) bad.push(`record says ${r.output_tokens} output tokens, the stream reported ${got.reported.completion_tokens}`);
-  if (got.reported?.prompt_tokens !== undefined && r.input_tokens !== got.reported.prompt_tokens) bad.push(`record says ${r.input_tokens} input tokens, the stream reported ${got.reported.prompt_tokens}`);
-  if (r.output_tokens < got.chunks) bad.push(`record says ${r.output_tokens} output tokens for ${got.chunks} content events received`);
-  if (got.maxTokens !== undefined && r.output_tokens > got.maxTokens) bad.push(`record says ${r.output_tokens} output tokens, more than the ${got.maxTokens} asked for`);
-  let key: Uint8Array;
-  try {
-    key = fromHex(got.workerPubkeyHex);
-  } catch {
-    key = new Uint8Array(0);
-  }
-  if (!verifySignedUsageRecord(signed, key).worker) bad.push('the worker signature does not verify with the worker key the attestation binds');
-  return bad;
-}
-
-/**
  * Runs one turn. Errors before the first content are {@link BeforeFirstTokenError} (or the pin refusal / a network
  * error) so the caller can try another worker; after it, an OperationError (exit 1): two workers' answers are never
  * mixed.
@@ -183,9 +156,10 @@ export async function runTurn(w: VerifiedWorker, o: TurnOptions, subscriber: {pr
   }
   const endedAt = performance.now();
   if (!signed) throw new OperationError(`worker ${w.id} sent no usage record`, {code: 'USAGE_RECORD_MISSING'});
+  const {checkRecord, countersign} = await import('./record.js');
   const bad = checkRecord(signed, {workerId: w.id, model: o.model, workerPubkeyHex: w.workerPubkey, chunks, ...(o.maxTokens !== undefined ? {maxTokens: o.maxTokens} : {}), ...(reported ? {reported} : {})});
   if (bad.length) throw new OperationError(`worker ${w.id}'s usage record does not hold: ${bad.join('; ')}`, {code: 'USAGE_RECORD_INVALID', details: {record: signed.record}});
-  const countersigned = await countersignUsageRecord({record: signed.record, worker_signature: signed.worker_signature}, await subscriber.privateKey());
+  const countersigned = await countersign(signed, await subscriber.privateKey());
   return {content, chunks, finishReason, usage: {inputTokens: signed.record.input_tokens, outputTokens: signed.record.output_tokens}, record: countersigned, endedAt};
 }
 

@@ -1,12 +1,13 @@
 /**
  * Worker registry services behind `worker register|list|show|update|deregister|withdraw|next` and `models`
  * (design.md §4, §6). Every chain access goes through the WorkerManager client; every attestation check through
- * the attestation service's {@link verifyWorker}. Registration verifies first and sends nothing unless the verdict is `valid`.
+ * the attestation service's `verifyWorker` (loaded when a command verifies, so that importing this module stays cheap).
+ * Registration verifies first and sends nothing unless the verdict is `valid`.
  */
 import type {Context} from '../cli/base-command.js';
 import {OperationError, UnavailableError, UsageError, VerificationError} from '../errors.js';
 import type {AttestationBundle, MeasurementPolicy, WorkerInfo, WorkerManagerClient} from '../chain/index.js';
-import {verifyWorker, type WorkerVerification} from '../attest/service.js';
+import type {WorkerVerification} from '../attest/service.js';
 
 /** Model names as the WorkerManager accepts them (contracts/worker-manager/schema `ModelName`). */
 export const MODEL_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -102,6 +103,7 @@ async function verifyForRegistration(ctx: Context, wm: WorkerManagerClient, bund
   const challenge = await wm.getRegistrationChallenge();
   const expectedChallenges = [challenge.challenge, ...(challenge.previous ? [challenge.previous] : [])];
   // Measurements: the profile's policy, else the WorkerManager's accepted_measurements (resolved by the service).
+  const {verifyWorker} = await import('../attest/service.js');
   const v = await verifyWorker(ctx, {bundle, expectedChallenges, online});
   requireValid(v, 'the attestation bundle');
   return v;
@@ -317,6 +319,7 @@ export async function nextWorker(ctx: Context, o: {model: string; online?: boole
     } catch (e) {
       ctx.out.warn(`worker ${worker.id} at ${worker.url} did not answer (${e instanceof Error ? e.message : String(e)}); verified the bundle registered on chain only`);
     }
+    const {verifyWorker} = await import('../attest/service.js');
     const v = await verifyWorker(ctx, {bundle: attestation, ...(presentedCertDer ? {presentedCertDer} : {}), online: Boolean(o.online)});
     if (servedOther) {
       v.checks.push({name: 'source.bundle', ok: false, detail: 'the worker serves another attestation bundle than the one registered on chain'});

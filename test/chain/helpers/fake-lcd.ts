@@ -1,7 +1,8 @@
 /**
  * A minimal fake LCD for transport tests: it speaks the real contract-query encryption (the devnet's own crypto) but
  * lets a test decide the exact plaintext bytes of an answer — padded JSON, bare strings, non-JSON, encrypted errors —
- * or the raw HTTP answer. Only `tx-key` and `compute/v1beta1/query` are served; other paths answer per `route`.
+ * or the raw HTTP answer. Only `tx-key` and `compute/v1beta1/query` are served; other paths answer per `route`. A query
+ * sealed to another IO key is refused as a node refuses it (`failed to decrypt data`).
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -20,6 +21,10 @@ export interface FakeLcd {
   requests: string[];
   /** Decrypted queries: code hash and JSON. */
   queries: Array<{contract: string; codeHash: string; json: unknown}>;
+  /** The consensus IO public key the fake serves on `tx-key` and opens queries with. */
+  readonly ioPublicKey: Uint8Array;
+  /** Replaces the IO key (a chain reset on the same URL): queries sealed to the old key no longer open. */
+  rotateIoKey(): void;
   close(): Promise<void>;
 }
 
@@ -33,7 +38,7 @@ export interface FakeLcdOptions {
 
 /** Starts a fake LCD on a free loopback port. */
 export async function startFakeLcd(opts: FakeLcdOptions = {}): Promise<FakeLcd> {
-  const io = IoKey.generate();
+  let io = IoKey.generate();
   const requests: string[] = [];
   const queries: FakeLcd['queries'] = [];
   const server = http.createServer((req, res) => {
@@ -50,7 +55,13 @@ export async function startFakeLcd(opts: FakeLcdOptions = {}): Promise<FakeLcd> 
       if (url.pathname === '/registration/v1beta1/tx-key') return send(200, JSON.stringify({key: toBase64(io.publicKey)}));
       const q = /^\/compute\/v1beta1\/query\/([^/]+)$/.exec(url.pathname);
       if (q && opts.onQuery) {
-        const opened = io.openInput(fromBase64(url.searchParams.get('query') ?? ''));
+        let opened: ReturnType<IoKey['openInput']>;
+        try {
+          opened = io.openInput(fromBase64(url.searchParams.get('query') ?? ''));
+        } catch (err) {
+          // What a node answers to a query sealed to another IO key.
+          return send(500, JSON.stringify({code: 2, message: `failed to decrypt data: ${(err as Error).message}: query contract failed`, details: []}));
+        }
         const json = JSON.parse(opened.json) as unknown;
         queries.push({contract: q[1], codeHash: opened.codeHash, json});
         const a = opts.onQuery(q[1], json, opened.codeHash);
@@ -76,6 +87,12 @@ export async function startFakeLcd(opts: FakeLcdOptions = {}): Promise<FakeLcd> 
     url: `http://127.0.0.1:${port}`,
     requests,
     queries,
+    get ioPublicKey() {
+      return io.publicKey;
+    },
+    rotateIoKey: () => {
+      io = IoKey.generate();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
