@@ -13,25 +13,33 @@ import path from 'node:path';
 import type {AddressInfo} from 'node:net';
 import {signUsageRecord, usagePublicKey, type UsageRecord} from '../../contracts/common/usage.js';
 import {VerdictCache, verdictKey} from '../../src/lib/chat/cache.js';
-import {PinMismatchError, PinnedAgent, pinnedRequest, readText} from '../../src/lib/chat/pinned.js';
+import {NotPinnedError, PinMismatchError, PinnedAgent, pinnedRequest, readText} from '../../src/lib/chat/pinned.js';
 import {checkRecord} from '../../src/lib/chat/record.js';
 import {strangerTls} from './fronts.js';
 
 const spkiOf = (pem: string) => createHash('sha256').update(new X509Certificate(pem).publicKey.export({type: 'spki', format: 'der'})).digest('hex');
 
-async function recordingServer(): Promise<{url: string; pem: string; bytes: () => number; close: () => Promise<void>}> {
+async function recordingServer(): Promise<{url: string; pem: string; bytes: () => number; connections: () => number; paths: string[]; close: () => Promise<void>}> {
   const id = await strangerTls();
   let bytes = 0;
+  let connections = 0;
+  const paths: string[] = [];
   const server = https.createServer({cert: id.cert, key: id.key}, (req, res) => {
+    paths.push(req.url ?? '');
     req.resume();
     req.on('end', () => res.end('hello'));
   });
-  server.on('secureConnection', (s) => s.on('data', (d: Buffer) => (bytes += d.length)));
+  server.on('secureConnection', (s) => {
+    connections++;
+    s.on('data', (d: Buffer) => (bytes += d.length));
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     pem: id.cert,
     bytes: () => bytes,
+    connections: () => connections,
+    paths,
     close: () => new Promise((r) => {
       server.closeAllConnections();
       server.close(() => r());
@@ -60,6 +68,46 @@ describe('PinnedAgent', () => {
       expect(srv.bytes()).toBe(seen);
       bad.destroy();
     } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('PinnedAgent pinned after a public request', () => {
+  it('sends nothing private before it is pinned; once pinned to the key the connection presented, the prompt goes on that same connection', async () => {
+    const srv = await recordingServer();
+    const agent = new PinnedAgent();
+    try {
+      await expect(pinnedRequest(agent, `${srv.url}/v1/chat`, {method: 'POST', body: '{"secret":"prompt"}'})).rejects.toBeInstanceOf(NotPinnedError);
+      expect(srv.bytes()).toBe(0);
+      const pub = await pinnedRequest(agent, `${srv.url}/attestation`, {method: 'GET', unpinned: true});
+      expect(await readText(pub)).toBe('hello');
+      agent.pin(spkiOf(srv.pem));
+      const res = await pinnedRequest(agent, `${srv.url}/v1/chat`, {method: 'POST', body: '{"secret":"prompt"}'});
+      expect([res.statusCode, await readText(res)]).toEqual([200, 'hello']);
+      expect(srv.paths).toEqual(['/attestation', '/v1/chat']);
+      expect(srv.connections()).toBe(1);
+      expect(agent.connections).toBe(1);
+    } finally {
+      agent.destroy();
+      await srv.close();
+    }
+  });
+
+  it('pinned to another key than the connection presented: the idle connection is closed and the prompt is refused unsent', async () => {
+    const srv = await recordingServer();
+    const agent = new PinnedAgent();
+    try {
+      await readText(await pinnedRequest(agent, `${srv.url}/attestation`, {method: 'GET', unpinned: true}));
+      const seen = srv.bytes();
+      agent.pin(spkiOf((await strangerTls()).cert));
+      await expect(pinnedRequest(agent, `${srv.url}/v1/chat`, {method: 'POST', body: '{"secret":"prompt"}'})).rejects.toBeInstanceOf(PinMismatchError);
+      expect(agent.refused).toBe(1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(srv.bytes()).toBe(seen);
+      expect(srv.paths).toEqual(['/attestation']);
+    } finally {
+      agent.destroy();
       await srv.close();
     }
   });

@@ -235,6 +235,8 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
     for (let attempt = 0; attempt < MAX_WORKER_ATTEMPTS; attempt++) {
       const w = await this.ensureWorker();
       const t0 = performance.now();
+      // TLS handshakes made during this turn (none when the connection /attestation came on is reused).
+      const hs0 = w.agent.handshakeMs;
       let first = 0;
       const turnOpts = {
         model: this.opts.model, messages, apiKey: this.apiKey,
@@ -249,8 +251,8 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
         if (this.legacy) {
           const {runOllamaTurn} = await import('./legacy.js');
           const turn = await runOllamaTurn(w, turnOpts, this.legacy.keyName);
-          this.timings.tls = w.agent.lastHandshakeMs;
-          this.timings.firstToken = (first || turn.endedAt) - t0 - w.agent.lastHandshakeMs;
+          this.timings.tls = w.agent.handshakeMs - hs0;
+          this.timings.firstToken = (first || turn.endedAt) - t0 - this.timings.tls;
           this.timings.stream = turn.endedAt - (first || turn.endedAt);
           const legacy: LegacyChatResult = {
             worker: {id: null, url: w.url},
@@ -267,8 +269,8 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
         }
         const turn = await runTurn(w, turnOpts, this.subscriber!);
         const end = turn.endedAt;
-        this.timings.tls = w.agent.lastHandshakeMs;
-        this.timings.firstToken = (first || end) - t0 - w.agent.lastHandshakeMs;
+        this.timings.tls = w.agent.handshakeMs - hs0;
+        this.timings.firstToken = (first || end) - t0 - this.timings.tls;
         this.timings.stream = end - (first || end);
         const t1 = performance.now();
         let back: {stored: boolean; detail?: string};

@@ -26,26 +26,76 @@ export class PinMismatchError extends Error {
   }
 }
 
-/** SHA-256 (hex) of the SubjectPublicKeyInfo of the certificate a TLS socket's peer presented; undefined without one. */
-export function peerSpkiSha256(socket: tls.TLSSocket): string | undefined {
+/**
+ * The certificate a TLS socket's peer presented (DER) and the SHA-256 (hex) of its SubjectPublicKeyInfo; undefined
+ * without one. Read once per socket and remembered: Node hands a client socket's peer certificate out only once.
+ */
+export function peerCertificate(socket: tls.TLSSocket): {der: Uint8Array; spkiSha256: string} | undefined {
+  const known = certOfSocket.get(socket);
+  if (known) return known;
   const cert = socket.getPeerX509Certificate();
   if (!cert) return undefined;
-  return createHash('sha256').update(cert.publicKey.export({type: 'spki', format: 'der'})).digest('hex');
+  const entry = {der: new Uint8Array(cert.raw), spkiSha256: createHash('sha256').update(cert.publicKey.export({type: 'spki', format: 'der'})).digest('hex')};
+  certOfSocket.set(socket, entry);
+  return entry;
+}
+
+const certOfSocket = new WeakMap<tls.TLSSocket, {der: Uint8Array; spkiSha256: string}>();
+
+/** SHA-256 (hex) of the SubjectPublicKeyInfo of the certificate a TLS socket's peer presented; undefined without one. */
+export function peerSpkiSha256(socket: tls.TLSSocket): string | undefined {
+  return peerCertificate(socket)?.spkiSha256;
+}
+
+/** A private request through an agent that is not pinned yet: refused before anything is sent. */
+export class NotPinnedError extends Error {
+  constructor() {
+    super('the connection to the worker is not pinned to an attested key yet; nothing was sent');
+    this.name = 'NotPinnedError';
+  }
 }
 
 /**
  * A keep-alive agent whose every connection is pinned to `spkiSha256` (hex). `createConnection` answers through its
  * callback only after the handshake and the pin check, so the request is created on a checked socket or not at all.
+ *
+ * An agent made without a pin serves public requests only (a worker's `/attestation`, see {@link pinnedRequest}'s
+ * `unpinned`), on connections that accept any key. {@link pin} then keeps only the idle connections that presented
+ * exactly the attested key, so the connection the evidence was fetched on also carries the prompt: one TLS handshake
+ * per worker instead of two.
  */
 export class PinnedAgent extends https.Agent {
   /** Connections made / refused (for tests and the benchmark). */
   connections = 0;
   refused = 0;
-  /** Duration of the last TCP + TLS handshake, ms. */
+  /** Duration of the last TCP + TLS handshake, and of all of them, ms. */
   lastHandshakeMs = 0;
+  handshakeMs = 0;
+  private pinned?: string;
 
-  constructor(readonly spkiSha256: string, opts: {timeoutMs?: number} = {}) {
+  constructor(spkiSha256?: string, opts: {timeoutMs?: number} = {}) {
     super({keepAlive: true, maxSockets: 4, timeout: opts.timeoutMs ?? PINNED_CONNECT_TIMEOUT_MS});
+    this.pinned = spkiSha256;
+  }
+
+  /** The attested key's SPKI hash (hex), once pinned. */
+  get spkiSha256(): string | undefined {
+    return this.pinned;
+  }
+
+  /** Pins the agent to `spkiSha256`: idle connections with another key are closed; every later one must present it. */
+  pin(spkiSha256: string): void {
+    if (this.pinned !== undefined && this.pinned !== spkiSha256) throw new Error('this agent is already pinned to another key');
+    this.pinned = spkiSha256;
+    for (const list of [...Object.values(this.freeSockets), ...Object.values(this.sockets)]) {
+      for (const s of list ?? []) if (peerSpkiSha256(s as tls.TLSSocket) !== spkiSha256) s.destroy();
+    }
+  }
+
+  /** An idle connection is kept for reuse only while it presented the pinned key (or no pin is set yet). */
+  override keepSocketAlive(socket: Duplex): boolean {
+    if (this.pinned !== undefined && peerSpkiSha256(socket as tls.TLSSocket) !== this.pinned) return false;
+    return (super.keepSocketAlive as (s: Duplex) => boolean)(socket);
   }
 
   override createConnection(options: import('node:http').ClientRequestArgs, cb?: (err: Error | null, socket: Duplex) => void): Duplex | undefined {
@@ -66,11 +116,12 @@ export class PinnedAgent extends https.Agent {
     socket.once('error', (e) => finish(e));
     socket.once('secureConnect', () => {
       this.lastHandshakeMs = performance.now() - t0;
+      this.handshakeMs += this.lastHandshakeMs;
       const presented = peerSpkiSha256(socket) ?? '(none)';
-      if (presented !== this.spkiSha256) {
+      if (this.pinned !== undefined && presented !== this.pinned) {
         this.refused++;
         socket.destroy();
-        finish(new PinMismatchError(`${host}:${options.port}`, presented, this.spkiSha256));
+        finish(new PinMismatchError(`${host}:${options.port}`, presented, this.pinned));
         return;
       }
       this.connections++;
@@ -80,13 +131,21 @@ export class PinnedAgent extends https.Agent {
   }
 }
 
-/** A pinned request: the response (streaming), or an error before any byte of a response. */
+/**
+ * A pinned request: the response (streaming), or an error before any byte of a response. On an agent without a pin
+ * only requests marked `unpinned` (public ones: they carry nothing private) are sent; others are refused with
+ * {@link NotPinnedError} before anything is written.
+ */
 export function pinnedRequest(
   agent: PinnedAgent,
   url: string,
-  o: {method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number},
+  o: {method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number; unpinned?: boolean},
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
+    if (agent.spkiSha256 === undefined && !o.unpinned) {
+      reject(new NotPinnedError());
+      return;
+    }
     const body = o.body === undefined ? undefined : Buffer.from(o.body, 'utf8');
     const headers: Record<string, string> = {'user-agent': 'secretai', accept: '*/*', ...(o.headers ?? {})};
     if (body) {

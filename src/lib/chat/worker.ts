@@ -6,12 +6,13 @@
  * TLS key. Everything that makes a worker unusable before a prompt is sent is a {@link WorkerRefusal}, so the
  * caller can fail over to the next worker.
  */
+import type {TLSSocket} from 'node:tls';
 import {canonicalJson} from '../../../contracts/common/encoding.js';
 import type {Check} from '../../attest/types.js';
 import type {Context} from '../cli/base-command.js';
 import {OperationError} from '../errors.js';
 import {VerdictCache, verdictKey} from './cache.js';
-import {PinMismatchError, PinnedAgent} from './pinned.js';
+import {peerCertificate, PinMismatchError, PinnedAgent, pinnedRequest, readText} from './pinned.js';
 
 /** Time limit for a worker's `/attestation` answer, ms. */
 export const ATTESTATION_FETCH_TIMEOUT_MS = 10_000;
@@ -125,18 +126,36 @@ export async function namedCandidate(view: ChainView, id: string): Promise<Candi
 
 const ms = (t0: number) => performance.now() - t0;
 
+/** The worker's `/attestation` over `agent` (not pinned yet: the request carries nothing private), with the certificate its connection presented. */
+async function fetchServedBundle(agent: PinnedAgent, c: Candidate): Promise<{status: number; text: string; peerCertDer?: Uint8Array}> {
+  const res = await pinnedRequest(agent, `${c.url.replace(/\/+$/, '')}/attestation`, {method: 'GET', unpinned: true, timeoutMs: ATTESTATION_FETCH_TIMEOUT_MS});
+  const cert = res.socket ? peerCertificate(res.socket as TLSSocket) : undefined;
+  const text = await readText(res);
+  return {status: res.statusCode ?? 0, text, ...(cert ? {peerCertDer: cert.der} : {})};
+}
+
 /**
  * Makes `c` usable or refuses it: `/attestation` (unpinned GET: it carries nothing private) must equal the
  * registered bundle; the verdict for (bundle, presented certificate, policy) must be `valid` — from the cache or
- * from {@link verifyWorker}; the returned agent then accepts only the attested key on every connection.
+ * from {@link verifyWorker}; the agent is then pinned to the attested key: it keeps the connection the evidence came
+ * on (that connection presented the verified certificate) and accepts only that key on every other.
  */
 export async function verifyCandidate(ctx: Context, view: ChainView, c: Candidate, o: {online?: boolean; timings?: Timings}): Promise<VerifiedWorker> {
+  const agent = new PinnedAgent();
+  try {
+    return await verifyOn(agent, ctx, view, c, o);
+  } catch (e) {
+    agent.destroy();
+    throw e;
+  }
+}
+
+async function verifyOn(agent: PinnedAgent, ctx: Context, view: ChainView, c: Candidate, o: {online?: boolean; timings?: Timings}): Promise<VerifiedWorker> {
   const t = o.timings ?? {};
-  const {workerGet} = await import('../attest/http.js');
   let t0 = performance.now();
   let served;
   try {
-    served = await workerGet(`${c.url.replace(/\/+$/, '')}/attestation`, {timeoutMs: ATTESTATION_FETCH_TIMEOUT_MS});
+    served = await fetchServedBundle(agent, c);
   } catch (e) {
     throw new WorkerRefusal(c.id, 'unreachable', `worker ${c.id} at ${c.url} did not answer (${e instanceof Error ? e.message : String(e)})`);
   }
@@ -144,7 +163,7 @@ export async function verifyCandidate(ctx: Context, view: ChainView, c: Candidat
   if (served.status !== 200 || !served.peerCertDer) throw new WorkerRefusal(c.id, 'unreachable', `worker ${c.id} at ${c.url} answered /attestation with HTTP ${served.status}`);
   let servedBundle: unknown;
   try {
-    servedBundle = JSON.parse(Buffer.from(served.body).toString('utf8'));
+    servedBundle = JSON.parse(served.text);
   } catch {
     servedBundle = undefined;
   }
@@ -191,7 +210,8 @@ export async function verifyCandidate(ctx: Context, view: ChainView, c: Candidat
     }
   }
   t.verify = t.verify ?? ms(t0);
-  return {id: c.id, url: c.url, ...(c.epoch !== undefined ? {epoch: c.epoch} : {}), ...pins, agent: new PinnedAgent(pins.tlsSpkiSha256), attestation: att};
+  agent.pin(pins.tlsSpkiSha256);
+  return {id: c.id, url: c.url, ...(c.epoch !== undefined ? {epoch: c.epoch} : {}), ...pins, agent, attestation: att};
 }
 
 /** Whether an error from talking to a verified worker means its TLS key was not the attested one. */
