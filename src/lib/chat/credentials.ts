@@ -16,7 +16,9 @@ export const API_KEY_ENV = 'SECRETAI_API_KEY';
  * countersign the usage record after the reply (so neither the keyring nor key derivation delays the first token).
  */
 export class Subscriber {
-  private unlocked?: Promise<{signer: import('../chain/index.js').SigningClient; privateKey: Uint8Array}>;
+  private mnemonic?: Promise<string>;
+  private signer?: Promise<import('../chain/index.js').SigningClient>;
+  private key?: Promise<Uint8Array>;
 
   constructor(
     private readonly ctx: Context,
@@ -24,30 +26,38 @@ export class Subscriber {
     readonly address: string,
   ) {}
 
-  private unlock() {
-    this.unlocked ??= (async () => {
-      const [{unlockMnemonic}, {signingClient}, {walletPrivateKey}] = await Promise.all([import('../keys/service.js'), import('../chain/client.js'), import('../chain/secretjs.js')]);
+  /** The key's mnemonic, unlocked once (a passphrase prompt for the file keyring). */
+  private unlock(): Promise<string> {
+    this.mnemonic ??= (async () => {
+      const {unlockMnemonic} = await import('../keys/service.js');
       const mnemonic = await unlockMnemonic(this.ctx, this.keyName);
       this.ctx.out.registerSecret(mnemonic);
-      return {signer: await signingClient(this.ctx.profile, mnemonic), privateKey: await walletPrivateKey(mnemonic)};
+      return mnemonic;
     })();
-    return this.unlocked;
+    return this.mnemonic;
   }
 
-  /** 32-byte secp256k1 private key (countersignatures). */
+  /** 32-byte secp256k1 private key (countersignatures); derives the key only, without a signing client. */
   async privateKey(): Promise<Uint8Array> {
-    return (await this.unlock()).privateKey;
+    this.key ??= (async () => {
+      const [{walletPrivateKey}, mnemonic] = await Promise.all([import('../chain/secretjs.js'), this.unlock()]);
+      return walletPrivateKey(mnemonic);
+    })();
+    return this.key;
   }
 
   /** A permit for `contract` signed by this key: the cached one, or signed now (unlocking the key). */
   async permit(contract: string): Promise<import('../chain/index.js').Permit> {
-    const {getPermit, permitStoreFor} = await import('../chain/index.js');
+    const {getPermit, permitStoreFor, signingClient} = await import('../chain/index.js');
     // getPermit reads only the address and chain id when the permit is cached; it asks for the secretjs client
     // (and so the unlocked key) only to sign a new one.
     const lazy = {
       address: this.address,
       network: {chainId: this.ctx.profile.chainId},
-      secretjsClient: async () => (await this.unlock()).signer.secretjsClient(),
+      secretjsClient: async () => {
+        this.signer ??= this.unlock().then((m) => signingClient(this.ctx.profile, m));
+        return (await this.signer).secretjsClient();
+      },
     } as unknown as import('../chain/index.js').SigningClient;
     return getPermit(lazy, {contracts: [contract], permissions: ['balance']}, permitStoreFor(this.ctx));
   }
