@@ -4,7 +4,8 @@
  * warm (the verdict cached), against bare Node start-up and `secretai --version` measured in the same run. The
  * `--json` runs give the share of each phase: start-up (process start to the command's service), credentials
  * (key store, keyring), contract queries (API key check, permit, policy, challenges, next worker), the worker's
- * /attestation fetch, verification, the pinned TLS handshake and the model (request to first token).
+ * /attestation fetch (with the TLS handshake of the connection that then carries the prompt), verification, any
+ * further TLS handshake during the turn and the model (request to first token).
  * Target (issue 11): warm first token < 300 ms (goal 150 ms).
  *
  * Run: `npm run build && node dist/bench/chat.js [rounds]` (Node 22; needs ../shared/models/stories260K).
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
       ['chain', 'contract queries'],
       ['attestationFetch', 'worker /attestation fetch'],
       ['verify', 'verification (or cache lookup)'],
-      ['tls', 'pinned TLS handshake'],
+      ['tls', 'TLS handshake in the turn (0: reused)'],
       ['firstToken', 'model (request → first token)'],
     ];
     for (const kind of ['cold', 'warm'] as const) {
