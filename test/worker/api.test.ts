@@ -144,8 +144,12 @@ describe('HTTP layer hooks and errors', () => {
 
       const n = await raw(srv.url, 'POST', '/api/chat', {model: 'synthetic', messages: MESSAGES});
       const lines = ndjsonLines(n.body);
-      expect(lines.at(-2)).toMatchObject({done: true, eval_count: 4});
-      expect(lines.at(-1)).toMatchObject({[USAGE_FIELD]: {signed: `${n.headers[REQUEST_ID_HEADER]}:4:4:p`}});
+      // Ollama clients stop at the first `done: true` object: the document is in it, and nothing follows it.
+      expect(lines.filter((l) => l.done === true)).toHaveLength(1);
+      expect(lines.at(-1)).toMatchObject({done: true, eval_count: 4, [USAGE_FIELD]: {signed: `${n.headers[REQUEST_ID_HEADER]}:4:4:p`}});
+      const gen = ndjsonLines((await raw(srv.url, 'POST', '/api/generate', {model: 'synthetic', prompt: 'once upon a time'})).body);
+      expect(gen.filter((l) => l.done === true)).toHaveLength(1);
+      expect(gen.at(-1)).toMatchObject({done: true, response: '', eval_count: 4, [USAGE_FIELD]: {signed: expect.stringMatching(/:4:4:p$/)}});
 
       const w = await raw(srv.url, 'POST', '/v1/chat/completions', {model: 'synthetic', messages: MESSAGES});
       const doc = {signed: `${w.headers[REQUEST_ID_HEADER]}:4:4:p`};
