@@ -8,13 +8,21 @@
  * Targets (issue 9): throughput ≥ 95 % of direct, added TTFT ≤ 2 ms; 100 streams finish with no error and memory
  * that stays bounded (RSS after each round printed).
  *
+ * To tell the two parts of the gateway's cost apart, each synthetic comparison also runs, interleaved with the same
+ * rounds, the plain HTTP layer with no hooks served over HTTPS with the gateway's certificate ("TLS alone": no key
+ * check, no metering, no signature, no fsync). Its line says how much of the gap TLS alone makes here — note that
+ * the client runs in this same process, so it pays the client's TLS decryption of every record too — and how the
+ * gateway compares with it. The gateway-vs-direct figures are unchanged by it.
+ *
  * Run: `npx tsc -p tsconfig.json && node dist/bench/gateway.js [rounds] [tokens]` (Node 22).
  */
 import http from 'node:http';
 import https from 'node:https';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
+import type {AddressInfo} from 'node:net';
 import type {InferenceBackend} from '../src/lib/worker/backend.js';
+import {createApiHandler} from '../src/lib/worker/api/handler.js';
 import {startModelServer} from '../src/lib/worker/model-serve.js';
 import {fixedKeyChecker, localGateway} from '../test/worker/gateway-helpers.js';
 import {SyntheticBackend} from '../test/worker/helpers/synthetic.js';
@@ -86,14 +94,17 @@ async function round(t: Target, model: string, concurrency: number, maxTokens: n
   return {tokensPerSecond: total / secs, ttftMs: median(all.map((s) => s.ttftMs))};
 }
 
-async function compare(label: string, direct: Target, gateway: Target, model: string, concurrency: number, maxTokens: number): Promise<void> {
+async function compare(label: string, direct: Target, gateway: Target, tlsAlone: Target, model: string, concurrency: number, maxTokens: number): Promise<void> {
   await round(direct, model, concurrency, maxTokens);
+  await round(tlsAlone, model, concurrency, maxTokens);
   await round(gateway, model, concurrency, maxTokens);
   const d: RoundResult[] = [];
+  const t: RoundResult[] = [];
   const g: RoundResult[] = [];
   const rss: number[] = [];
   for (let r = 0; r < rounds; r++) {
     d.push(await round(direct, model, concurrency, maxTokens));
+    t.push(await round(tlsAlone, model, concurrency, maxTokens));
     g.push(await round(gateway, model, concurrency, maxTokens));
     rss.push(Math.round(process.memoryUsage().rss / MB));
   }
@@ -106,9 +117,26 @@ async function compare(label: string, direct: Target, gateway: Target, model: st
     {name: `gateway ${label} throughput`, median: gT, spread: spread(gTs), unit: 'tokens/s', ratio: gT / dT, baseline: 'model server direct (plain HTTP)'},
     {name: `gateway ${label} added TTFT`, median: gF - dF, spread: spread(g.map((x) => x.ttftMs)), unit: 'ms'},
   );
+  const tT = median(t.map((x) => x.tokensPerSecond));
+  const tF = median(t.map((x) => x.ttftMs));
+  figures.push(
+    {name: `TLS alone ${label} throughput`, median: tT, spread: spread(t.map((x) => x.tokensPerSecond)), unit: 'tokens/s', ratio: tT / dT, baseline: 'model server direct (plain HTTP)'},
+    {name: `TLS alone ${label} added TTFT`, median: tF - dF, spread: spread(t.map((x) => x.ttftMs)), unit: 'ms'},
+  );
   console.log(
     `${label.padEnd(30)} direct ${dT.toFixed(0).padStart(7)} tok/s TTFT ${dF.toFixed(2).padStart(6)} ms | gateway ${gT.toFixed(0).padStart(7)} tok/s TTFT ${gF.toFixed(2).padStart(6)} ms | throughput ${(100 * gT / dT).toFixed(1)} %, added TTFT ${(gF - dF).toFixed(2)} ms | RSS after rounds ${rss.join(', ')} MB`,
   );
+  console.log(
+    `${''.padEnd(30)} TLS alone ${tT.toFixed(0).padStart(7)} tok/s TTFT ${tF.toFixed(2).padStart(6)} ms: ${(100 * tT / dT).toFixed(1)} % of direct, added TTFT ${(tF - dF).toFixed(2)} ms | gateway / TLS alone ${(100 * gT / tT).toFixed(1)} %, ${(gF - tF).toFixed(2)} ms`,
+  );
+}
+
+/** The plain HTTP layer with no hooks over HTTPS with the gateway's TLS identity: TLS and nothing else of the gateway. */
+async function tlsAloneServer(backend: InferenceBackend, tls: {cert: string; key: string}): Promise<{server: https.Server; url: string}> {
+  const server = https.createServer({...tls, noDelay: true, keepAlive: true}, createApiHandler({backend}));
+  server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`};
 }
 
 async function main(): Promise<void> {
@@ -119,12 +147,17 @@ async function main(): Promise<void> {
   const agentOpts = {keepAlive: true, maxSockets: 200, noDelay: true};
   const directT: Target = {url: direct.result.url, agent: new http.Agent(agentOpts), headers: {}};
   const gwT: Target = {url: gw.gateway.url, agent: new https.Agent({...agentOpts, ca: gw.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}};
+  const tlsAlone = await tlsAloneServer(synthetic, {cert: gw.certPem, key: gw.keyPem});
+  const tlsT: Target = {url: tlsAlone.url, agent: new https.Agent({...agentOpts, ca: gw.certPem, checkServerIdentity: () => undefined}), headers: {}};
   try {
-    await compare('synthetic, 1 stream', directT, gwT, synthetic.model, 1, tokens);
-    await compare('synthetic, 100 streams', directT, gwT, synthetic.model, 100, tokens);
+    await compare('synthetic, 1 stream', directT, gwT, tlsT, synthetic.model, 1, tokens);
+    await compare('synthetic, 100 streams', directT, gwT, tlsT, synthetic.model, 100, tokens);
   } finally {
     await direct.stop();
     await gw.close();
+    tlsAlone.server.closeAllConnections();
+    tlsAlone.server.close();
+    for (const t of [directT, gwT, tlsT]) t.agent.destroy();
   }
 
   const modelDir = process.env.SECRETAI_MODEL_DIR ?? path.join(sharedDir, 'models', 'stories260K');

@@ -160,6 +160,27 @@ describe('HTTP layer hooks and errors', () => {
     }
   });
 
+  it('a completion hook that fails ends the stream with an error event, never with a done object lacking the record', async () => {
+    const backend = new SyntheticBackend({tokens: 3});
+    const errors: unknown[] = [];
+    const srv = await serve({backend, hooks: {onComplete: () => Promise.reject(new Error('log unavailable')), onError: (e) => void errors.push(e)}});
+    try {
+      for (const path of ['/api/chat', '/api/generate']) {
+        const n = await raw(srv.url, 'POST', path, {model: 'synthetic', messages: MESSAGES, prompt: 'once upon a time'});
+        const lines = ndjsonLines(n.body);
+        expect(lines.filter((l) => l.done === true)).toEqual([]);
+        expect(lines.at(-1)).toEqual({error: 'the usage record could not be made'});
+      }
+      const s = await raw(srv.url, 'POST', '/v1/chat/completions', {model: 'synthetic', messages: MESSAGES, stream: true});
+      const events = sseData(s.body);
+      expect(events).not.toContain('[DONE]');
+      expect(JSON.parse(events.at(-1)!)).toMatchObject({error: {type: 'server_error'}});
+      expect(errors).toHaveLength(3);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('answers bad requests with 400/404/405/413 in each API\'s shape, and nothing reaches the backend', async () => {
     const backend = new SyntheticBackend();
     const srv = await serve({backend, maxBodyBytes: 2048});
