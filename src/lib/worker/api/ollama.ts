@@ -1,9 +1,9 @@
 /**
  * The Ollama routes: `POST /api/chat` and `POST /api/generate` (NDJSON when `stream` is true or absent — Ollama's
- * default — one object per delta, then the `done: true` object with the counts and the completion hook's document (the
- * signed usage record) as its `secretai_usage` member; one object otherwise) and
- * `GET /api/tags`. `/api/generate`'s `prompt` (and `system`) become a chat of one user (and one system) message, so
- * every backend serves it the same way. Errors: `{"error":"…"}`.
+ * default — one object per delta, then the `done: true` object with the counts and the completion hook's
+ * document, the signed usage record, as its `secretai_usage` member; one object otherwise) and `GET /api/tags`.
+ * `/api/generate`'s `prompt` (and `system`) become a chat of one user (and one system) message, so every backend
+ * serves it the same way. Errors: `{"error":"…"}`.
  */
 import type {ChatMessage, ChatRequest, ChatResult} from '../backend.js';
 import {HttpError, type ErrorShape, type Exchange, type StreamFormat} from './exchange.js';
