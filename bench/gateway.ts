@@ -8,13 +8,21 @@
  * Targets (issue 9): throughput ≥ 95 % of direct, added TTFT ≤ 2 ms; 100 streams finish with no error and memory
  * that stays bounded (RSS after each round printed).
  *
+ * To tell the two parts of the gateway's cost apart, each synthetic comparison is followed by the same comparison
+ * for the plain HTTP layer with no hooks served over HTTPS with the gateway's certificate ("TLS alone": no key
+ * check, no metering, no signature, no fsync), in rounds of its own. Its line says how much of the gap TLS alone
+ * makes here — the client runs in this same process, so it pays the client's TLS work on every record too — and
+ * what is left for the gateway's own work. The gateway-vs-direct rounds are the same as without it.
+ *
  * Run: `npx tsc -p tsconfig.json && node dist/bench/gateway.js [rounds] [tokens]` (Node 22).
  */
 import http from 'node:http';
 import https from 'node:https';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
+import type {AddressInfo} from 'node:net';
 import type {InferenceBackend} from '../src/lib/worker/backend.js';
+import {createApiHandler} from '../src/lib/worker/api/handler.js';
 import {startModelServer} from '../src/lib/worker/model-serve.js';
 import {fixedKeyChecker, localGateway} from '../test/worker/gateway-helpers.js';
 import {SyntheticBackend} from '../test/worker/helpers/synthetic.js';
@@ -86,21 +94,29 @@ async function round(t: Target, model: string, concurrency: number, maxTokens: n
   return {tokensPerSecond: total / secs, ttftMs: median(all.map((s) => s.ttftMs))};
 }
 
-async function compare(label: string, direct: Target, gateway: Target, model: string, concurrency: number, maxTokens: number): Promise<void> {
-  await round(direct, model, concurrency, maxTokens);
-  await round(gateway, model, concurrency, maxTokens);
-  const d: RoundResult[] = [];
-  const g: RoundResult[] = [];
-  const rss: number[] = [];
+/** Warm-up rounds, then `rounds` rounds of `a` and `b` in turn; RSS after each pair. */
+async function interleaved(a: Target, b: Target, model: string, concurrency: number, maxTokens: number): Promise<{a: RoundResult[]; b: RoundResult[]; rss: number[]}> {
+  await round(a, model, concurrency, maxTokens);
+  await round(b, model, concurrency, maxTokens);
+  const out = {a: [] as RoundResult[], b: [] as RoundResult[], rss: [] as number[]};
   for (let r = 0; r < rounds; r++) {
-    d.push(await round(direct, model, concurrency, maxTokens));
-    g.push(await round(gateway, model, concurrency, maxTokens));
-    rss.push(Math.round(process.memoryUsage().rss / MB));
+    out.a.push(await round(a, model, concurrency, maxTokens));
+    out.b.push(await round(b, model, concurrency, maxTokens));
+    out.rss.push(Math.round(process.memoryUsage().rss / MB));
   }
-  const dT = median(d.map((x) => x.tokensPerSecond));
-  const gT = median(g.map((x) => x.tokensPerSecond));
-  const dF = median(d.map((x) => x.ttftMs));
-  const gF = median(g.map((x) => x.ttftMs));
+  return out;
+}
+
+/** Medians of a side's rounds. */
+function medians(rs: RoundResult[]): {tps: number; ttft: number} {
+  return {tps: median(rs.map((x) => x.tokensPerSecond)), ttft: median(rs.map((x) => x.ttftMs))};
+}
+
+/** The gateway against the direct server; returns the ratio and the added TTFT. */
+async function compare(label: string, direct: Target, gateway: Target, model: string, concurrency: number, maxTokens: number): Promise<{ratio: number; addedMs: number}> {
+  const {a: d, b: g, rss} = await interleaved(direct, gateway, model, concurrency, maxTokens);
+  const {tps: dT, ttft: dF} = medians(d);
+  const {tps: gT, ttft: gF} = medians(g);
   const gTs = g.map((x) => x.tokensPerSecond);
   figures.push(
     {name: `gateway ${label} throughput`, median: gT, spread: spread(gTs), unit: 'tokens/s', ratio: gT / dT, baseline: 'model server direct (plain HTTP)'},
@@ -109,6 +125,32 @@ async function compare(label: string, direct: Target, gateway: Target, model: st
   console.log(
     `${label.padEnd(30)} direct ${dT.toFixed(0).padStart(7)} tok/s TTFT ${dF.toFixed(2).padStart(6)} ms | gateway ${gT.toFixed(0).padStart(7)} tok/s TTFT ${gF.toFixed(2).padStart(6)} ms | throughput ${(100 * gT / dT).toFixed(1)} %, added TTFT ${(gF - dF).toFixed(2)} ms | RSS after rounds ${rss.join(', ')} MB`,
   );
+  return {ratio: gT / dT, addedMs: gF - dF};
+}
+
+/**
+ * TLS alone against the direct server, in rounds of its own after the gateway's (so the gateway's rounds are
+ * exactly as without it), and the gateway's figures against it.
+ */
+async function compareTlsAlone(label: string, direct: Target, tlsAlone: Target, gateway: {ratio: number; addedMs: number}, model: string, concurrency: number, maxTokens: number): Promise<void> {
+  const {a: d, b: t} = await interleaved(direct, tlsAlone, model, concurrency, maxTokens);
+  const {tps: dT, ttft: dF} = medians(d);
+  const {tps: tT, ttft: tF} = medians(t);
+  figures.push(
+    {name: `TLS alone ${label} throughput`, median: tT, spread: spread(t.map((x) => x.tokensPerSecond)), unit: 'tokens/s', ratio: tT / dT, baseline: 'model server direct (plain HTTP)'},
+    {name: `TLS alone ${label} added TTFT`, median: tF - dF, spread: spread(t.map((x) => x.ttftMs)), unit: 'ms'},
+  );
+  console.log(
+    `${`  TLS alone, ${label.replace('synthetic, ', '')}`.padEnd(30)} direct ${dT.toFixed(0).padStart(7)} tok/s TTFT ${dF.toFixed(2).padStart(6)} ms | TLS alone ${tT.toFixed(0).padStart(7)} tok/s TTFT ${tF.toFixed(2).padStart(6)} ms | throughput ${(100 * tT / dT).toFixed(1)} %, added TTFT ${(tF - dF).toFixed(2)} ms | the gateway's own share: ${(100 * gateway.ratio / (tT / dT)).toFixed(1)} % of TLS alone, ${(gateway.addedMs - (tF - dF)).toFixed(2)} ms`,
+  );
+}
+
+/** The plain HTTP layer with no hooks over HTTPS with the gateway's TLS identity: TLS and nothing else of the gateway. */
+async function tlsAloneServer(backend: InferenceBackend, tls: {cert: string; key: string}): Promise<{server: https.Server; url: string}> {
+  const server = https.createServer({...tls, noDelay: true, keepAlive: true}, createApiHandler({backend}));
+  server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`};
 }
 
 async function main(): Promise<void> {
@@ -119,12 +161,19 @@ async function main(): Promise<void> {
   const agentOpts = {keepAlive: true, maxSockets: 200, noDelay: true};
   const directT: Target = {url: direct.result.url, agent: new http.Agent(agentOpts), headers: {}};
   const gwT: Target = {url: gw.gateway.url, agent: new https.Agent({...agentOpts, ca: gw.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}};
+  const tlsAlone = await tlsAloneServer(synthetic, {cert: gw.certPem, key: gw.keyPem});
+  const tlsT: Target = {url: tlsAlone.url, agent: new https.Agent({...agentOpts, ca: gw.certPem, checkServerIdentity: () => undefined}), headers: {}};
   try {
-    await compare('synthetic, 1 stream', directT, gwT, synthetic.model, 1, tokens);
-    await compare('synthetic, 100 streams', directT, gwT, synthetic.model, 100, tokens);
+    for (const [label, concurrency] of [['synthetic, 1 stream', 1], ['synthetic, 100 streams', 100]] as const) {
+      const g = await compare(label, directT, gwT, synthetic.model, concurrency, tokens);
+      await compareTlsAlone(label, directT, tlsT, g, synthetic.model, concurrency, tokens);
+    }
   } finally {
     await direct.stop();
     await gw.close();
+    tlsAlone.server.closeAllConnections();
+    tlsAlone.server.close();
+    for (const t of [directT, gwT, tlsT]) t.agent.destroy();
   }
 
   const modelDir = process.env.SECRETAI_MODEL_DIR ?? path.join(sharedDir, 'models', 'stories260K');

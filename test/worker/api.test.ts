@@ -144,13 +144,38 @@ describe('HTTP layer hooks and errors', () => {
 
       const n = await raw(srv.url, 'POST', '/api/chat', {model: 'synthetic', messages: MESSAGES});
       const lines = ndjsonLines(n.body);
-      expect(lines.at(-2)).toMatchObject({done: true, eval_count: 4});
-      expect(lines.at(-1)).toMatchObject({[USAGE_FIELD]: {signed: `${n.headers[REQUEST_ID_HEADER]}:4:4:p`}});
+      // Ollama clients stop at the first `done: true` object: the document is in it, and nothing follows it.
+      expect(lines.filter((l) => l.done === true)).toHaveLength(1);
+      expect(lines.at(-1)).toMatchObject({done: true, eval_count: 4, [USAGE_FIELD]: {signed: `${n.headers[REQUEST_ID_HEADER]}:4:4:p`}});
+      const gen = ndjsonLines((await raw(srv.url, 'POST', '/api/generate', {model: 'synthetic', prompt: 'once upon a time'})).body);
+      expect(gen.filter((l) => l.done === true)).toHaveLength(1);
+      expect(gen.at(-1)).toMatchObject({done: true, response: '', eval_count: 4, [USAGE_FIELD]: {signed: expect.stringMatching(/:4:4:p$/)}});
 
       const w = await raw(srv.url, 'POST', '/v1/chat/completions', {model: 'synthetic', messages: MESSAGES});
       const doc = {signed: `${w.headers[REQUEST_ID_HEADER]}:4:4:p`};
       expect(JSON.parse(Buffer.from(w.headers[USAGE_HEADER] as string, 'base64').toString())).toEqual(doc);
       expect(JSON.parse(w.body)[USAGE_FIELD]).toEqual(doc);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('a completion hook that fails ends the stream with an error event, never with a done object lacking the record', async () => {
+    const backend = new SyntheticBackend({tokens: 3});
+    const errors: unknown[] = [];
+    const srv = await serve({backend, hooks: {onComplete: () => Promise.reject(new Error('log unavailable')), onError: (e) => void errors.push(e)}});
+    try {
+      for (const path of ['/api/chat', '/api/generate']) {
+        const n = await raw(srv.url, 'POST', path, {model: 'synthetic', messages: MESSAGES, prompt: 'once upon a time'});
+        const lines = ndjsonLines(n.body);
+        expect(lines.filter((l) => l.done === true)).toEqual([]);
+        expect(lines.at(-1)).toEqual({error: 'the usage record could not be made'});
+      }
+      const s = await raw(srv.url, 'POST', '/v1/chat/completions', {model: 'synthetic', messages: MESSAGES, stream: true});
+      const events = sseData(s.body);
+      expect(events).not.toContain('[DONE]');
+      expect(JSON.parse(events.at(-1)!)).toMatchObject({error: {type: 'server_error'}});
+      expect(errors).toHaveLength(3);
     } finally {
       await srv.close();
     }

@@ -1,7 +1,8 @@
 /**
  * `worker serve` end to end on a devnet in a temporary home, after `attest collect --dev` and `worker register`:
  * the official openai and ollama clients stream the embedded stories260K model's golden text through the attested
- * gateway with only a pinned-certificate fetch; the usage record verifies with the bundle's worker key; keys are
+ * gateway with only a pinned-certificate fetch; the usage record each of them ends with verifies with the bundle's
+ * worker key; keys are
  * checked; `attest verify --url` finds the worker valid; liveness is reported; records survive a SIGKILL; SIGTERM
  * drains; refusals to start; `--detach` and `worker stop`; the gateway in front of `model serve`.
  */
@@ -104,11 +105,20 @@ describeShared('models/stories260K')('worker serve on a devnet (embedded stories
     expect(logLines().map((l) => l.record.request_id)).toContain(signed.record.request_id);
   });
 
-  it('the ollama client streams the same golden text', async () => {
+  it('the ollama client streams the same golden text; the last object it yields carries the record signed by the bundle\'s worker key', async () => {
     const ollama = new Ollama({host: url, fetch: pinnedFetch(certPem), headers: AUTH});
     let text = '';
-    for await (const part of await ollama.chat({model: MODEL, messages: PROMPT, stream: true, options: {temperature: 0, num_predict: 64}})) text += part.message.content;
+    let last: Record<string, unknown> = {};
+    for await (const part of await ollama.chat({model: MODEL, messages: PROMPT, stream: true, options: {temperature: 0, num_predict: 64}})) {
+      text += part.message.content;
+      last = part as unknown as Record<string, unknown>;
+    }
     expect(text).toBe(GOLDEN);
+    expect(last).toMatchObject({done: true, eval_count: 64});
+    const signed = last[USAGE_FIELD] as SignedUsageRecord;
+    expect(signed.record).toMatchObject({worker_id: workerId, model: MODEL, output_tokens: 64, epoch: gw.ready.epoch});
+    expect(verifySignedUsageRecord(signed, Buffer.from(bundle.workerPubkey, 'base64')).worker).toBe(true);
+    expect(logLines().map((l) => l.record.request_id)).toContain(signed.record.request_id);
   });
 
   it('401 without an API key or with a wrong one', async () => {

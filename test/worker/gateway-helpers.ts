@@ -90,6 +90,8 @@ export interface LocalGateway {
   gateway: RunningGateway;
   log: UsageLog;
   certPem: string;
+  /** The TLS identity's private key (PEM). */
+  keyPem: string;
   workerPrivateKey: Uint8Array;
   workerPubkey: Uint8Array;
   bundle: AttestationBundle;
@@ -114,13 +116,14 @@ export async function localGateway(backend: InferenceBackend, checker: ApiKeyChe
   const account = 'secret1' + 'q'.repeat(38);
   const tls = await ensureWorkerTls(home, account);
   const certPem = readFileSync(tls.certPath, 'utf8');
+  const keyPem = readFileSync(tls.keyPath, 'utf8');
   const workerPrivateKey = new Uint8Array(randomBytes(32));
   const workerPubkey = usagePublicKey(workerPrivateKey);
   const bundle = standInBundle(certPem, workerPubkey);
   const log = await UsageLog.open(path.join(home, 'usage'));
   const gateway = await startGateway({
     backend,
-    tls: {cert: certPem, key: readFileSync(tls.keyPath, 'utf8')},
+    tls: {cert: certPem, key: keyPem},
     host: '127.0.0.1',
     port: 0,
     bundle,
@@ -132,7 +135,7 @@ export async function localGateway(backend: InferenceBackend, checker: ApiKeyChe
     drainGraceMs: opts.drainGraceMs,
   });
   return {
-    gateway, log, certPem, workerPrivateKey, workerPubkey, bundle, home,
+    gateway, log, certPem, keyPem, workerPrivateKey, workerPubkey, bundle, home,
     fetch: pinnedFetch(certPem),
     close: async () => {
       await gateway.stop();

@@ -58,25 +58,34 @@ describe('worker gateway (in-process, synthetic backend)', () => {
     expect(logged).toMatchObject({record: signed.record, worker_signature: signed.worker_signature, outcome: 'completed'});
   });
 
-  it('streams to the official ollama client (chat and generate); the record follows its done object', async () => {
+  it('streams to the official ollama client (chat and generate); its last object, done, carries the worker-signed record', async () => {
+    // ollama-js stops reading at the first `done: true` object, so the record must be in that object.
+    const chat = await ollama.chat({model: 'synthetic', messages: MESSAGES, stream: true, options: {num_predict: 5}});
     let text = '';
     let done: Record<string, unknown> = {};
-    for await (const part of await ollama.chat({model: 'synthetic', messages: MESSAGES, stream: true, options: {num_predict: 5}})) {
+    for await (const part of chat) {
       text += part.message?.content ?? '';
       done = part as unknown as Record<string, unknown>;
     }
     expect(text).toBe(backend.textOf(5));
-    expect(done).toMatchObject({done: true, eval_count: 5});
-    // ollama-js stops reading at the first `done: true` object; the signed record is the NDJSON line after it.
-    const raw = await rawHttps(`${g.gateway.url}/api/chat`, 'POST', {model: 'synthetic', messages: MESSAGES, options: {num_predict: 5}}, AUTH);
-    const lines = ndjsonLines(raw.body);
-    expect(lines.at(-2)).toMatchObject({done: true, eval_count: 5});
-    const signed = lines.at(-1)![USAGE_FIELD] as SignedUsageRecord;
-    expect(signed.record.output_tokens).toBe(5);
-    expect(verifySignedUsageRecord(signed, g.workerPubkey).worker).toBe(true);
+    expect(done).toMatchObject({done: true, done_reason: 'length', prompt_eval_count: 4, eval_count: 5});
+    const signed = done[USAGE_FIELD] as SignedUsageRecord;
+    expect(signed.record).toMatchObject({worker_id: '7', key_handle: HANDLE, model: 'synthetic', input_tokens: 4, output_tokens: 5, epoch: 3});
+    expect(verifySignedUsageRecord(signed, g.workerPubkey)).toEqual({worker: true, subscriber: 'absent'});
+    expect(pending(g).find((l) => l.record.request_id === signed.record.request_id)).toMatchObject({record: signed.record, worker_signature: signed.worker_signature, outcome: 'completed'});
+
     let gen = '';
-    for await (const part of await ollama.generate({model: 'synthetic', prompt: 'once upon a time', stream: true, options: {num_predict: 3}})) gen += part.response;
+    let last: Record<string, unknown> = {};
+    for await (const part of await ollama.generate({model: 'synthetic', prompt: 'once upon a time', stream: true, options: {num_predict: 3}})) {
+      gen += part.response;
+      last = part as unknown as Record<string, unknown>;
+    }
     expect(gen).toBe(backend.textOf(3));
+    const genSigned = last[USAGE_FIELD] as SignedUsageRecord;
+    expect(last).toMatchObject({done: true, eval_count: 3});
+    expect(genSigned.record).toMatchObject({output_tokens: 3, input_tokens: 4});
+    expect(genSigned.record.request_id).not.toBe(signed.record.request_id);
+    expect(verifySignedUsageRecord(genSigned, g.workerPubkey).worker).toBe(true);
   });
 
   it('non-streaming: the record in the X-Secretai-Usage header and the body; the request id header on every answer', async () => {

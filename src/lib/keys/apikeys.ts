@@ -5,8 +5,7 @@
  * signing key is in the `file` keyring; with a `test`-keyring owner (devnets) it is stored in clear, as that
  * owner's mnemonic is.
  */
-import {randomBytes} from 'node:crypto';
-import {sha256Hex} from '../../../contracts/common/encoding.js';
+import {createHash, randomBytes} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {ensureDir} from '../config/index.js';
@@ -25,9 +24,12 @@ export function generateApiKey(): string {
   return API_KEY_PREFIX + randomBytes(API_KEY_BYTES).toString('base64url');
 }
 
-/** SHA-256 of the key's UTF-8 bytes, 64 lower-case hex (what the SubscriptionManager and gateways store). */
+/**
+ * SHA-256 of the key's UTF-8 bytes, 64 lower-case hex (what the SubscriptionManager and gateways store). Native
+ * hashing: a gateway computes it for every request, before the first token.
+ */
 export function apiKeyHash(key: string): string {
-  return sha256Hex(key);
+  return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 /** What is stored beside a key (never the key in clear for a `file` owner). */

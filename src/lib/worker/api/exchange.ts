@@ -26,12 +26,17 @@ export interface StreamFormat {
   contentType: string;
   /** The serialised event of one delta. */
   delta(text: string): string;
-  /** The serialised closing events after the last delta (done / finish / usage chunks). */
+  /**
+   * The serialised events sent once generation ended, before the completion hook runs (the OpenAI finish and usage
+   * chunks); '' for none.
+   */
   finish(result: ChatResult): string;
-  /** The serialised event carrying the completion hook's document. */
-  usage(doc: unknown): string;
-  /** The stream's terminator, if the API has one (`data: [DONE]`). */
-  terminator?: string;
+  /**
+   * The serialised last events, after the completion hook: its document when there is one (`undefined` otherwise)
+   * and the stream's end — the Ollama `done: true` object carrying the document, or the OpenAI chunk carrying it
+   * followed by `data: [DONE]`.
+   */
+  close(result: ChatResult, doc: unknown): string;
 }
 
 /** How an API shapes an error body. */
@@ -166,8 +171,11 @@ export class Exchange {
       return this.disconnected(chat, model);
     }
     const result = chat.result();
-    const w = this.write(format.finish(result));
-    if (w) await w;
+    const finish = format.finish(result);
+    if (finish) {
+      const w = this.write(finish);
+      if (w) await w;
+    }
     let doc: unknown;
     try {
       doc = await this.complete({model, outcome: 'completed', inputTokens: result.inputTokens, outputTokens: result.outputTokens, counted: result.counted, finishReason: result.finishReason});
@@ -177,8 +185,7 @@ export class Exchange {
       return;
     }
     if (this.clientGone) return;
-    if (doc !== undefined) this.res.write(format.usage(doc));
-    this.res.end(format.terminator);
+    this.res.end(format.close(result, doc));
   }
 
   /** Runs `chat` to its end and answers once with `body(text, result)`; the hook's document goes in a header and the body. */

@@ -1,8 +1,9 @@
 /**
  * The Ollama routes: `POST /api/chat` and `POST /api/generate` (NDJSON when `stream` is true or absent — Ollama's
- * default — one object per delta, then the `done: true` object with the counts; one object otherwise) and
- * `GET /api/tags`. `/api/generate`'s `prompt` (and `system`) become a chat of one user (and one system) message, so
- * every backend serves it the same way. Errors: `{"error":"…"}`.
+ * default — one object per delta, then the `done: true` object with the counts and the completion hook's
+ * document, the signed usage record, as its `secretai_usage` member; one object otherwise) and `GET /api/tags`.
+ * `/api/generate`'s `prompt` (and `system`) become a chat of one user (and one system) message, so every backend
+ * serves it the same way. Errors: `{"error":"…"}`.
  */
 import type {ChatMessage, ChatRequest, ChatResult} from '../backend.js';
 import {HttpError, type ErrorShape, type Exchange, type StreamFormat} from './exchange.js';
@@ -98,8 +99,17 @@ export async function ollamaChat(x: Exchange, body: Record<string, unknown>, gen
     delta: generate
       ? (text) => `${head}"response":${JSON.stringify(text)},"done":false}\n`
       : (text) => `${head}"message":{"role":"assistant","content":${JSON.stringify(text)}},"done":false}\n`,
-    finish: (r) => ndjson({model, created_at: new Date(x.opts.now?.() ?? Date.now()).toISOString(), ...piece(''), ...doneFields(r, startedNs)}),
-    usage: (doc) => ndjson({model, created_at: createdAt, done: true, [USAGE_FIELD]: doc}),
+    // The done object waits for the completion hook: it carries the signed usage record itself, since Ollama clients
+    // stop reading at the first `done: true` object.
+    finish: () => '',
+    close: (r, doc) =>
+      ndjson({
+        model,
+        created_at: new Date(x.opts.now?.() ?? Date.now()).toISOString(),
+        ...piece(''),
+        ...doneFields(r, startedNs),
+        ...(doc === undefined ? {} : {[USAGE_FIELD]: doc}),
+      }),
   };
   return x.stream(chat, model, format, ndjson);
 }

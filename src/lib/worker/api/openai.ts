@@ -79,10 +79,10 @@ export async function openAiChat(x: Exchange, body: Record<string, unknown>, now
       if (includeUsage) out += sse({...base, choices: [], usage: usageOf(r)});
       return out;
     },
-    usage(doc) {
-      return sse({id, object: 'chat.completion.chunk', created, model, choices: [], [USAGE_FIELD]: doc});
+    close(_r, doc) {
+      const record = doc === undefined ? '' : sse({id, object: 'chat.completion.chunk', created, model, choices: [], [USAGE_FIELD]: doc});
+      return `${record}data: [DONE]\n\n`;
     },
-    terminator: 'data: [DONE]\n\n',
   };
   return x.stream(chat, model, format, sse);
 }

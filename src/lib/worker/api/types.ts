@@ -43,10 +43,11 @@ export interface ApiHooks {
   requestId?(req: IncomingMessage): string;
   /**
    * Called once for every chat that ran (not for refused requests, and not when the backend failed: then nothing
-   * is billed). For a `completed` chat whose client is still there, a non-undefined return value (JSON) is sent
-   * as the response's last event — `{"secretai_usage": …}` (Ollama NDJSON line; OpenAI chunk with empty `choices`,
-   * before `data: [DONE]`) — or, when not streaming, as the body's `secretai_usage` member and the
-   * `X-Secretai-Usage` header. A throw here ends the response with a 500 error event and is reported to `onError`.
+   * is billed). For a `completed` chat whose client is still there, a non-undefined return value (JSON) ends the
+   * response as its `secretai_usage` member: in the Ollama `done: true` object (the last NDJSON line; Ollama
+   * clients stop reading there), in an OpenAI chunk with empty `choices` before `data: [DONE]`, or, when not
+   * streaming, in the body and the `X-Secretai-Usage` header. A throw here ends the response with a 500 error event
+   * and is reported to `onError`.
    */
   onComplete?(usage: CompletedUsage): unknown | Promise<unknown>;
   /** Errors the layer could not answer normally (a hook that threw); for logs. */

@@ -6,8 +6,9 @@
  * Per request: `/attestation`, `/cpu`, `/gpu` (GET, no key) answer the registered evidence; everything else needs
  * `Authorization: Bearer <API key>` (401 / 402 JSON otherwise). Each chat's usage record
  * `{worker_id, key_handle, model, request_id, input_tokens, output_tokens, epoch}` is signed with the worker key,
- * appended durably to the usage log, and only then sent: the last NDJSON object / SSE event of a stream, or the
- * `secretai_usage` member and `X-Secretai-Usage` header of a whole answer. A client that left is billed the output
+ * appended durably to the usage log, and only then sent as the `secretai_usage` member of the stream's last event
+ * (the Ollama `done: true` object; the OpenAI chunk before `data: [DONE]`), or of a whole answer, with the
+ * `X-Secretai-Usage` header. A client that left is billed the output
  * tokens that reached its connection (logged, not sent); a failed upstream bills nothing (502).
  * `POST /v1/secretai/usage` takes a countersigned record back ({@link countersignRoute}).
  *
