@@ -44,7 +44,7 @@ function time(cmd: string, args: string[]): number {
   return ms;
 }
 
-const COMMANDS: string[][] = [['--version'], ['--help'], ['keys', 'list', '--json'], ['config', 'show', '--json'], ['attest', 'verify', '--help']];
+const COMMANDS: string[][] = [['--version'], ['--help'], ['keys', 'list', '--json'], ['config', 'show', '--json'], ['network', 'list', '--json'], ['attest', 'verify', '--help']];
 
 interface Case {
   name: string;

@@ -1,15 +1,18 @@
 #!/bin/sh
-":" //; r=$(readlink -f "$0" 2>/dev/null) || r=$0; n=${r%/*}/../node_modules/node/bin/node; [ -x "$n" ] || n=node; exec "$n" "$r" "$@"
+":" //; r=$0; [ -L "$r" ] && { r=$(readlink -f "$r" 2>/dev/null) || r=$0; }; n=${r%/*}/../node_modules/node/bin/node; [ -x "$n" ] || n=node; exec "$n" "$r" "$@"
 // secretai entry point, a shell-and-JavaScript file. Run as a program (`./bin/run.js`, `secretai` on PATH) the
 // shell line above replaces itself with the project's own Node 22 (installed by `npm ci` as a dev dependency),
 // else the `node` on PATH: one Node start, no wrapper process left to forward signals. To JavaScript that line is a
 // string and a comment. Run by an older `node` directly, this file starts Node 22 as a child and forwards signals.
-// Kept tiny: `--version` answers without loading the CLI framework.
-import {readFileSync, existsSync} from 'node:fs';
-import {spawn} from 'node:child_process';
-import {fileURLToPath} from 'node:url';
-import path from 'node:path';
+// The shell line calls `readlink` (a subprocess) only when it was started through a symbolic link.
+// Kept tiny: `--version` answers without loading the CLI framework, and Node's own modules are loaded with
+// `require`: an ES `import` of one builds its whole export list, which loads dozens of Node's internal modules.
 import module from 'node:module';
+
+const require = module.createRequire(import.meta.url);
+const {readFileSync, existsSync} = require('node:fs');
+const {fileURLToPath} = require('node:url');
+const path = require('node:path');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -18,6 +21,7 @@ const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   const local = path.join(root, 'node_modules', 'node', 'bin', 'node');
   if (existsSync(local) && !process.env.SECRETAI_REEXEC) {
+    const {spawn} = require('node:child_process');
     const child = spawn(local, [fileURLToPath(import.meta.url), ...argv], {stdio: 'inherit', env: {...process.env, SECRETAI_REEXEC: '1'}});
     // A signal sent to this process (a `kill`, a supervisor stopping it) goes to the child too, so no server is left.
     const forward = (sig) => child.kill(sig);
@@ -52,7 +56,38 @@ if (major < 22) {
   process.on('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => process.exit(143));
 
-  // Only oclif's runner, not its whole index (the index also loads the help renderer, ux and parser up front).
-  // Not a top-level await: a reader that closes the pipe early (`| head`) must not leave Node warning about it.
-  import('@oclif/core/execute').then(({execute}) => execute({dir: import.meta.url}));
+  useOclifPack();
+  // Not awaited at the top level: a reader that closes the pipe early (`| head`) must not leave Node warning about it.
+  require('@oclif/core/execute').execute({dir: import.meta.url});
+}
+
+/**
+ * oclif from one file: `dist/oclif-pack.cjs` (built by `npm run build`, see scripts/oclif-pack.ts) holds @oclif/core
+ * and the packages it loads, so Node reads and compiles one file instead of resolving, reading and compiling about
+ * a hundred. Each public entry of @oclif/core (`@oclif/core`, `@oclif/core/command`, …) goes into the require cache
+ * under the file it resolves to, where `require` and `import` both find it: the runner, the commands and the help
+ * class share that one instance, and the installed files are not loaded. Without the pack, or with a pack built
+ * for another @oclif/core version, or with SECRETAI_OCLIF_PACK=0, oclif loads from its installed files as usual.
+ */
+function useOclifPack() {
+  if (process.env.SECRETAI_OCLIF_PACK === '0') return;
+  let pack;
+  let files;
+  let entries;
+  try {
+    pack = require('../dist/oclif-pack.cjs');
+    if (pack.version !== require('@oclif/core/package.json').version) return;
+    files = pack.specifiers.map((s) => require.resolve(s));
+    entries = pack.load();
+  } catch {
+    return;
+  }
+  // Everything that can fail is above: the cache gets every entry or none.
+  pack.specifiers.forEach((s, i) => {
+    const m = new module.Module(files[i]);
+    m.filename = files[i];
+    m.exports = entries[s];
+    m.loaded = true;
+    require.cache[files[i]] = m;
+  });
 }

@@ -19,8 +19,12 @@ export function tempHome(prefix = 'secretai-test-'): string {
  * Spawns the real `bin/run.js` under the same Node as the tests, with a clean environment
  * (no SECRETAI_* leaking in from the developer's shell) and stdin closed unless `input` is given. The embedded
  * model is looked up in the same shared folder the tests use (`SECRETAI_MODEL_DIR`), so `SECRETAI_SHARED` moves both.
+ * `bin` runs another copy of the entry point instead.
  */
-export function runCli(args: string[], opts: {input?: string; env?: Record<string, string | undefined>; timeoutMs?: number} = {}): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  opts: {input?: string; env?: Record<string, string | undefined>; timeoutMs?: number; bin?: string} = {},
+): Promise<RunResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SECRETAI_') && k !== 'DEBUG') env[k] = v;
   env.SECRETAI_MODEL_DIR = sharedPath('models', 'stories260K');
@@ -30,7 +34,7 @@ export function runCli(args: string[], opts: {input?: string; env?: Record<strin
   }
   env.NO_COLOR = env.NO_COLOR ?? '1';
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'run.js'), ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
+    const child = spawn(process.execPath, [opts.bin ?? path.join(repoRoot, 'bin', 'run.js'), ...args], {env, stdio: ['pipe', 'pipe', 'pipe']});
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

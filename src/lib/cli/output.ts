@@ -2,8 +2,11 @@
  * Where things are printed. Results go to stdout; progress, spinners, warnings and errors go to stderr.
  * Colour only on a TTY and never with NO_COLOR; spinners only when interactive.
  */
-import {styleText} from 'node:util';
 import type {Ora} from 'ora';
+
+// Every command loads this module. `process.getBuiltinModule` gives Node's util as it is; an ES import of
+// 'node:util' would first build its full export list, which loads about ten more of Node's internal modules.
+const {styleText} = process.getBuiltinModule('node:util');
 
 export interface OutputOptions {
   json: boolean;

@@ -10,13 +10,12 @@
  *
  * Address and public key are stored in clear beside the ciphertext so `keys list/show` never need the passphrase.
  */
-import {timingSafeEqual} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {walletIdentity} from '../chain/secretjs.js';
 import {ensureDir} from '../config/index.js';
 import {OperationError, UsageError} from '../errors.js';
-import {seal, sealedAad, unseal, type SealedBlob} from './sealed.js';
+import {nodeCrypto, seal, sealedAad, unseal, type SealedBlob} from './sealed.js';
 
 export type KeyringBackend = 'file' | 'test';
 export const KEYRING_BACKENDS: readonly KeyringBackend[] = ['file', 'test'];
@@ -238,5 +237,5 @@ export function checkPassphraseStrength(p: string): void {
 export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  return x.length === y.length && nodeCrypto().timingSafeEqual(x, y);
 }

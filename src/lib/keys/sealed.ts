@@ -10,8 +10,15 @@
  * Version 1 blobs (written before additional data existed) still open, without the field check; callers re-seal
  * them as version 2 on their next write ({@link UnsealResult.legacy}).
  */
-import {createCipheriv, createDecipheriv, createHmac, randomBytes, scryptSync, timingSafeEqual} from 'node:crypto';
 import {OperationError, UsageError} from '../errors.js';
+
+/**
+ * Node's crypto module, loaded when a secret is sealed or opened: loading it takes some twenty internal modules,
+ * which commands that only read key metadata (`keys list`, `keys show`) would otherwise pay on every start.
+ */
+export function nodeCrypto(): typeof import('node:crypto') {
+  return process.getBuiltinModule('node:crypto');
+}
 
 /** What {@link seal} writes. Binary fields are base64. */
 export interface SealedBlob {
@@ -64,19 +71,19 @@ export function checkScryptParams(b: Pick<SealedBlob, 'n' | 'r' | 'p'>, what: st
 }
 
 function derive(passphrase: string, salt: Buffer, b: Pick<SealedBlob, 'n' | 'r' | 'p'>): Buffer {
-  return scryptSync(passphrase, salt, KEY_BYTES, {N: b.n, r: b.r, p: b.p, maxmem: 256 * b.n * b.r + 16 * 1024 * 1024});
+  return nodeCrypto().scryptSync(passphrase, salt, KEY_BYTES, {N: b.n, r: b.r, p: b.p, maxmem: 256 * b.n * b.r + 16 * 1024 * 1024});
 }
 
 function checkValue(key: Buffer): Buffer {
-  return createHmac('sha256', key).update(CHECK_LABEL).digest().subarray(0, CHECK_BYTES);
+  return nodeCrypto().createHmac('sha256', key).update(CHECK_LABEL).digest().subarray(0, CHECK_BYTES);
 }
 
 /** Encrypts `plaintext` under `passphrase`, authenticating `aad` (see {@link sealedAad}). */
 export function seal(plaintext: string, passphrase: string, aad: Uint8Array): SealedBlob {
-  const salt = randomBytes(SALT_BYTES);
+  const salt = nodeCrypto().randomBytes(SALT_BYTES);
   const key = derive(passphrase, salt, SCRYPT_DEFAULTS);
-  const iv = randomBytes(IV_BYTES);
-  const c = createCipheriv('aes-256-gcm', key, iv);
+  const iv = nodeCrypto().randomBytes(IV_BYTES);
+  const c = nodeCrypto().createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(aad);
   const ct = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
   return {
@@ -120,9 +127,9 @@ export function unseal(b: SealedBlob, passphrase: string, aad: Uint8Array, what:
   if (version === 2) {
     const check = Buffer.from(String(b.check ?? ''), 'base64');
     if (check.length !== CHECK_BYTES) throw corrupt(what, 'missing check value');
-    if (!timingSafeEqual(check, checkValue(key))) throw wrong();
+    if (!nodeCrypto().timingSafeEqual(check, checkValue(key))) throw wrong();
   }
-  const d = createDecipheriv('aes-256-gcm', key, iv);
+  const d = nodeCrypto().createDecipheriv('aes-256-gcm', key, iv);
   if (version === 2) d.setAAD(aad);
   d.setAuthTag(tag);
   try {

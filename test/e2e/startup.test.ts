@@ -1,0 +1,107 @@
+/**
+ * How `bin/run.js` loads oclif: from the build's one-file pack (`dist/oclif-pack.cjs`, see scripts/oclif-pack.ts)
+ * with the same behaviour as from oclif's installed files, and from the installed files whenever the pack does not
+ * belong to the installed @oclif/core.
+ */
+import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import {oclifEntries} from '../../scripts/oclif-pack.js';
+import {runCli, tempHome, type RunResult} from '../helpers/cli.js';
+import {repoRoot} from '../helpers/shared.js';
+
+const requireHere = createRequire(import.meta.url);
+let scratch: string;
+let probe: string;
+
+/** What the probe saw loaded: the pack, and an oclif file that only the installed package has on its own. */
+interface Loaded {
+  pack: boolean;
+  installed: boolean;
+}
+
+/** Runs the CLI with the probe preloaded; returns the run (probe line removed from stderr) and what it saw. */
+async function probed(args: string[], env: Record<string, string> = {}, bin?: string): Promise<RunResult & {loaded: Loaded}> {
+  const r = await runCli(args, {env: {...env, NODE_OPTIONS: `--require ${probe}`}, bin});
+  const m = /\nLOADED (\{.*\})\n$/.exec(r.stderr);
+  if (!m) throw new Error(`no probe line in stderr: ${r.stderr}`);
+  return {...r, stderr: r.stderr.slice(0, m.index), loaded: JSON.parse(m[1]) as Loaded};
+}
+
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'secretai-startup-'));
+  probe = path.join(scratch, 'probe.cjs');
+  writeFileSync(
+    probe,
+    `const path = require('node:path');
+process.on('exit', () => {
+  const files = Object.keys(require.cache);
+  const pack = files.some((f) => f.endsWith(path.join('dist', 'oclif-pack.cjs')));
+  const installed = files.some((f) => f.endsWith(path.join('@oclif', 'core', 'lib', 'config', 'config.js')));
+  process.stderr.write('\\nLOADED ' + JSON.stringify({pack, installed}) + '\\n');
+});
+`,
+  );
+});
+
+afterAll(() => {
+  rmSync(scratch, {recursive: true, force: true});
+});
+
+describe('oclif pack', () => {
+  it('holds every public entry of the installed @oclif/core, for its version', () => {
+    const pjson = JSON.parse(readFileSync(requireHere.resolve('@oclif/core/package.json'), 'utf8')) as {version: string; exports: Record<string, unknown>};
+    const pack = requireHere(path.join(repoRoot, 'dist', 'oclif-pack.cjs')) as {version: string; specifiers: string[]};
+    expect(pack.version).toBe(pjson.version);
+    expect(pack.specifiers).toEqual(oclifEntries(pjson.exports));
+    expect(pack.specifiers).toEqual(expect.arrayContaining(['@oclif/core', '@oclif/core/command', '@oclif/core/execute', '@oclif/core/help']));
+  });
+
+  it('is what a command runs on; SECRETAI_OCLIF_PACK=0 loads the installed files', async () => {
+    const packed = await probed(['network', 'list', '--json', '--home', tempHome()]);
+    expect(packed.code).toBe(0);
+    expect(packed.loaded).toEqual({pack: true, installed: false});
+    const unpacked = await probed(['network', 'list', '--json', '--home', tempHome()], {SECRETAI_OCLIF_PACK: '0'});
+    expect(unpacked.code).toBe(0);
+    expect(unpacked.loaded).toEqual({pack: false, installed: true});
+    expect(packed.stdout).toBe(unpacked.stdout);
+  });
+
+  it.each([
+    [['--help']],
+    [['keys', '--help']],
+    [['attest', 'verify', '--help']],
+    [['keys', 'list', '--json']],
+    [['config', 'get', 'network']],
+    [['keys', 'nosuch']],
+    [['keys', 'list', '--bogus']],
+    [['network', 'use', 'nope', '--json']],
+    [['keys', 'add']],
+  ])('%j: same output and exit code from the pack as from the installed files', async (args) => {
+    const home = tempHome();
+    const packed = await runCli([...args, '--home', home]);
+    const unpacked = await runCli([...args, '--home', home], {env: {SECRETAI_OCLIF_PACK: '0'}});
+    expect({code: packed.code, stdout: packed.stdout, stderr: packed.stderr}).toEqual({code: unpacked.code, stdout: unpacked.stdout, stderr: unpacked.stderr});
+  });
+
+  it('a pack built for another @oclif/core version is not used', async () => {
+    // A copy of the entry point beside a pack that claims another version.
+    const root = path.join(scratch, 'other-pack');
+    mkdirSync(path.join(root, 'dist'), {recursive: true});
+    cpSync(path.join(repoRoot, 'bin'), path.join(root, 'bin'), {recursive: true});
+    for (const f of ['package.json', 'oclif.manifest.json']) cpSync(path.join(repoRoot, f), path.join(root, f));
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'));
+    symlinkSync(path.join(repoRoot, 'dist', 'src'), path.join(root, 'dist', 'src'));
+    writeFileSync(
+      path.join(root, 'dist', 'oclif-pack.cjs'),
+      // Used, its empty @oclif/core/execute would break every command.
+      "exports.version = '0.0.0-other';\nexports.specifiers = ['@oclif/core/execute'];\nexports.load = () => ({'@oclif/core/execute': {}});\n",
+    );
+    const r = await probed(['network', 'list', '--json', '--home', tempHome()], {}, path.join(root, 'bin', 'run.js'));
+    expect(r.code).toBe(0);
+    expect(r.loaded.installed).toBe(true);
+    expect((JSON.parse(r.stdout) as Array<{name: string}>).map((n) => n.name)).toContain('local');
+  });
+});
