@@ -4,10 +4,12 @@
  * module actually running, and the errors for code a chain would refuse.
  */
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals';
-import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import wabtInit from 'wabt';
+import {compileSchema} from '../../contracts/common/schema.js';
+import {contractSchemas} from '../../src/lib/contracts/schema-embed.js';
 import {readWasmModule} from '../../src/lib/contracts/wasm-reader.js';
 import {buildContracts, ContractBuildError, SCHEMA_MODULE, type BuildOptions} from '../../src/lib/contracts/build.js';
 import {sha256Hex, validateContract} from '../../src/lib/contracts/validate.js';
@@ -187,5 +189,20 @@ describe('buildContracts errors', () => {
     await expect(build(root, {names: ['broken']})).rejects.toThrow(/contract broken: asc failed:[\s\S]*undefinedThing/);
     await expect(build(root, {names: ['echo'], abort: {file: ABORT.file, fn: 'noSuchAbort'}})).rejects.toThrow(/must be exported by contracts\/lib\/abort\.ts/);
     await expect(build(root, {names: ['missing']})).rejects.toThrow(/contract missing: has no source/);
+  });
+});
+
+describe('embedded schemas of the real contracts', () => {
+  it('are self-contained: every schema of contracts/*/schema compiles on its own after embedding', () => {
+    const contracts = path.join(repoRoot, 'contracts');
+    const dirs = readdirSync(contracts, {withFileTypes: true}).filter((d) => d.isDirectory() && existsSync(path.join(contracts, d.name, 'schema')));
+    expect(dirs.length).toBeGreaterThan(0);
+    for (const d of dirs) {
+      for (const s of contractSchemas(path.join(contracts, d.name), path.join(contracts, 'common', 'schema', 'definitions.json'))) {
+        const schema = JSON.parse(s.json) as {description?: string};
+        expect(() => compileSchema(schema, s.name)).not.toThrow();
+        expect(s.json).not.toMatch(/"description":"/); // annotations gone (no property of that name in these schemas)
+      }
+    }
   });
 });
