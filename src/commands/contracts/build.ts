@@ -3,7 +3,7 @@ import {BaseCommand} from '../../lib/cli/base-command.js';
 import type {BuildResult} from '../../lib/contracts/build.js';
 
 export default class ContractsBuild extends BaseCommand<typeof ContractsBuild, BuildResult> {
-  static summary = 'Build the contracts into Secret Network wasm (contracts/<name>/<name>.wasm)';
+  static summary = 'Build the contracts into Secret Network wasm (contracts/<name>/<name>.wasm).';
   static description = `Compiles each contracts/<name>/assembly/index.ts with AssemblyScript (WebAssembly MVP, no floating point),
 folds its start function, checks the result with the validator of "contracts verify" and writes
 contracts/<name>/<name>.wasm. The same sources always give the same bytes, hence the same code hash.

@@ -3,7 +3,7 @@ import {BaseCommand} from '../../lib/cli/base-command.js';
 import type {ContractsDeployResult} from '../../lib/contracts/service.js';
 
 export default class ContractsDeploy extends BaseCommand<typeof ContractsDeploy, ContractsDeployResult> {
-  static summary = 'Store and instantiate the three managers on a network, and point its profile at them';
+  static summary = 'Store and instantiate the three managers on a network, and point its profile at them.';
   static description = `Uploads the built WorkerManager, SubscriptionManager and RewardsManager (MsgStoreCode), instantiates them
 with the --from key as admin and the given SNIP-20 payment token, links them to each other (update_config),
 and writes their addresses and code hashes, and the payment token, into the network profile. A progress line

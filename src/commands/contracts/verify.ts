@@ -4,7 +4,7 @@ import {ExitCode} from '../../lib/errors.js';
 import type {VerifyResult} from '../../lib/contracts/service.js';
 
 export default class ContractsVerify extends BaseCommand<typeof ContractsVerify, VerifyResult> {
-  static summary = 'Check contract wasm against the Secret Network rules and print each code hash';
+  static summary = 'Check contract wasm against the Secret Network rules and print each code hash.';
   static description = `Runs the validator on the built contracts (or on the given files, wasm or gzip-compressed wasm): at most
 2 MiB unzipped, WebAssembly MVP only, no floating point anywhere, no start function, one memory defined in the
 module without maximum, only the imports a Secret node provides, and the CosmWasm v1 exports. Prints each
