@@ -66,7 +66,7 @@ export function verifyContractsService(ctx: Context, files: string[]): VerifyRes
 }
 
 /** The deploy steps' interface over the chain layer, signing with `signer`. */
-async function chainDeployTarget(signer: import('../chain/client.js').SigningClient): Promise<DeployChain> {
+export async function chainDeployTarget(signer: import('../chain/client.js').SigningClient): Promise<DeployChain> {
   const code = await import('../chain/code.js');
   const {WorkerManagerClient, SubscriptionManagerClient, RewardsManagerClient} = await import('../chain/contracts/index.js');
   const client = (key: ManagerKey, ref: {address: string; codeHash: string}) =>
