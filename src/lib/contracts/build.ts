@@ -83,16 +83,30 @@ export class ContractBuildError extends Error {
 type Asc = typeof import('assemblyscript/asc');
 type Binaryen = typeof import('binaryen').default;
 
-/** Loads asc and binaryen (development dependencies) with a clear error when they are not installed. */
-async function loadTools(): Promise<{asc: Asc; binaryen: Binaryen; versions: {asc: string; binaryen: string}}> {
+interface Tools {
+  asc: Asc;
+  binaryen: Binaryen;
+}
+
+const MISSING_TOOLS = 'the contracts build needs the development dependencies assemblyscript and binaryen (run "npm install")';
+
+/** Versions of asc and binaryen, read from their package.json (loading the compilers takes seconds). */
+function toolVersions(): {asc: string; binaryen: string} {
   try {
-    const asc = (await import('assemblyscript/asc')) as Asc;
-    const binaryen = (await import('binaryen')).default;
     const require = createRequire(import.meta.url);
-    const binaryenVersion = (require('binaryen/package.json') as {version: string}).version;
-    return {asc, binaryen, versions: {asc: asc.version, binaryen: binaryenVersion}};
+    const version = (pkg: string) => (require(`${pkg}/package.json`) as {version: string}).version;
+    return {asc: version('assemblyscript'), binaryen: version('binaryen')};
   } catch (err) {
-    throw new Error(`the contracts build needs the development dependencies assemblyscript and binaryen (run "npm install"): ${(err as Error).message}`);
+    throw new Error(`${MISSING_TOOLS}: ${(err as Error).message}`);
+  }
+}
+
+/** Loads asc and binaryen, with a clear error when they are not installed. */
+async function loadTools(): Promise<Tools> {
+  try {
+    return {asc: (await import('assemblyscript/asc')) as Asc, binaryen: (await import('binaryen')).default};
+  } catch (err) {
+    throw new Error(`${MISSING_TOOLS}: ${(err as Error).message}`);
   }
 }
 
@@ -123,12 +137,14 @@ export async function buildContracts(opts: BuildOptions): Promise<BuildResult> {
   }
   const results: ContractBuildResult[] = [];
   if (names.length === 0) return {root, contracts: results, ms: Date.now() - started};
-  const tools = await loadTools();
+  const versions = toolVersions();
+  let loaded: Promise<Tools> | undefined;
+  const tools = () => (loaded ??= loadTools()); // only when something must be compiled
   const abort = opts.abort ?? DEFAULT_ABORT;
   const cacheDir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? path.join(root, 'node_modules', '.cache', 'secretai-contracts'));
   for (const name of names) {
     opts.onProgress?.({type: 'start', name});
-    const result = await buildOne(root, name, abort, tools, cacheDir, Boolean(opts.force));
+    const result = await buildOne(root, name, abort, versions, tools, cacheDir, Boolean(opts.force));
     results.push(result);
     opts.onProgress?.({type: 'done', result});
   }
@@ -189,7 +205,8 @@ async function buildOne(
   root: string,
   name: string,
   abort: {file: string; fn: string},
-  tools: Awaited<ReturnType<typeof loadTools>>,
+  versions: {asc: string; binaryen: string},
+  tools: () => Promise<Tools>,
   cacheDir: string | undefined,
   force: boolean,
 ): Promise<ContractBuildResult> {
@@ -199,15 +216,16 @@ async function buildOne(
   writeIfChanged(path.join(dir, 'assembly', SCHEMA_MODULE), schemaModuleSource(name, schemas));
   const artifact = artifactPath(root, name);
   const relArtifact = path.relative(root, artifact);
-  const key = cacheKey(name, abort, tools.versions);
+  const key = cacheKey(name, abort, versions);
   const cacheFile = cacheDir && path.join(cacheDir, `${name}.json`);
   if (!force && cacheFile && upToDate(root, readCache(cacheFile), key, artifact)) {
     const wasm = new Uint8Array(readFileSync(artifact));
     checkValid(name, wasm);
     return {name, artifact: relArtifact, size: wasm.length, codeHash: sha256Hex(wasm), compiled: false, written: false, ms: Date.now() - t0};
   }
-  const {wasm: compiled, inputs} = await compile(root, name, abort, tools.asc);
-  const wasm = finish(name, compiled, tools.binaryen, abort.fn);
+  const {asc, binaryen} = await tools();
+  const {wasm: compiled, inputs} = await compile(root, name, abort, asc);
+  const wasm = finish(name, compiled, binaryen, abort.fn);
   checkValid(name, wasm);
   const written = writeIfChanged(artifact, wasm);
   const codeHash = sha256Hex(wasm);
