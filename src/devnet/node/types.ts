@@ -7,6 +7,7 @@ import {sha256, toBase64, utf8} from '../../../contracts/common/encoding.js';
 import {addressFromBytes, type AesSiv} from '../crypto.js';
 import type {ContractRecord, StorageObserver} from '../store.js';
 import type {Any, MsgExecuteContract, MsgInstantiateContract, MsgSend} from './codec.js';
+import {GAS} from '../gas.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Constants
@@ -15,28 +16,8 @@ import type {Any, MsgExecuteContract, MsgInstantiateContract, MsgSend} from './c
 /** Native staking/fee denom. */
 export const NATIVE_DENOM = 'uscrt';
 
-/**
- * Deterministic gas model (the devnet does not meter real execution). Figures follow Cosmos SDK KV-store costs so
- * that a tx whose `gas_limit` is far too low for mainnet (e.g. secretjs's default 25 000 for a contract call) also
- * fails here, with code 11.
- */
-export const GAS = {
-  /** Signature verification of the one signer (SDK `SigVerifyCostSecp256k1`). */
-  signature: 1_000,
-  /** Per byte of the broadcast tx (SDK `TxSizeCostPerByte`). */
-  txPerByte: 10,
-  /** A bank transfer (top-level `MsgSend`, contract `bank_send`, funds sent with a contract call). */
-  bankSend: 5_000,
-  /** One contract invocation (execute, instantiate, nested call). */
-  contractCall: 30_000,
-  /** Per byte of a contract's JSON input. */
-  inputPerByte: 3,
-  storageReadFlat: 1_000,
-  storageReadPerByte: 3,
-  storageWriteFlat: 2_000,
-  storageWritePerByte: 30,
-  storageRemoveFlat: 1_000,
-} as const;
+/** The chain's gas costs (`src/devnet/gas.ts`, beside the wasm host's). */
+export {GAS, WASM_GAS} from '../gas.js';
 
 /** Longest memo the SDK accepts (`MaxMemoCharacters`). */
 export const MAX_MEMO_CHARACTERS = 256;
