@@ -6,7 +6,8 @@ import {ContractError, type Coin, type Contract} from '../../../contracts/common
 import {sha256, toBase64, utf8} from '../../../contracts/common/encoding.js';
 import {addressFromBytes, type AesSiv} from '../crypto.js';
 import type {ContractRecord, StorageObserver} from '../store.js';
-import type {Any, MsgExecuteContract, MsgInstantiateContract, MsgSend} from './codec.js';
+import type {Any, MsgExecuteContract, MsgInstantiateContract, MsgSend, MsgStoreCode} from './codec.js';
+import {ContractFailure} from '../vm/index.js';
 import {GAS} from '../gas.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -165,6 +166,7 @@ export function validateCoins(coins: readonly Coin[], allowEmpty: boolean): Coin
 
 /** The text a contract error renders as (CosmWasm v1 `StdError::GenericErr`). */
 export function contractErrorText(err: unknown): string {
+  if (err instanceof ContractFailure) return err.text;
   if (err instanceof ContractError) return `Generic error: ${err.message}`;
   if (err instanceof Error) return `Generic error: ${err.message}`;
   return `Generic error: ${String(err)}`;
@@ -179,12 +181,17 @@ export function encryptError(cipher: AesSiv, text: string): string {
   return toBase64(cipher.seal(utf8(plain)));
 }
 
-/** Encrypts a contract answer: the ASCII text of base64(JSON bytes), AES-SIV with the message key (§5). */
-export function encryptAnswer(cipher: AesSiv, answer: unknown): Uint8Array {
-  if (answer === undefined) return new Uint8Array(0);
+/** The JSON bytes of a TypeScript contract's answer; undefined for no answer. */
+export function answerBytes(answer: unknown): Uint8Array | undefined {
+  if (answer === undefined) return undefined;
   const json = JSON.stringify(answer);
-  if (json === undefined) return new Uint8Array(0);
-  return cipher.seal(utf8(Buffer.from(json, 'utf8').toString('base64')));
+  return json === undefined ? undefined : utf8(json);
+}
+
+/** Encrypts a contract answer's bytes: the ASCII text of base64(bytes), AES-SIV with the message key (§5). */
+export function encryptAnswer(cipher: AesSiv, answer: Uint8Array | undefined): Uint8Array {
+  if (answer === undefined) return new Uint8Array(0);
+  return cipher.seal(utf8(Buffer.from(answer).toString('base64')));
 }
 
 /** Gas meter with a limit; `check` throws code 11 (out of gas) past the limit. */
@@ -227,6 +234,8 @@ export class GasMeter implements StorageObserver {
 export interface OpenedInput {
   cipher: AesSiv;
   msg: unknown;
+  /** The JSON text as sent (what a wasm contract receives). */
+  text: string;
   /** Length of the JSON text, for gas. */
   length: number;
 }
@@ -252,13 +261,24 @@ export type DecodedMsg =
       input: OpenedInput;
       json: Record<string, unknown>;
     }
-  | {kind: 'send'; signer: string; to: string; amount: Coin[]; json: Record<string, unknown>};
+  | {kind: 'send'; signer: string; to: string; amount: Coin[]; json: Record<string, unknown>}
+  | {
+      kind: 'storeCode';
+      signer: string;
+      /** The unzipped wasm. */
+      wasm: Uint8Array;
+      codeHash: string;
+      source: string;
+      builder: string;
+      json: Record<string, unknown>;
+    };
 
 /** A message decoded from its `Any` (once, at CheckTx), with its signer. */
 export type RawMsg =
   | {type: 'execute'; signer: string; m: ReturnType<typeof MsgExecuteContract.decode>}
   | {type: 'instantiate'; signer: string; m: ReturnType<typeof MsgInstantiateContract.decode>}
-  | {type: 'send'; signer: string; m: ReturnType<typeof MsgSend.decode>};
+  | {type: 'send'; signer: string; m: ReturnType<typeof MsgSend.decode>}
+  | {type: 'storeCode'; signer: string; m: ReturnType<typeof MsgStoreCode.decode>};
 
 export interface DecodedTx {
   hash: string;
@@ -287,6 +307,8 @@ export interface ExecContext {
   cipher: AesSiv | null;
   msgIndex: number;
   events: TxEvent[];
+  /** Lower-case hex hash of the tx (wasm contracts' `env.transaction.hash`). */
+  txHash?: string;
 }
 
 /** A CheckTx answer or an empty E6 `tx_response` (no height, no events). */

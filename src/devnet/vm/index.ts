@@ -22,4 +22,4 @@ export {CodeCache, REQUIRED_EXPORTS, codeHashOf, compileCode, type CompiledCode}
 export {MAX_MEMORY_PAGES, MAX_WASM_BYTES, isGzip, unpackWasm} from './binary.js';
 export {CRYPTO_ERROR, addressProblem} from './imports.js';
 export {errorText, parseQueryResult, parseResponse, type Outcome, type VmAttribute, type VmEvent, type VmResponse, type VmSubMsg} from './result.js';
-
+export {parseJsonBytes, toFrameMessage, toFrameResponse, type FrameSubMsg, type FrameWasmExecute} from './frame.js';
