@@ -4,7 +4,7 @@
  * same storage keys and values, answers, error texts, attributes and sub-messages. Every message is validated
  * against the contract's JSON Schemas (`schema.generated.ts`) before dispatch.
  */
-import {runExecute, runInstantiate, runQuery, unsupported, variant} from "../../lib/entry";
+import {runExecute, runInstantiate, runQuery, unsupported, variant, variantBody} from "../../lib/entry";
 import {Env, Info} from "../../lib/env";
 import {JsonValue} from "../../lib/json";
 import {Response} from "../../lib/response";
@@ -18,7 +18,7 @@ export * from "../../lib/exports";
 
 function executeManager(env: Env, info: Info, msg: JsonValue): Response | null {
   const name = variant(msg);
-  const body = msg.get(name)!;
+  const body = variantBody(msg);
   if (name == "register_worker") return registerWorker(env, info, body);
   if (name == "update_worker") return updateWorker(env, info, body);
   if (name == "deregister_worker") return deregisterWorker(env, info, body);
@@ -35,7 +35,7 @@ function executeManager(env: Env, info: Info, msg: JsonValue): Response | null {
 
 function queryManager(env: Env, msg: JsonValue): JsonValue | null {
   const name = variant(msg);
-  const body = msg.get(name)!;
+  const body = variantBody(msg);
   if (name == "config") return q.config(env, body);
   if (name == "get_models") return q.getModels(env, body);
   if (name == "get_workers") return q.getWorkers(env, body);
