@@ -7,11 +7,11 @@ import {JsonValue} from "../../lib/json";
 import {fail} from "../../lib/result";
 import {Response} from "../../lib/response";
 import {Storage} from "../../lib/storage";
-import {U128} from "../../lib/u128";
 import {sha256} from "../../lib/sha256";
 import {concatAll, fromHex, toBase64, u64be, utf8Encode} from "../../lib/bytes";
 import {revokePermit as storePermitRevocation} from "../../lib/permit";
-import {amountAt, checkedAdd, decimalAdd, parseAmount, setAmount} from "./amount";
+import {amountAt, decimalAdd, setAmount} from "./amount";
+import {checkedAdd, parseUint128, U128} from "../../lib/u128";
 import {
   ERR_DEPOSIT_DISABLED,
   ERR_NO_DEPOSIT_FUNDS,
@@ -22,7 +22,7 @@ import {
 } from "./errors";
 import {action, recordTx} from "./history";
 import {KEY_PRNG_SEED, KEY_TOTAL_SUPPLY, KEY_VK_NONCE, reserveKey} from "./keys";
-import {field, optString, statusResponse} from "./msg";
+import {field, statusResponse} from "./msg";
 import {credit, debit, loadConfig, storeViewingKey} from "./state";
 
 /** Prefix of created viewing keys. */
@@ -38,7 +38,7 @@ export function createViewingKey(env: Env, info: Info, body: JsonValue): Respons
   Storage.setJson(KEY_VK_NONCE, JsonValue.uint(nonce));
   const seedHex = Storage.getJson(KEY_PRNG_SEED);
   const seed = fromHex(seedHex === null ? "" : seedHex.asString())!;
-  const entropy = optString(body, "entropy");
+  const entropy = body.getString("entropy");
   const material = concatAll([
     seed,
     utf8Encode(info.sender),
@@ -79,8 +79,8 @@ export function deposit(env: Env, info: Info, body: JsonValue): Response | null 
       return null;
     }
     const index = denoms.indexOf(coin.denom);
-    const previous = index < 0 ? U128.fromU64(0) : sums[index];
-    const value = parseAmount(coin.amount, "deposit amount");
+    const previous = index < 0 ? U128.zero() : sums[index];
+    const value = parseUint128(coin.amount, "deposit amount");
     if (value === null) return null;
     const sum = checkedAdd(previous, value);
     if (sum === null) return null;
@@ -92,7 +92,7 @@ export function deposit(env: Env, info: Info, body: JsonValue): Response | null 
     }
   }
   // the sum over denominations is unbounded (as with BigInt): keep its text for the overflow message
-  let total: U128 | null = U128.fromU64(0);
+  let total: U128 | null = U128.zero();
   let totalText = "0";
   for (let i = 0; i < sums.length; i++) {
     totalText = decimalAdd(totalText, sums[i].toString());
@@ -135,7 +135,7 @@ export function redeem(env: Env, info: Info, body: JsonValue): Response | null {
     return null;
   }
   const supported = config.supportedDenoms;
-  const denom = optString(body, "denom");
+  const denom = body.getString("denom");
   let withdrawDenom: string;
   if (denom === null && supported.length == 1) withdrawDenom = supported[0];
   else if (denom !== null && supported.includes(denom)) withdrawDenom = denom;
@@ -143,7 +143,7 @@ export function redeem(env: Env, info: Info, body: JsonValue): Response | null {
     fail(denom === null ? ERR_REDEEM_NO_DENOM : ERR_REDEEM_BAD_DENOM);
     return null;
   }
-  const value = parseAmount(field(body, "amount"));
+  const value = parseUint128(field(body, "amount"));
   if (value === null) return null;
   if (!debit(info.sender, value)) return null;
   const supply = amountAt(KEY_TOTAL_SUPPLY);

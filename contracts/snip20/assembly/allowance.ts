@@ -7,11 +7,9 @@ import {JsonValue} from "../../lib/json";
 import {fail} from "../../lib/result";
 import {Response} from "../../lib/response";
 import {Storage} from "../../lib/storage";
-import {U128} from "../../lib/u128";
-import {parseAmount} from "./amount";
+import {parseUint128, U128} from "../../lib/u128";
 import {allowanceKey} from "./keys";
-import {field, optField, validAddress} from "./msg";
-import {integerValue} from "./number";
+import {field, validAddress} from "./msg";
 
 /** An allowance in force: its amount and its expiration (a JSON integer, or null). */
 export class Allowance {
@@ -21,9 +19,10 @@ export class Allowance {
 /** The allowance in force (zero, without expiration, when absent or expired). */
 export function loadAllowance(env: Env, owner: string, spender: string): Allowance {
   const stored = Storage.getJson(allowanceKey(owner, spender));
-  if (stored === null) return new Allowance(U128.fromU64(0), null);
+  if (stored === null) return new Allowance(U128.zero(), null);
   const expiration = stored.get("expiration");
-  if (expiration !== null && env.time >= expiration.asU64()) return new Allowance(U128.fromU64(0), null);
+  // the schema admits any non-negative integer: one beyond u64 is in the future
+  if (expiration !== null && expiration.fitsU64() && env.time >= expiration.asU64()) return new Allowance(U128.zero(), null);
   return new Allowance(U128.parse(stored.get("amount")!.asString())!, expiration);
 }
 
@@ -47,7 +46,7 @@ export function useAllowance(env: Env, owner: string, spender: string, amount: U
 /** `{"allowance":{"spender","owner","allowance","expiration"}}`; the expiration is the stored one, or null. */
 export function allowanceAnswer(env: Env, owner: string, spender: string): JsonValue {
   const stored = Storage.getJson(allowanceKey(owner, spender));
-  const storedExpiration = stored === null ? null : stored.get("expiration");
+  const storedExpiration: JsonValue | null = stored === null ? null : stored.get("expiration");
   const amount = loadAllowance(env, owner, spender).amount;
   return JsonValue.object().set("allowance", JsonValue.object()
     .set("spender", JsonValue.str(spender))
@@ -61,11 +60,11 @@ export function changeAllowance(env: Env, info: Info, body: JsonValue, name: str
   const spender = field(body, "spender");
   if (!validAddress(spender, "spender")) return null;
   const current = loadAllowance(env, info.sender, spender);
-  const amount = parseAmount(field(body, "amount"));
+  const amount = parseUint128(field(body, "amount"));
   if (amount === null) return null;
   const next = increase ? current.amount.saturatingAdd(amount) : current.amount.saturatingSub(amount);
-  const given = optField(body, "expiration");
-  saveAllowance(info.sender, spender, next, given !== null ? integerValue(given) : current.expiration);
+  const given = body.opt("expiration");
+  saveAllowance(info.sender, spender, next, given !== null ? given : current.expiration);
   const res = new Response();
   res.setData(JsonValue.object().set(name, JsonValue.object()
     .set("spender", JsonValue.str(spender))

@@ -72,7 +72,7 @@ export function historyAnswer(address: string, page: u64, pageSize: u64): JsonVa
   for (let i = start; i < end; i++) {
     const index = total - 1 - i;
     const id = Storage.getJson(historyKey(address, index));
-    const tx = id === null ? null : Storage.getJson(txKey(id.asU64()));
+    const tx: JsonValue | null = id === null ? null : Storage.getJson(txKey(id.asU64()));
     if (tx === null) {
       fail(`transaction history is corrupt at index ${index}`);
       return null;

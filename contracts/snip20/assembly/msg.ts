@@ -1,32 +1,12 @@
 /**
- * Small helpers over validated messages and answers: optional fields (absent and `null` alike, as serde reads
- * them), address checks with the `Invalid <what> address: …` text, and the `{"<name>":{"status":"success"}}`
- * answer.
+ * Small helpers over validated messages and answers: required fields, string lists, address checks with the
+ * `Invalid <what> address: …` text, and the `{"<name>":{"status":"success"}}` answer. Optional fields (absent and
+ * `null` alike, as serde reads them) are the library's `opt` / `getString` / `getBool`.
  */
-import {JsonKind, JsonValue} from "../../lib/json";
+import {JsonValue} from "../../lib/json";
 import {fail} from "../../lib/result";
 import {addrValidate} from "../../lib/crypto";
 import {Response} from "../../lib/response";
-
-/** The field `key` of `obj` unless it is absent or `null`. */
-export function optField(obj: JsonValue, key: string): JsonValue | null {
-  const v = obj.get(key);
-  if (v === null || v.kind == JsonKind.Null) return null;
-  return v;
-}
-
-/** An optional string field (absent or `null` → null). */
-export function optString(obj: JsonValue, key: string): string | null {
-  const v = optField(obj, key);
-  return v === null ? null : v.asString();
-}
-
-/** An optional boolean field (absent or `null` → false). */
-export function optBool(obj: JsonValue | null, key: string): bool {
-  if (obj === null) return false;
-  const v = optField(obj, key);
-  return v !== null && v.asBool();
-}
 
 /** A required string field (present after schema validation). */
 export function field(obj: JsonValue, key: string): string {

@@ -13,8 +13,7 @@ import {allowanceAnswer} from "./allowance";
 import {ERR_TRANSFER_HISTORY_UNSUPPORTED, ERR_VIEWING_KEY} from "./errors";
 import {historyAnswer} from "./history";
 import {KEY_MINTERS, KEY_TOTAL_SUPPLY} from "./keys";
-import {field, jsonStrings, optField, validAddress} from "./msg";
-import {integerText} from "./number";
+import {field, jsonStrings, validAddress} from "./msg";
 import {balanceOf, loadConfig, viewingKeyMatches} from "./state";
 import {Storage} from "../../lib/storage";
 
@@ -31,8 +30,8 @@ function balanceAnswer(address: string): JsonValue {
 
 /** `page` (default 0) and `page_size` of a history query. */
 function historyPage(address: string, body: JsonValue): JsonValue | null {
-  const page = optField(body, "page");
-  return historyAnswer(address, page === null ? 0 : integerText(page.numText), integerText(body.get("page_size")!.numText));
+  const page = body.opt("page");
+  return historyAnswer(address, page === null ? 0 : page.asU64(), body.get("page_size")!.asU64());
 }
 
 export function tokenInfo(env: Env, body: JsonValue): JsonValue | null {
@@ -82,7 +81,7 @@ export function exchangeRate(env: Env, body: JsonValue): JsonValue | null {
 
 export function minters(env: Env, body: JsonValue): JsonValue | null {
   const stored = Storage.getJson(KEY_MINTERS);
-  return JsonValue.object().set("minters", JsonValue.object().set("minters", stored === null ? jsonStrings([]) : stored));
+  return JsonValue.object().set("minters", JsonValue.object().set("minters", stored === null ? JsonValue.array() : stored));
 }
 
 export function balance(env: Env, body: JsonValue): JsonValue | null {
@@ -119,18 +118,18 @@ export function withPermit(env: Env, body: JsonValue): JsonValue | null {
   const name = variant(query);
   const inner = query.get(name)!;
   if (name == "balance") {
-    const account = verifyPermit(env, permit, env.contractAddress, "balance");
+    const account = verifyPermit(permit, env.contractAddress, env.time, "balance");
     return account === null ? null : balanceAnswer(account);
   }
   if (name == "transaction_history") {
-    const account = verifyPermit(env, permit, env.contractAddress, "history");
+    const account = verifyPermit(permit, env.contractAddress, env.time, "history");
     return account === null ? null : historyPage(account, inner);
   }
   if (name == "transfer_history") {
-    if (verifyPermit(env, permit, env.contractAddress, null) !== null) fail(ERR_TRANSFER_HISTORY_UNSUPPORTED);
+    if (verifyPermit(permit, env.contractAddress, env.time, null) !== null) fail(ERR_TRANSFER_HISTORY_UNSUPPORTED);
     return null;
   }
-  const account = verifyPermit(env, permit, env.contractAddress, "allowance");
+  const account = verifyPermit(permit, env.contractAddress, env.time, "allowance");
   if (account === null) return null;
   const owner = field(inner, "owner");
   const spender = field(inner, "spender");

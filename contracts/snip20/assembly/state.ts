@@ -4,10 +4,10 @@
 import {JsonKind, JsonValue} from "../../lib/json";
 import {fail} from "../../lib/result";
 import {Storage} from "../../lib/storage";
-import {U128} from "../../lib/u128";
+import {checkedAdd, U128} from "../../lib/u128";
 import {sha256} from "../../lib/sha256";
 import {bytesEqual, fromHex, toHex, utf8Encode} from "../../lib/bytes";
-import {amountAt, checkedAdd, setAmount} from "./amount";
+import {amountAt, setAmount} from "./amount";
 import {balanceKey, KEY_CONFIG, KEY_MINTERS, viewingKeyKey} from "./keys";
 import {stringList} from "./msg";
 

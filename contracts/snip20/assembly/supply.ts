@@ -6,11 +6,12 @@ import {Env, Info} from "../../lib/env";
 import {JsonValue} from "../../lib/json";
 import {fail} from "../../lib/result";
 import {Response} from "../../lib/response";
-import {amountAt, parseAmount, setAmount} from "./amount";
+import {amountAt, setAmount} from "./amount";
+import {parseUint128} from "../../lib/u128";
 import {ERR_BURN_DISABLED, ERR_BURN_SUPPLY, ERR_MINT_DISABLED, ERR_MINT_OVERFLOW, ERR_NOT_ADMIN, ERR_NOT_MINTER} from "./errors";
 import {action, mintAction, recordTx} from "./history";
 import {KEY_TOTAL_SUPPLY} from "./keys";
-import {field, optString, statusResponse, stringList, unique, validAddress} from "./msg";
+import {field, statusResponse, stringList, unique, validAddress} from "./msg";
 import {Config, credit, debit, loadConfig, loadMinters, saveConfig, saveMinters} from "./state";
 
 export function mint(env: Env, info: Info, body: JsonValue): Response | null {
@@ -26,7 +27,7 @@ export function mint(env: Env, info: Info, body: JsonValue): Response | null {
   }
   const recipient = field(body, "recipient");
   if (!validAddress(recipient, "recipient")) return null;
-  const value = parseAmount(field(body, "amount"));
+  const value = parseUint128(field(body, "amount"));
   if (value === null) return null;
   const newSupply = amountAt(KEY_TOTAL_SUPPLY).add(value);
   if (newSupply === null) {
@@ -35,7 +36,7 @@ export function mint(env: Env, info: Info, body: JsonValue): Response | null {
   }
   setAmount(KEY_TOTAL_SUPPLY, newSupply);
   if (!credit(recipient, value)) return null;
-  recordTx(env, mintAction(info.sender, recipient), config.symbol, value, optString(body, "memo"), [recipient, info.sender]);
+  recordTx(env, mintAction(info.sender, recipient), config.symbol, value, body.getString("memo"), [recipient, info.sender]);
   return statusResponse("mint");
 }
 
@@ -46,7 +47,7 @@ export function burn(env: Env, info: Info, body: JsonValue): Response | null {
     fail(ERR_BURN_DISABLED);
     return null;
   }
-  const value = parseAmount(field(body, "amount"));
+  const value = parseUint128(field(body, "amount"));
   if (value === null) return null;
   if (!debit(info.sender, value)) return null;
   const supply = amountAt(KEY_TOTAL_SUPPLY);
@@ -56,7 +57,7 @@ export function burn(env: Env, info: Info, body: JsonValue): Response | null {
   }
   setAmount(KEY_TOTAL_SUPPLY, supply.sub(value)!);
   const burnAction = action("burn", JsonValue.object().set("burner", JsonValue.str(info.sender)).set("owner", JsonValue.str(info.sender)));
-  recordTx(env, burnAction, config.symbol, value, optString(body, "memo"), [info.sender]);
+  recordTx(env, burnAction, config.symbol, value, body.getString("memo"), [info.sender]);
   return statusResponse("burn");
 }
 

@@ -7,13 +7,12 @@ import {JsonValue} from "../../lib/json";
 import {fail} from "../../lib/result";
 import {Response} from "../../lib/response";
 import {Storage} from "../../lib/storage";
-import {U128} from "../../lib/u128";
-import {parseAmount} from "./amount";
+import {parseUint128, U128} from "../../lib/u128";
 import {useAllowance} from "./allowance";
 import {ERR_SEND_TO_CONTRACT} from "./errors";
 import {recordTx, transferAction} from "./history";
 import {receiverKey} from "./keys";
-import {field, optString, statusResponse, validAddress} from "./msg";
+import {field, statusResponse, validAddress} from "./msg";
 import {credit, debit, loadConfig} from "./state";
 
 /** Moves tokens from `owner` to `recipient`; `spender` is who asked (the owner itself, or an allowance holder). */
@@ -53,20 +52,20 @@ function addReceiveCallback(res: Response, recipient: string, codeHash: string |
 }
 
 export function transfer(env: Env, info: Info, body: JsonValue): Response | null {
-  const amount = parseAmount(field(body, "amount"));
+  const amount = parseUint128(field(body, "amount"));
   if (amount === null) return null;
-  if (!transferImpl(env, info.sender, info.sender, field(body, "recipient"), amount, optString(body, "memo"))) return null;
+  if (!transferImpl(env, info.sender, info.sender, field(body, "recipient"), amount, body.getString("memo"))) return null;
   return statusResponse("transfer");
 }
 
 export function send(env: Env, info: Info, body: JsonValue): Response | null {
-  const amount = parseAmount(field(body, "amount"));
+  const amount = parseUint128(field(body, "amount"));
   if (amount === null) return null;
   const recipient = field(body, "recipient");
-  const memo = optString(body, "memo");
+  const memo = body.getString("memo");
   if (!transferImpl(env, info.sender, info.sender, recipient, amount, memo)) return null;
   const res = statusResponse("send");
-  addReceiveCallback(res, recipient, optString(body, "recipient_code_hash"), info.sender, info.sender, amount, memo, optString(body, "msg"));
+  addReceiveCallback(res, recipient, body.getString("recipient_code_hash"), info.sender, info.sender, amount, memo, body.getString("msg"));
   return res;
 }
 
@@ -74,10 +73,10 @@ export function send(env: Env, info: Info, body: JsonValue): Response | null {
 function fromOwner(env: Env, info: Info, body: JsonValue): U128 | null {
   const owner = field(body, "owner");
   if (!validAddress(owner, "owner")) return null;
-  const amount = parseAmount(field(body, "amount"));
+  const amount = parseUint128(field(body, "amount"));
   if (amount === null) return null;
   if (!useAllowance(env, owner, info.sender, amount)) return null;
-  if (!transferImpl(env, info.sender, owner, field(body, "recipient"), amount, optString(body, "memo"))) return null;
+  if (!transferImpl(env, info.sender, owner, field(body, "recipient"), amount, body.getString("memo"))) return null;
   return amount;
 }
 
@@ -90,7 +89,7 @@ export function sendFrom(env: Env, info: Info, body: JsonValue): Response | null
   const amount = fromOwner(env, info, body);
   if (amount === null) return null;
   const res = statusResponse("send_from");
-  addReceiveCallback(res, field(body, "recipient"), optString(body, "recipient_code_hash"), info.sender, field(body, "owner"), amount, optString(body, "memo"), optString(body, "msg"));
+  addReceiveCallback(res, field(body, "recipient"), body.getString("recipient_code_hash"), info.sender, field(body, "owner"), amount, body.getString("memo"), body.getString("msg"));
   return res;
 }
 
