@@ -214,11 +214,20 @@ function analyse(d: Decimal): Analysis {
   const mag = d.mag;
   if (mag >= 17) return new Analysis(NUM_INTEGER, d);
   if (d.exp >= 0) return new Analysis(NUM_INTEGER, d);
-  if (mag == 16 && leadingU64(d.digits, 16) >= TWO_52) return new Analysis(NUM_INTEGER, d);
+  if (mag == 16) {
+    const floor = leadingU64(d.digits, 16);
+    if (floor >= TWO_53) return new Analysis(NUM_INTEGER, d);
+    if (floor >= TWO_52) {
+      // Spacing 1 here: round to the nearest integer, ties to even.
+      const half = compareMagnitude(new Decimal(false, d.digits.substring(16), -(d.digits.length - 16)), new Decimal(false, "5", -1));
+      const up = half > 0 || (half == 0 && (floor & 1) == 1);
+      return new Analysis(NUM_INTEGER, decimalOfU64(d.neg, up ? floor + 1 : floor));
+    }
+  }
   if (roundsToZero(d)) return new Analysis(NUM_INTEGER, new Decimal(d.neg, "", 0));
   // A non-integer with at most 15 significant digits is too far from every integer to round to one, and one below
   // 0.1 can only round to zero (handled above).
-  if (d.digits.length <= 15 || mag <= 0) return new Analysis(NUM_FRACTION, d);
+  if (d.digits.length <= 15 || mag < 0) return new Analysis(NUM_FRACTION, d);
   // Now 0.1 ≤ |v| < 2^52 with a fractional part: does the double land on floor(v) or floor(v) + 1?
   const intLen = mag;
   const floor = leadingU64(d.digits, intLen);
@@ -322,7 +331,8 @@ export function jsonNumberText(text: string): string {
 
 /**
  * The integer value of a JSON number as an unsigned 64-bit integer; `ok` is false when it is not an integer, is
- * negative (other than zero) or does not fit. Integers above 2^53 are taken exactly from the text.
+ * negative (other than zero) or does not fit. Integers above 2^53 are read from the text (a fraction is dropped),
+ * where the double would have lost digits.
  */
 export class IntegerValue {
   ok: bool = false;
