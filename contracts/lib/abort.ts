@@ -18,15 +18,8 @@ export function contractAbort(
   // A second abort while reporting the first (e.g. out of memory while building the text) just traps.
   if (aborting) unreachable();
   aborting = true;
-  const text =
-    "abort: " +
-    (message !== null ? message : "") +
-    " at " +
-    (fileName !== null ? fileName : "") +
-    ":" +
-    line.toString() +
-    ":" +
-    column.toString();
+  let text = "abort: " + (message !== null ? message : "");
+  if (fileName !== null) text += " at " + fileName + ":" + line.toString() + ":" + column.toString();
   debug(regionOf(utf8Encode(text)));
   unreachable();
 }

@@ -106,39 +106,46 @@ export class StringBuilder {
   }
 }
 
+/** A new string of `units` UTF-16 code units, to be filled by the caller. */
+function rawString(units: i32): string {
+  return changetype<string>(__new(<usize>units << 1, idof<string>()));
+}
+
 /**
  * Decodes UTF-8 as `TextDecoder` does (non-fatal): each maximal invalid subsequence becomes one U+FFFD.
  * `utf8DecodeStrict` returns null instead.
  */
 export function utf8Decode(b: Uint8Array): string {
-  return decodeUtf8(b, false) as string;
+  return utf8DecodeUnsafe(b.dataStart, b.length, false) as string;
 }
 
 /** Decodes UTF-8; null when the bytes are not well-formed UTF-8 (as a fatal `TextDecoder` throws). */
 export function utf8DecodeStrict(b: Uint8Array): string | null {
-  return decodeUtf8(b, true);
+  return utf8DecodeUnsafe(b.dataStart, b.length, true);
 }
 
-function decodeUtf8(b: Uint8Array, fatal: bool): string | null {
-  const n = b.length;
-  // Fast path: pure ASCII.
-  let ascii = true;
-  for (let i = 0; i < n; i++) {
-    if (unchecked(b[i]) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  const sb = new StringBuilder();
-  if (ascii) {
-    for (let i = 0; i < n; i++) sb.code(unchecked(b[i]));
-    return sb.toString();
-  }
+/**
+ * Decodes `len` bytes of UTF-8 at `ptr` (e.g. a Region's data, without copying it first). Two passes: the first
+ * validates and counts, the second writes into a string of the exact size.
+ */
+export function utf8DecodeUnsafe(ptr: usize, len: i32, fatal: bool): string | null {
+  const units = utf8Pass(ptr, len, fatal, 0);
+  if (units < 0) return null;
+  if (units == 0) return "";
+  const out = rawString(units);
+  utf8Pass(ptr, len, fatal, changetype<usize>(out));
+  return out;
+}
+
+/** One decoding pass: returns the number of UTF-16 code units (-1 when invalid and `fatal`); writes them when `out` != 0. */
+function utf8Pass(ptr: usize, n: i32, fatal: bool, out: usize): i32 {
+  let units = 0;
   let i = 0;
   while (i < n) {
-    const b0 = <i32>unchecked(b[i]);
+    const b0 = <i32>load<u8>(ptr + <usize>i);
     if (b0 < 0x80) {
-      sb.code(b0);
+      if (out != 0) store<u16>(out + (<usize>units << 1), <u16>b0);
+      units++;
       i++;
       continue;
     }
@@ -160,8 +167,9 @@ function decodeUtf8(b: Uint8Array, fatal: bool): string | null {
       if (b0 == 0xf0) lower = 0x90;
       if (b0 == 0xf4) upper = 0x8f;
     } else {
-      if (fatal) return null;
-      sb.code(REPLACEMENT);
+      if (fatal) return -1;
+      if (out != 0) store<u16>(out + (<usize>units << 1), <u16>REPLACEMENT);
+      units++;
       i++;
       continue;
     }
@@ -172,7 +180,7 @@ function decodeUtf8(b: Uint8Array, fatal: bool): string | null {
         ok = false;
         break;
       }
-      const bk = <i32>unchecked(b[j]);
+      const bk = <i32>load<u8>(ptr + <usize>j);
       if (bk < lower || bk > upper) {
         ok = false;
         break;
@@ -183,36 +191,47 @@ function decodeUtf8(b: Uint8Array, fatal: bool): string | null {
       j++;
     }
     if (!ok) {
-      if (fatal) return null;
-      sb.code(REPLACEMENT);
-      i = j; // the maximal subpart consumed so far is one replacement
+      // The maximal invalid subpart read so far becomes one replacement character.
+      if (fatal) return -1;
+      if (out != 0) store<u16>(out + (<usize>units << 1), <u16>REPLACEMENT);
+      units++;
+      i = j;
       continue;
     }
     if (cp >= 0x10000) {
-      const v = cp - 0x10000;
-      sb.code(0xd800 | (v >> 10));
-      sb.code(0xdc00 | (v & 0x3ff));
-    } else sb.code(cp);
+      if (out != 0) {
+        const v = cp - 0x10000;
+        store<u16>(out + (<usize>units << 1), <u16>(0xd800 | (v >> 10)));
+        store<u16>(out + (<usize>(units + 1) << 1), <u16>(0xdc00 | (v & 0x3ff)));
+      }
+      units += 2;
+    } else {
+      if (out != 0) store<u16>(out + (<usize>units << 1), <u16>cp);
+      units++;
+    }
     i = j;
   }
-  return sb.toString();
+  return units;
 }
 
 /** Standard base64 with `=` padding. */
 export function toBase64(bytes: Uint8Array): string {
   const n = bytes.length;
-  const sb = new StringBuilder();
+  if (n == 0) return "";
+  const out = rawString(((n + 2) / 3) * 4);
+  let o = changetype<usize>(out);
   for (let i = 0; i < n; i += 3) {
     const b0 = <i32>unchecked(bytes[i]);
     const b1 = i + 1 < n ? <i32>unchecked(bytes[i + 1]) : 0;
     const b2 = i + 2 < n ? <i32>unchecked(bytes[i + 2]) : 0;
     const v = (b0 << 16) | (b1 << 8) | b2;
-    sb.code(BASE64_ALPHABET.charCodeAt((v >> 18) & 63));
-    sb.code(BASE64_ALPHABET.charCodeAt((v >> 12) & 63));
-    sb.code(i + 1 < n ? BASE64_ALPHABET.charCodeAt((v >> 6) & 63) : 0x3d);
-    sb.code(i + 2 < n ? BASE64_ALPHABET.charCodeAt(v & 63) : 0x3d);
+    store<u16>(o, <u16>BASE64_ALPHABET.charCodeAt((v >> 18) & 63));
+    store<u16>(o + 2, <u16>BASE64_ALPHABET.charCodeAt((v >> 12) & 63));
+    store<u16>(o + 4, <u16>(i + 1 < n ? BASE64_ALPHABET.charCodeAt((v >> 6) & 63) : 0x3d));
+    store<u16>(o + 6, <u16>(i + 2 < n ? BASE64_ALPHABET.charCodeAt(v & 63) : 0x3d));
+    o += 8;
   }
-  return sb.toString();
+  return out;
 }
 
 /** Value of one base64 character, or -1. */
@@ -260,13 +279,15 @@ export function fromBase64(s: string): Uint8Array | null {
 
 /** Lower-case hex. */
 export function toHex(bytes: Uint8Array): string {
-  const sb = new StringBuilder();
+  if (bytes.length == 0) return "";
+  const out = rawString(bytes.length << 1);
+  const o = changetype<usize>(out);
   for (let i = 0; i < bytes.length; i++) {
     const b = <i32>unchecked(bytes[i]);
-    sb.code(HEX_DIGITS.charCodeAt(b >> 4));
-    sb.code(HEX_DIGITS.charCodeAt(b & 15));
+    store<u16>(o + (<usize>i << 2), <u16>HEX_DIGITS.charCodeAt(b >> 4));
+    store<u16>(o + (<usize>i << 2) + 2, <u16>HEX_DIGITS.charCodeAt(b & 15));
   }
-  return sb.toString();
+  return out;
 }
 
 function hexValue(c: i32): i32 {

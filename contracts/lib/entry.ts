@@ -4,10 +4,10 @@
  * result envelope into a new Region. A contract's `index.ts` exports `instantiate`, `execute` and `query` as
  * one-line calls of `runInstantiate`, `runExecute` and `runQuery` (see README.md).
  */
-import { utf8Decode, utf8DecodeStrict, utf8Encode } from "./bytes";
+import { utf8Encode } from "./bytes";
 import { Env, Info } from "./env";
 import { JsonValue, jsonError, parseJson } from "./json";
-import { readRegion, writeRegion } from "./memory";
+import { regionOf, regionText } from "./memory";
 import { errorJson, queryResultJson, Response } from "./response";
 import { fail, failed, failure, resetFailure } from "./result";
 import { validate } from "./schema";
@@ -19,14 +19,14 @@ export type QueryHandler = (env: Env, msg: JsonValue) => JsonValue | null;
 
 /** Parses JSON the host wrote (env, info); malformed host input is a bug, not a contract error. */
 function readHostJson(ptr: u32): JsonValue {
-  const v = parseJson(utf8Decode(readRegion(ptr)));
+  const v = parseJson(regionText(ptr, false) as string);
   if (v === null) abort("host input is not JSON: " + jsonError());
   return v as JsonValue;
 }
 
 /** The message, parsed and validated; null after `fail`. */
 function readMessage(ptr: u32, schemaJson: string, root: string): JsonValue | null {
-  const text = utf8DecodeStrict(readRegion(ptr));
+  const text = regionText(ptr, true);
   if (text === null) {
     fail(root + " message is not valid UTF-8");
     return null;
@@ -45,7 +45,7 @@ function readMessage(ptr: u32, schemaJson: string, root: string): JsonValue | nu
 }
 
 function envelope(text: string): u32 {
-  return writeRegion(utf8Encode(text));
+  return regionOf(utf8Encode(text));
 }
 
 function finish(res: Response | null): u32 {

@@ -98,7 +98,10 @@ export class Info {
     const info = new Info();
     info.sender = stringField(v, "sender");
     const funds = v.opt("funds");
-    if (funds !== null) for (let i = 0; i < funds.items.length; i++) info.funds.push(Coin.fromJson(funds.items[i]));
+    if (funds !== null) {
+      const items = funds.items;
+      for (let i = 0; i < items.length; i++) info.funds.push(Coin.fromJson(items[i]));
+    }
     return info;
   }
 }

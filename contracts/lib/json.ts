@@ -83,25 +83,26 @@ export function sortStrings(list: string[]): void {
   for (let i = 0; i < n; i++) unchecked((list[i] = src[i]));
 }
 
+/**
+ * A JSON value. Containers and strings parsed with `parseJsonLazy` stay unexpanded (a span of the source text)
+ * until first read, so a large trusted document (a schema) costs only what is looked at. `keys`, `values` and
+ * `items` are read-only views: change a value with `set`, `remove` and `push`.
+ */
 export class JsonValue {
   kind: JsonKind;
-  private boolValue: bool = false;
-  /** A number's decimal text as written (or as built by `int` / `uint`). */
-  numText: string = "";
-  private strValue: string = "";
-  /** An object's member names, in JavaScript's order. */
-  keys: string[];
-  /** An object's member values, parallel to `keys`. */
-  values: JsonValue[];
-  /** An array's items. */
-  items: JsonValue[];
+  private flag: bool = false;
+  /** A string's value or a number's text, once known. */
+  private text: string | null = null;
+  private names: string[] | null = null;
+  private children: JsonValue[] | null = null;
   private index: Map<string, i32> | null = null;
+  /** While not expanded: the source text and the value's span [start, end) in it. */
+  private src: string | null = null;
+  private start: i32 = 0;
+  private end: i32 = 0;
 
   constructor(kind: JsonKind) {
     this.kind = kind;
-    this.keys = [];
-    this.values = [];
-    this.items = [];
   }
 
   // -- construction ------------------------------------------------------------------------------------------
@@ -112,20 +113,20 @@ export class JsonValue {
 
   static bool(b: bool): JsonValue {
     const v = new JsonValue(JsonKind.Bool);
-    v.boolValue = b;
+    v.flag = b;
     return v;
   }
 
   static str(s: string): JsonValue {
     const v = new JsonValue(JsonKind.String);
-    v.strValue = s;
+    v.text = s;
     return v;
   }
 
   /** A number from its JSON text (the caller guarantees it matches the JSON number grammar). */
   static num(text: string): JsonValue {
     const v = new JsonValue(JsonKind.Number);
-    v.numText = text;
+    v.text = text;
     return v;
   }
 
@@ -150,15 +151,46 @@ export class JsonValue {
     return s === null ? JsonValue.null_() : JsonValue.str(s);
   }
 
+  /** An unexpanded value over `src[start, end)` (see `parseJsonLazy`). */
+  static lazy(kind: JsonKind, src: string, start: i32, end: i32): JsonValue {
+    const v = new JsonValue(kind);
+    v.src = src;
+    v.start = start;
+    v.end = end;
+    return v;
+  }
+
   /** A deep copy. */
   clone(): JsonValue {
     const v = new JsonValue(this.kind);
-    v.boolValue = this.boolValue;
-    v.numText = this.numText;
-    v.strValue = this.strValue;
-    for (let i = 0; i < this.items.length; i++) v.items.push(this.items[i].clone());
-    for (let i = 0; i < this.keys.length; i++) v.set(this.keys[i], this.values[i].clone());
+    v.flag = this.flag;
+    if (this.kind == JsonKind.String) v.text = this.asString();
+    else v.text = this.text;
+    const children = this.values; // expands
+    const names = this.names;
+    if (this.kind == JsonKind.Object && names !== null) {
+      for (let i = 0; i < names.length; i++) v.set(unchecked(names[i]), unchecked(children[i]).clone());
+    } else if (this.kind == JsonKind.Array) {
+      for (let i = 0; i < children.length; i++) v.push(unchecked(children[i]).clone());
+    }
     return v;
+  }
+
+  // -- expansion of lazy values ------------------------------------------------------------------------------
+
+  private expand(): void {
+    const src = this.src;
+    if (src === null) return;
+    this.src = null;
+    if (this.kind == JsonKind.String) {
+      this.text = decodeStringSpan(src, this.start, this.end);
+      return;
+    }
+    const p = new Parser(src, true);
+    p.pos = this.start;
+    if (this.kind == JsonKind.Object) p.objectInto(this, 0);
+    else p.arrayInto(this, 0);
+    if (p.err !== null) abort("invalid JSON in a lazily parsed document");
   }
 
   // -- kind tests and accessors ------------------------------------------------------------------------------
@@ -182,14 +214,46 @@ export class JsonValue {
     return this.kind == JsonKind.Object;
   }
 
+  /** A number's decimal text as written (or as built by `int` / `uint`); "" for other kinds. */
+  get numText(): string {
+    const t = this.text;
+    return this.kind == JsonKind.Number && t !== null ? t : "";
+  }
+
   /** The string value ("" for other kinds). */
   asString(): string {
-    return this.strValue;
+    if (this.kind != JsonKind.String) return "";
+    this.expand();
+    const t = this.text;
+    return t !== null ? t : "";
   }
 
   /** The boolean value (false for other kinds). */
   asBool(): bool {
-    return this.boolValue;
+    return this.flag;
+  }
+
+  /** An object's member names, in JavaScript's order (read-only). */
+  get keys(): string[] {
+    this.expand();
+    const n = this.names;
+    return n !== null ? n : new Array<string>(0);
+  }
+
+  /** An object's member values, parallel to `keys` (read-only). */
+  get values(): JsonValue[] {
+    if (this.kind != JsonKind.Object) return new Array<JsonValue>(0);
+    this.expand();
+    const c = this.children;
+    return c !== null ? c : new Array<JsonValue>(0);
+  }
+
+  /** An array's items (read-only; append with `push`). */
+  get items(): JsonValue[] {
+    if (this.kind != JsonKind.Array) return new Array<JsonValue>(0);
+    this.expand();
+    const c = this.children;
+    return c !== null ? c : new Array<JsonValue>(0);
   }
 
   /** True for a number that is an integer as a double (`Number.isInteger(JSON.parse(text))`). */
@@ -228,39 +292,49 @@ export class JsonValue {
 
   /** Number of array items or object members. */
   get length(): i32 {
-    return this.kind == JsonKind.Object ? this.keys.length : this.items.length;
+    if (this.kind != JsonKind.Object && this.kind != JsonKind.Array) return 0;
+    this.expand();
+    const c = this.children;
+    return c !== null ? c.length : 0;
   }
 
   /** Array item `i` (null when out of range). */
   at(i: i32): JsonValue | null {
-    if (i < 0 || i >= this.items.length) return null;
-    return this.items[i];
+    if (this.kind != JsonKind.Array) return null;
+    this.expand();
+    const c = this.children;
+    if (c === null || i < 0 || i >= c.length) return null;
+    return unchecked(c[i]);
   }
 
   // -- objects -----------------------------------------------------------------------------------------------
 
   private find(key: string): i32 {
+    if (this.kind != JsonKind.Object) return -1;
+    this.expand();
     const index = this.index;
     if (index !== null) return index.has(key) ? index.get(key) : -1;
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (unchecked(keys[i]) == key) return i;
+    const names = this.names;
+    if (names === null) return -1;
+    for (let i = 0; i < names.length; i++) if (unchecked(names[i]) == key) return i;
     return -1;
   }
 
   private reindex(): void {
-    if (this.keys.length <= INDEX_THRESHOLD) {
+    const names = this.names;
+    if (names === null || names.length <= INDEX_THRESHOLD) {
       this.index = null;
       return;
     }
     const m = new Map<string, i32>();
-    for (let i = 0; i < this.keys.length; i++) m.set(this.keys[i], i);
+    for (let i = 0; i < names.length; i++) m.set(unchecked(names[i]), i);
     this.index = m;
   }
 
   /** Member `key`, or null when absent. */
   get(key: string): JsonValue | null {
     const i = this.find(key);
-    return i < 0 ? null : this.values[i];
+    return i < 0 ? null : unchecked((this.children as JsonValue[])[i]);
   }
 
   /** True when the object has member `key` (even if its value is JSON null). */
@@ -275,31 +349,37 @@ export class JsonValue {
   set(key: string, v: JsonValue): JsonValue {
     const i = this.find(key);
     if (i >= 0) {
-      this.values[i] = v;
+      (this.children as JsonValue[])[i] = v;
       return this;
     }
-    let pos = this.keys.length;
+    let names = this.names;
+    let children = this.children;
+    if (names === null || children === null) {
+      names = new Array<string>(0);
+      children = new Array<JsonValue>(0);
+      this.names = names;
+      this.children = children;
+    }
+    let pos = names.length;
     if (isArrayIndex(key)) {
       const value = indexValue(key);
       pos = 0;
-      while (pos < this.keys.length && isArrayIndex(this.keys[pos]) && indexValue(this.keys[pos]) < value) pos++;
+      while (pos < names.length && isArrayIndex(names[pos]) && indexValue(names[pos]) < value) pos++;
     }
-    if (pos == this.keys.length) {
-      this.keys.push(key);
-      this.values.push(v);
+    names.push(key);
+    children.push(v);
+    if (pos == names.length - 1) {
       const index = this.index;
       if (index !== null) index.set(key, pos);
-      else if (this.keys.length > INDEX_THRESHOLD) this.reindex();
+      else if (names.length > INDEX_THRESHOLD) this.reindex();
     } else {
-      // Insert at `pos`: append, then shift the tail one place right.
-      this.keys.push(key);
-      this.values.push(v);
-      for (let j = this.keys.length - 1; j > pos; j--) {
-        this.keys[j] = this.keys[j - 1];
-        this.values[j] = this.values[j - 1];
+      // Move the new member from the end to `pos`.
+      for (let j = names.length - 1; j > pos; j--) {
+        names[j] = names[j - 1];
+        children[j] = children[j - 1];
       }
-      this.keys[pos] = key;
-      this.values[pos] = v;
+      names[pos] = key;
+      children[pos] = v;
       this.reindex();
     }
     return this;
@@ -309,8 +389,8 @@ export class JsonValue {
   remove(key: string): bool {
     const i = this.find(key);
     if (i < 0) return false;
-    this.keys.splice(i, 1);
-    this.values.splice(i, 1);
+    (this.names as string[]).splice(i, 1);
+    (this.children as JsonValue[]).splice(i, 1);
     this.reindex();
     return true;
   }
@@ -340,13 +420,13 @@ export class JsonValue {
   /** Member `key` as a string; null when absent, null or not a string. */
   getString(key: string): string | null {
     const v = this.get(key);
-    return v === null || v.kind != JsonKind.String ? null : v.strValue;
+    return v === null || v.kind != JsonKind.String ? null : v.asString();
   }
 
   /** Member `key` as a boolean; `fallback` when absent or not a boolean. */
   getBool(key: string, fallback: bool = false): bool {
     const v = this.get(key);
-    return v === null || v.kind != JsonKind.Bool ? fallback : v.boolValue;
+    return v === null || v.kind != JsonKind.Bool ? fallback : v.flag;
   }
 
   /** Member `key` as an unsigned integer; `fallback` when absent or not one. */
@@ -359,8 +439,49 @@ export class JsonValue {
 
   /** Appends an item; returns this array. */
   push(v: JsonValue): JsonValue {
-    this.items.push(v);
+    this.expand();
+    let c = this.children;
+    if (c === null) {
+      c = new Array<JsonValue>(0);
+      this.children = c;
+    }
+    c.push(v);
     return this;
+  }
+
+  /**
+   * Fills an object or array from parsed members (parser use): `children[base + i]` with name
+   * `names[nameBase + i]` for objects. Exact-size arrays; JavaScript member order.
+   */
+  adopt(names: string[] | null, nameBase: i32, children: JsonValue[], base: i32, top: i32): void {
+    const n = top - base;
+    if (n == 0) return;
+    if (names === null) {
+      const c = new Array<JsonValue>(n);
+      for (let i = 0; i < n; i++) unchecked((c[i] = children[base + i]));
+      this.children = c;
+      return;
+    }
+    // Common case: no array-index keys and no repeated keys, in the order given.
+    let plain = n <= 32;
+    for (let i = 0; plain && i < n; i++) {
+      const k = unchecked(names[nameBase + i]);
+      if (isArrayIndex(k)) plain = false;
+      for (let j = 0; plain && j < i; j++) if (unchecked(names[nameBase + j]) == k) plain = false;
+    }
+    if (!plain) {
+      for (let i = 0; i < n; i++) this.set(unchecked(names[nameBase + i]), unchecked(children[base + i]));
+      return;
+    }
+    const ks = new Array<string>(n);
+    const vs = new Array<JsonValue>(n);
+    for (let i = 0; i < n; i++) {
+      unchecked((ks[i] = names[nameBase + i]));
+      unchecked((vs[i] = children[base + i]));
+    }
+    this.names = ks;
+    this.children = vs;
+    if (n > INDEX_THRESHOLD) this.reindex();
   }
 }
 
@@ -375,11 +496,42 @@ export function jsonError(): string {
   return lastError;
 }
 
+function hexDigit(h: i32): i32 {
+  if (h >= 0x30 && h <= 0x39) return h - 0x30;
+  if (h >= 0x61 && h <= 0x66) return h - 0x61 + 10;
+  if (h >= 0x41 && h <= 0x46) return h - 0x41 + 10;
+  return -1;
+}
+
+/** The value of a string literal spanning `src[start, end)` (quotes included) of well-formed JSON. */
+function decodeStringSpan(src: string, start: i32, end: i32): string {
+  let plain = true;
+  for (let i = start + 1; i < end - 1; i++) {
+    if (src.charCodeAt(i) == 0x5c) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return src.substring(start + 1, end - 1);
+  const p = new Parser(src, false);
+  p.pos = start;
+  const s = p.string();
+  if (s === null) abort("invalid string in a lazily parsed document");
+  return s as string;
+}
+
 class Parser {
   pos: i32 = 0;
   err: string | null = null;
+  /** Member names and values of the containers being parsed, as a stack. */
+  private names: string[] = [];
+  private children: JsonValue[] = [];
 
-  constructor(public text: string) {}
+  /** `lazy`: containers and strings below the top are kept unexpanded (for trusted, well-formed text). */
+  constructor(
+    public text: string,
+    public lazy: bool,
+  ) {}
 
   fail(message: string): JsonValue | null {
     if (this.err === null) this.err = message + " at position " + this.pos.toString();
@@ -407,14 +559,60 @@ class Parser {
     return true;
   }
 
+  /** Skips a string literal starting at its opening quote (lazy mode). */
+  skipString(): void {
+    const t = this.text;
+    this.pos++;
+    while (this.pos < t.length) {
+      const c = t.charCodeAt(this.pos);
+      if (c == 0x22) {
+        this.pos++;
+        return;
+      }
+      this.pos += c == 0x5c ? 2 : 1;
+    }
+  }
+
+  /** Skips a container starting at its opening bracket (lazy mode). */
+  skipContainer(): void {
+    const t = this.text;
+    let depth = 0;
+    while (this.pos < t.length) {
+      const c = t.charCodeAt(this.pos);
+      if (c == 0x22) {
+        this.skipString();
+        continue;
+      }
+      this.pos++;
+      if (c == 0x7b || c == 0x5b) depth++;
+      else if (c == 0x7d || c == 0x5d) {
+        depth--;
+        if (depth == 0) return;
+      }
+    }
+  }
+
   value(depth: i32): JsonValue | null {
     this.skipWhitespace();
     const t = this.text;
     if (this.pos >= t.length) return this.unexpected();
     const c = t.charCodeAt(this.pos);
-    if (c == 0x7b) return this.object(depth + 1);
-    if (c == 0x5b) return this.array(depth + 1);
+    if (c == 0x7b || c == 0x5b) {
+      const kind = c == 0x7b ? JsonKind.Object : JsonKind.Array;
+      if (this.lazy) {
+        const start = this.pos;
+        this.skipContainer();
+        return JsonValue.lazy(kind, t, start, this.pos);
+      }
+      const v = new JsonValue(kind);
+      return (kind == JsonKind.Object ? this.objectInto(v, depth + 1) : this.arrayInto(v, depth + 1)) ? v : null;
+    }
     if (c == 0x22) {
+      if (this.lazy) {
+        const start = this.pos;
+        this.skipString();
+        return JsonValue.lazy(JsonKind.String, t, start, this.pos);
+      }
       const s = this.string();
       return s === null ? null : JsonValue.str(s);
     }
@@ -507,11 +705,7 @@ class Parser {
       else if (e == 0x75) {
         let v = 0;
         for (let i = 0; i < 4; i++) {
-          const h = this.pos < t.length ? t.charCodeAt(this.pos) : -1;
-          let d = -1;
-          if (h >= 0x30 && h <= 0x39) d = h - 0x30;
-          else if (h >= 0x61 && h <= 0x66) d = h - 0x61 + 10;
-          else if (h >= 0x41 && h <= 0x46) d = h - 0x41 + 10;
+          const d = this.pos < t.length ? hexDigit(t.charCodeAt(this.pos)) : -1;
           if (d < 0) {
             this.fail("Bad Unicode escape in JSON");
             return null;
@@ -529,75 +723,98 @@ class Parser {
     return null;
   }
 
-  array(depth: i32): JsonValue | null {
-    if (depth > MAX_JSON_DEPTH) return this.fail("JSON nested too deeply");
+  /** Parses the array at `pos` (its `[`) into `arr`; false on error. */
+  arrayInto(arr: JsonValue, depth: i32): bool {
+    if (depth > MAX_JSON_DEPTH) {
+      this.fail("JSON nested too deeply");
+      return false;
+    }
     this.pos++;
-    const arr = JsonValue.array();
+    const base = this.children.length;
     this.skipWhitespace();
     if (this.pos < this.text.length && this.text.charCodeAt(this.pos) == 0x5d) {
       this.pos++;
-      return arr;
+      return true;
     }
     while (true) {
       const v = this.value(depth);
-      if (v === null) return null;
-      arr.items.push(v);
+      if (v === null) return false;
+      this.children.push(v);
       this.skipWhitespace();
-      if (this.pos >= this.text.length) return this.unexpected();
+      if (this.pos >= this.text.length) {
+        this.unexpected();
+        return false;
+      }
       const c = this.text.charCodeAt(this.pos);
-      if (c == 0x2c) {
-        this.pos++;
-        continue;
-      }
-      if (c == 0x5d) {
-        this.pos++;
-        return arr;
-      }
-      return this.unexpected();
+      this.pos++;
+      if (c == 0x2c) continue;
+      if (c == 0x5d) break;
+      this.pos--;
+      this.unexpected();
+      return false;
     }
-    return null;
+    const top = this.children.length;
+    arr.adopt(null, 0, this.children, base, top);
+    this.children.length = base;
+    return true;
   }
 
-  object(depth: i32): JsonValue | null {
-    if (depth > MAX_JSON_DEPTH) return this.fail("JSON nested too deeply");
+  /** Parses the object at `pos` (its `{`) into `obj`; false on error. */
+  objectInto(obj: JsonValue, depth: i32): bool {
+    if (depth > MAX_JSON_DEPTH) {
+      this.fail("JSON nested too deeply");
+      return false;
+    }
     this.pos++;
-    const obj = JsonValue.object();
+    const base = this.children.length;
+    const nameBase = this.names.length;
     this.skipWhitespace();
     if (this.pos < this.text.length && this.text.charCodeAt(this.pos) == 0x7d) {
       this.pos++;
-      return obj;
+      return true;
     }
     while (true) {
       this.skipWhitespace();
-      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x22) return this.unexpected();
+      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x22) {
+        this.unexpected();
+        return false;
+      }
       const key = this.string();
-      if (key === null) return null;
+      if (key === null) return false;
       this.skipWhitespace();
-      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x3a) return this.unexpected();
+      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x3a) {
+        this.unexpected();
+        return false;
+      }
       this.pos++;
       const v = this.value(depth);
-      if (v === null) return null;
-      obj.set(key, v);
+      if (v === null) return false;
+      this.names.push(key);
+      this.children.push(v);
       this.skipWhitespace();
-      if (this.pos >= this.text.length) return this.unexpected();
+      if (this.pos >= this.text.length) {
+        this.unexpected();
+        return false;
+      }
       const c = this.text.charCodeAt(this.pos);
-      if (c == 0x2c) {
-        this.pos++;
-        continue;
-      }
-      if (c == 0x7d) {
-        this.pos++;
-        return obj;
-      }
-      return this.unexpected();
+      this.pos++;
+      if (c == 0x2c) continue;
+      if (c == 0x7d) break;
+      this.pos--;
+      this.unexpected();
+      return false;
     }
-    return null;
+    const top = this.children.length;
+    obj.adopt(this.names, nameBase, this.children, base, top);
+    this.children.length = base;
+    this.names.length = nameBase;
+    return true;
   }
 }
 
 /** Parses JSON text (RFC 8259, as `JSON.parse`); null on malformed input, with the reason in `jsonError()`. */
 export function parseJson(text: string): JsonValue | null {
-  const p = new Parser(text);
+  const p = new Parser(text, false);
   const v = p.value(0);
   if (v !== null) {
     p.skipWhitespace();
@@ -611,6 +828,17 @@ export function parseJson(text: string): JsonValue | null {
   const err = p.err;
   lastError = err !== null ? err : "Invalid JSON";
   return null;
+}
+
+/**
+ * Parses trusted, well-formed JSON (a schema compiled into the contract) lazily: containers and strings are
+ * expanded when first read. Malformed text is a bug: it aborts when the broken part is reached.
+ */
+export function parseJsonLazy(text: string): JsonValue {
+  const p = new Parser(text, true);
+  const v = p.value(0);
+  if (v === null) abort("invalid JSON in a lazily parsed document");
+  return v as JsonValue;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

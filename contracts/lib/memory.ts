@@ -5,6 +5,8 @@
  * instance.
  */
 
+import { utf8DecodeUnsafe } from "./bytes";
+
 /** Size of a Region header in bytes. */
 export const REGION_SIZE: u32 = 12;
 
@@ -45,4 +47,9 @@ export function regionOf(data: Uint8Array): u32 {
   store<u32>(region, <u32>data.length, 4);
   store<u32>(region, <u32>data.length, 8);
   return region;
+}
+
+/** The UTF-8 text a Region holds, decoded in place (no copy of the bytes); null when `fatal` and not UTF-8. */
+export function regionText(ptr: u32, fatal: bool): string | null {
+  return utf8DecodeUnsafe(<usize>load<u32>(ptr, 0), <i32>load<u32>(ptr, 8), fatal);
 }

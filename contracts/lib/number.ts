@@ -244,8 +244,33 @@ function analyse(d: Decimal): Analysis {
   return new Analysis(NUM_FRACTION, d);
 }
 
+/**
+ * Number of digits when `text` is a plain integer (`-?[0-9]+`, no fraction or exponent), else -1. The JSON
+ * grammar already rules out leading zeros.
+ */
+function plainDigits(text: string): i32 {
+  const n = text.length;
+  let i = n > 0 && text.charCodeAt(0) == 0x2d ? 1 : 0;
+  if (i == n) return -1;
+  for (let j = i; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 0x30 || c > 0x39) return -1;
+  }
+  return n - i;
+}
+
+/** The value of a plain integer of at most 18 digits (see `plainDigits`). */
+function plainValue(text: string): i64 {
+  const neg = text.charCodeAt(0) == 0x2d;
+  let v: i64 = 0;
+  for (let j = neg ? 1 : 0; j < text.length; j++) v = v * 10 + <i64>(text.charCodeAt(j) - 0x30);
+  return neg ? -v : v;
+}
+
 /** `NUM_INTEGER`, `NUM_FRACTION` or `NUM_INFINITE` for a JSON number's text. */
 export function numberClass(text: string): i32 {
+  const digits = plainDigits(text);
+  if (digits >= 0 && digits <= 308) return NUM_INTEGER;
   return analyse(parseDecimal(text)).cls;
 }
 
@@ -256,6 +281,13 @@ export function effectiveDecimal(text: string): Decimal {
 
 /** Compares two JSON numbers by value; Infinity compares above every finite number of its sign. */
 export function compareNumbers(a: string, b: string): i32 {
+  const da = plainDigits(a);
+  const db = plainDigits(b);
+  if (da >= 0 && da <= 18 && db >= 0 && db <= 18) {
+    const x = plainValue(a);
+    const y = plainValue(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   const x = analyse(parseDecimal(a));
   const y = analyse(parseDecimal(b));
   return compareAnalysed(x, y);
@@ -320,6 +352,8 @@ function jsFormat(neg: bool, digits: string, n: i32): string {
  * 15 significant digits and for integers up to 2^53; otherwise the text itself.
  */
 export function jsonNumberText(text: string): string {
+  const digits = plainDigits(text);
+  if (digits >= 0 && digits <= 15) return text == "-0" ? "0" : text;
   const a = analyse(parseDecimal(text));
   if (a.cls == NUM_INFINITE) return "null";
   const d = a.effective;
@@ -342,6 +376,14 @@ export class IntegerValue {
 
 export function integerValue(text: string): IntegerValue {
   const r = new IntegerValue();
+  const digits = plainDigits(text);
+  if (digits >= 0 && digits <= 18) {
+    const v = plainValue(text);
+    r.ok = true;
+    r.neg = v < 0;
+    r.magnitude = <u64>(v < 0 ? -v : v);
+    return r;
+  }
   const a = analyse(parseDecimal(text));
   if (a.cls != NUM_INTEGER) return r;
   const d = a.effective;

@@ -4,10 +4,10 @@
  * `{"Ok":{"Err":"…"}}` (the other contract failed) or `{"Err":{…}}` (a system error). Failures are recorded
  * with the texts the devnet used: `Querier contract error: …`, `Querier system error: …`.
  */
-import { fromBase64, toBase64, utf8Decode, utf8DecodeStrict, utf8Encode } from "./bytes";
+import { fromBase64, toBase64, utf8DecodeStrict, utf8Encode } from "./bytes";
 import { query_chain } from "./imports";
 import { JsonValue, parseJson, stringify } from "./json";
-import { readRegion, regionOf } from "./memory";
+import { regionOf, regionText } from "./memory";
 import { fail } from "./result";
 
 function either(v: JsonValue, upper: string, lower: string): JsonValue | null {
@@ -40,7 +40,7 @@ export function queryContract(contractAddr: string, codeHash: string, msg: JsonV
     .setString("msg", toBase64(utf8Encode(stringify(msg))));
   const request = JsonValue.object().set("wasm", JsonValue.object().set("smart", smart));
   const resultPtr = query_chain(regionOf(utf8Encode(stringify(request))));
-  const result = parseJson(utf8Decode(readRegion(resultPtr)));
+  const result = parseJson(regionText(resultPtr, false) as string);
   if (result === null || !result.isObject) {
     fail("Querier system error: malformed query result");
     return null;

@@ -5,7 +5,7 @@
  * their JSON text, parsed once per call and cached. A malformed schema is a bug: it aborts (trap); the build
  * runs `schemaProblem` on every schema first.
  */
-import { canonical, JsonKind, jsonEqual, JsonValue, parseJson, quoteJson, stringify } from "./json";
+import { canonical, JsonKind, jsonEqual, JsonValue, parseJson, parseJsonLazy, quoteJson, stringify } from "./json";
 import { compareNumbers, jsonNumberText, NUM_INFINITE, NUM_INTEGER, numberClass } from "./number";
 import { compilePattern, Pattern } from "./pattern";
 
@@ -20,9 +20,10 @@ const VALIDATION_KEYWORDS = [
 ];
 const JSON_TYPES = ["object", "array", "string", "integer", "number", "boolean", "null"];
 
-/** One step of a path: a member name, or an array index when `index >= 0`. */
+/** A path as a linked list from the leaf up: a member name, or an array index when `index >= 0`. */
 class Seg {
   constructor(
+    public parent: Seg | null,
     public name: string,
     public index: i32,
   ) {}
@@ -30,21 +31,15 @@ class Seg {
 
 class Issue {
   constructor(
-    public path: Seg[],
+    /** Where the issue is; `pathLength` steps from the root. */
+    public path: Seg | null,
+    public pathLength: i32,
     public message: string,
+    /** Nesting depth at which the failing check ran (used to pick the closest alternative). */
     public depth: i32,
+    /** For type mismatches: the expected types. */
     public expectedTypes: string[] | null = null,
   ) {}
-}
-
-function withSeg(path: Seg[], seg: Seg): Seg[] {
-  const out = path.slice(0);
-  out.push(seg);
-  return out;
-}
-
-function appendAll(to: Issue[], from: Issue[]): void {
-  for (let i = 0; i < from.length; i++) to.push(from[i]);
 }
 
 /** The JSON type name of a value (`integer` for whole numbers, `invalid` for a number that overflows). */
@@ -82,10 +77,18 @@ function isIdentifier(s: string): bool {
   return true;
 }
 
-function formatPath(root: string, path: Seg[]): string {
+/** Renders the steps of `path` below its first `skip` steps after `root`: `root.a.b[0]["odd key"]`. */
+function formatPath(root: string, path: Seg | null, pathLength: i32, skip: i32): string {
+  const steps = new Array<Seg>(pathLength);
+  let cur = path;
+  for (let i = pathLength - 1; i >= 0; i--) {
+    const seg = cur as Seg;
+    steps[i] = seg;
+    cur = seg.parent;
+  }
   let out = root;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
+  for (let i = skip; i < pathLength; i++) {
+    const seg = steps[i];
     if (seg.index >= 0) out += "[" + seg.index.toString() + "]";
     else if (isIdentifier(seg.name)) out += out.length == 0 ? seg.name : "." + seg.name;
     else out += "[" + quoteJson(seg.name) + "]";
@@ -98,7 +101,8 @@ function formatIssues(root: string, issues: Issue[]): string {
   const shown = issues.length < MAX_ISSUES_IN_MESSAGE ? issues.length : MAX_ISSUES_IN_MESSAGE;
   for (let i = 0; i < shown; i++) {
     if (i > 0) out += "; ";
-    out += formatPath(root, issues[i].path) + ": " + issues[i].message;
+    const issue = issues[i];
+    out += formatPath(root, issue.path, issue.pathLength, 0) + ": " + issue.message;
   }
   const rest = issues.length - shown;
   if (rest > 0) out += " (and " + rest.toString() + " more)";
@@ -128,9 +132,18 @@ function codePointLength(s: string): i32 {
 
 function typeList(t: JsonValue): string[] {
   const out = new Array<string>(0);
-  if (t.isArray) for (let i = 0; i < t.items.length; i++) out.push(t.items[i].asString());
-  else out.push(t.asString());
+  if (t.isArray) {
+    const items = t.items;
+    for (let i = 0; i < items.length; i++) out.push(items[i].asString());
+  } else out.push(t.asString());
   return out;
+}
+
+function typeMatches(t: JsonValue, actual: string): bool {
+  if (!t.isArray) return matchesType(actual, t.asString());
+  const items = t.items;
+  for (let i = 0; i < items.length; i++) if (matchesType(actual, items[i].asString())) return true;
+  return false;
 }
 
 function joinStrings(list: string[], sep: string): string {
@@ -160,14 +173,11 @@ function parsedSchema(schemaJson: string): JsonValue {
     schemaValues = values;
   }
   for (let i = 0; i < texts.length; i++) if (texts[i] == schemaJson) return values[i];
-  const v = parseJson(schemaJson);
-  if (v === null) {
-    abort("schema is not valid JSON");
-    unreachable();
-  }
+  // Lazily: a call only expands the parts of the schema its message reaches.
+  const v = parseJsonLazy(schemaJson);
   texts.push(schemaJson);
-  values.push(v as JsonValue);
-  return v as JsonValue;
+  values.push(v);
+  return v;
 }
 
 function pattern(source: string): Pattern {
@@ -210,154 +220,160 @@ class Validator {
 
   resolveRef(ref: string): JsonValue {
     const target = this.lookupRef(ref);
-    if (target === null) {
-      abort("unresolved $ref " + ref);
-      unreachable();
-    }
+    if (target === null) abort("unresolved $ref " + ref);
     return target as JsonValue;
   }
 
-  validateAt(schema: JsonValue, value: JsonValue, path: Seg[]): Issue[] {
+  /** Appends the issues of `value` against `schema` at `path` (`depth` steps) to `out`. */
+  validateAt(schema: JsonValue, value: JsonValue, path: Seg | null, depth: i32, out: Issue[]): void {
     const ref = schema.get("$ref");
-    if (ref !== null) return this.validateAt(this.resolveRef(ref.asString()), value, path);
-    const depth = path.length;
-    const issues = new Array<Issue>(0);
+    if (ref !== null) {
+      this.validateAt(this.resolveRef(ref.asString()), value, path, depth, out);
+      return;
+    }
     const actual = jsonTypeOf(value);
     if (actual == "invalid") {
-      issues.push(new Issue(path, "must be a JSON value", depth));
-      return issues;
+      out.push(new Issue(path, depth, "must be a JSON value", depth));
+      return;
     }
 
     const type = schema.get("type");
-    if (type !== null) {
+    if (type !== null && !typeMatches(type, actual)) {
       const types = typeList(type);
-      let ok = false;
-      for (let i = 0; i < types.length; i++) if (matchesType(actual, types[i])) ok = true;
-      if (!ok) {
-        issues.push(new Issue(path, "must be " + joinStrings(types, " or ") + " (got " + actual + ")", depth, types));
-        return issues;
-      }
+      out.push(new Issue(path, depth, "must be " + joinStrings(types, " or ") + " (got " + actual + ")", depth, types));
+      return;
     }
     const constant = schema.get("const");
-    if (constant !== null && !jsonEqual(value, constant)) issues.push(new Issue(path, "must be " + stringify(constant), depth));
+    if (constant !== null && !jsonEqual(value, constant)) out.push(new Issue(path, depth, "must be " + stringify(constant), depth));
     const enumeration = schema.get("enum");
     if (enumeration !== null) {
+      const options = enumeration.items;
       let found = false;
-      const texts = new Array<string>(0);
-      for (let i = 0; i < enumeration.items.length; i++) {
-        if (jsonEqual(value, enumeration.items[i])) found = true;
-        texts.push(stringify(enumeration.items[i]));
+      for (let i = 0; i < options.length && !found; i++) if (jsonEqual(value, options[i])) found = true;
+      if (!found) {
+        let listed = "";
+        for (let i = 0; i < options.length; i++) listed += (i > 0 ? ", " : "") + stringify(options[i]);
+        out.push(new Issue(path, depth, "must be one of " + listed, depth));
       }
-      if (!found) issues.push(new Issue(path, "must be one of " + joinStrings(texts, ", "), depth));
     }
 
-    if (value.isString) {
-      const s = value.asString();
-      const length = <i64>codePointLength(s);
-      const minLength = schema.get("minLength");
-      if (minLength !== null && length < keywordInt(minLength)) {
-        const n = keywordInt(minLength);
-        issues.push(new Issue(path, n == 1 ? "must not be empty" : "must be at least " + jsonNumberText(minLength.numText) + " characters long", depth));
-      }
-      const maxLength = schema.get("maxLength");
-      if (maxLength !== null && length > keywordInt(maxLength)) {
-        issues.push(new Issue(path, "must be at most " + jsonNumberText(maxLength.numText) + " characters long", depth));
-      }
-      const pat = schema.get("pattern");
-      if (pat !== null && !pattern(pat.asString()).test(s)) issues.push(new Issue(path, "must match " + pat.asString(), depth));
-    }
+    if (value.isString) this.checkString(schema, value.asString(), path, depth, out);
 
     if (value.isNumber) {
       const minimum = schema.get("minimum");
       if (minimum !== null && compareNumbers(value.numText, minimum.numText) < 0) {
-        issues.push(new Issue(path, "must be >= " + jsonNumberText(minimum.numText), depth));
+        out.push(new Issue(path, depth, "must be >= " + jsonNumberText(minimum.numText), depth));
       }
       const maximum = schema.get("maximum");
       if (maximum !== null && compareNumbers(value.numText, maximum.numText) > 0) {
-        issues.push(new Issue(path, "must be <= " + jsonNumberText(maximum.numText), depth));
+        out.push(new Issue(path, depth, "must be <= " + jsonNumberText(maximum.numText), depth));
       }
     }
 
-    if (value.isArray) {
-      const items = value.items;
-      const minItems = schema.get("minItems");
-      if (minItems !== null && <i64>items.length < keywordInt(minItems)) {
-        const n = keywordInt(minItems);
-        issues.push(new Issue(path, "must have at least " + jsonNumberText(minItems.numText) + " item" + (n == 1 ? "" : "s"), depth));
-      }
-      const maxItems = schema.get("maxItems");
-      if (maxItems !== null && <i64>items.length > keywordInt(maxItems)) {
-        const n = keywordInt(maxItems);
-        issues.push(new Issue(path, "must have at most " + jsonNumberText(maxItems.numText) + " item" + (n == 1 ? "" : "s"), depth));
-      }
-      const unique = schema.get("uniqueItems");
-      if (unique !== null && unique.isBool && unique.asBool()) {
-        let dup = -1;
-        for (let i = 0; i < items.length && dup < 0; i++) {
-          for (let j = 0; j < i; j++) {
-            if (jsonEqual(items[i], items[j])) {
-              dup = i;
-              break;
-            }
-          }
-        }
-        if (dup >= 0) issues.push(new Issue(withSeg(path, new Seg("", dup)), "duplicates an earlier item", depth));
-      }
-      const itemSchema = schema.get("items");
-      if (itemSchema !== null) {
-        for (let i = 0; i < items.length; i++) appendAll(issues, this.validateAt(itemSchema, items[i], withSeg(path, new Seg("", i))));
-      }
-    }
-
-    if (value.isObject) {
-      const required = schema.get("required");
-      if (required !== null) {
-        for (let i = 0; i < required.items.length; i++) {
-          const name = required.items[i].asString();
-          if (!value.has(name)) issues.push(new Issue(withSeg(path, new Seg(name, -1)), "is required", depth));
-        }
-      }
-      const props = schema.get("properties");
-      const additional = schema.get("additionalProperties");
-      for (let i = 0; i < value.keys.length; i++) {
-        const name = value.keys[i];
-        const sub = props !== null ? props.get(name) : null;
-        if (sub !== null) {
-          appendAll(issues, this.validateAt(sub, value.values[i], withSeg(path, new Seg(name, -1))));
-        } else if (additional !== null && additional.isBool && !additional.asBool()) {
-          const allowed = props !== null ? props.keys : new Array<string>(0);
-          const expected = allowed.length > 0 ? " (expected " + joinStrings(allowed, ", ") + ")" : " (expected no fields)";
-          issues.push(new Issue(withSeg(path, new Seg(name, -1)), "is not allowed" + expected, depth));
-        } else if (additional !== null && additional.isObject) {
-          appendAll(issues, this.validateAt(additional, value.values[i], withSeg(path, new Seg(name, -1))));
-        }
-      }
-    }
+    if (value.isArray) this.checkArray(schema, value.items, path, depth, out);
+    if (value.isObject) this.checkObject(schema, value, path, depth, out);
 
     const allOf = schema.get("allOf");
-    if (allOf !== null) for (let i = 0; i < allOf.items.length; i++) appendAll(issues, this.validateAt(allOf.items[i], value, path));
+    if (allOf !== null) {
+      const subs = allOf.items;
+      for (let i = 0; i < subs.length; i++) this.validateAt(subs[i], value, path, depth, out);
+    }
     const anyOf = schema.get("anyOf");
-    if (anyOf !== null) appendAll(issues, this.alternatives(anyOf.items, value, path, false));
+    if (anyOf !== null) this.alternatives(anyOf.items, value, path, depth, false, out);
     const oneOf = schema.get("oneOf");
-    if (oneOf !== null) appendAll(issues, this.alternatives(oneOf.items, value, path, true));
-    return issues;
+    if (oneOf !== null) this.alternatives(oneOf.items, value, path, depth, true, out);
+  }
+
+  checkString(schema: JsonValue, s: string, path: Seg | null, depth: i32, out: Issue[]): void {
+    const minLength = schema.get("minLength");
+    const maxLength = schema.get("maxLength");
+    if (minLength !== null || maxLength !== null) {
+      const length = <i64>codePointLength(s);
+      if (minLength !== null && length < keywordInt(minLength)) {
+        const message = keywordInt(minLength) == 1 ? "must not be empty" : "must be at least " + jsonNumberText(minLength.numText) + " characters long";
+        out.push(new Issue(path, depth, message, depth));
+      }
+      if (maxLength !== null && length > keywordInt(maxLength)) {
+        out.push(new Issue(path, depth, "must be at most " + jsonNumberText(maxLength.numText) + " characters long", depth));
+      }
+    }
+    const pat = schema.get("pattern");
+    if (pat !== null && !pattern(pat.asString()).test(s)) out.push(new Issue(path, depth, "must match " + pat.asString(), depth));
+  }
+
+  checkArray(schema: JsonValue, items: JsonValue[], path: Seg | null, depth: i32, out: Issue[]): void {
+    const minItems = schema.get("minItems");
+    if (minItems !== null && <i64>items.length < keywordInt(minItems)) {
+      const n = keywordInt(minItems);
+      out.push(new Issue(path, depth, "must have at least " + jsonNumberText(minItems.numText) + " item" + (n == 1 ? "" : "s"), depth));
+    }
+    const maxItems = schema.get("maxItems");
+    if (maxItems !== null && <i64>items.length > keywordInt(maxItems)) {
+      const n = keywordInt(maxItems);
+      out.push(new Issue(path, depth, "must have at most " + jsonNumberText(maxItems.numText) + " item" + (n == 1 ? "" : "s"), depth));
+    }
+    const unique = schema.get("uniqueItems");
+    if (unique !== null && unique.isBool && unique.asBool()) {
+      let dup = -1;
+      for (let i = 1; i < items.length && dup < 0; i++) {
+        for (let j = 0; j < i; j++) {
+          if (jsonEqual(items[i], items[j])) {
+            dup = i;
+            break;
+          }
+        }
+      }
+      if (dup >= 0) out.push(new Issue(new Seg(path, "", dup), depth + 1, "duplicates an earlier item", depth));
+    }
+    const itemSchema = schema.get("items");
+    if (itemSchema !== null) {
+      for (let i = 0; i < items.length; i++) this.validateAt(itemSchema, items[i], new Seg(path, "", i), depth + 1, out);
+    }
+  }
+
+  checkObject(schema: JsonValue, value: JsonValue, path: Seg | null, depth: i32, out: Issue[]): void {
+    const required = schema.get("required");
+    if (required !== null) {
+      const names = required.items;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i].asString();
+        if (!value.has(name)) out.push(new Issue(new Seg(path, name, -1), depth + 1, "is required", depth));
+      }
+    }
+    const props = schema.get("properties");
+    const additional = schema.get("additionalProperties");
+    const keys = value.keys;
+    const values = value.values;
+    for (let i = 0; i < keys.length; i++) {
+      const name = keys[i];
+      const sub = props !== null ? props.get(name) : null;
+      if (sub !== null) {
+        this.validateAt(sub, values[i], new Seg(path, name, -1), depth + 1, out);
+      } else if (additional !== null && additional.isBool && !additional.asBool()) {
+        const allowed = props !== null ? props.keys : new Array<string>(0);
+        const expected = allowed.length > 0 ? " (expected " + joinStrings(allowed, ", ") + ")" : " (expected no fields)";
+        out.push(new Issue(new Seg(path, name, -1), depth + 1, "is not allowed" + expected, depth));
+      } else if (additional !== null && additional.isObject) {
+        this.validateAt(additional, values[i], new Seg(path, name, -1), depth + 1, out);
+      }
+    }
   }
 
   /** `anyOf` / `oneOf`: the alternative that got furthest, or one summary line when none got past this level. */
-  alternatives(branches: JsonValue[], value: JsonValue, path: Seg[], exactlyOne: bool): Issue[] {
-    const depth = path.length;
-    const none = new Array<Issue>(0);
-    const results = new Array<Issue[]>(0);
+  alternatives(branches: JsonValue[], value: JsonValue, path: Seg | null, depth: i32, exactlyOne: bool, out: Issue[]): void {
+    const results = new Array<Issue[]>(branches.length);
     let passing = 0;
     for (let i = 0; i < branches.length; i++) {
-      const r = this.validateAt(branches[i], value, path);
+      const r = new Array<Issue>(0);
+      this.validateAt(branches[i], value, path, depth, r);
       if (r.length == 0) passing++;
-      results.push(r);
+      results[i] = r;
     }
     if (passing > 0) {
-      if (!exactlyOne || passing == 1) return none;
-      none.push(new Issue(path, "matches " + passing.toString() + " alternatives but must match exactly one", depth));
-      return none;
+      if (exactlyOne && passing > 1) {
+        out.push(new Issue(path, depth, "matches " + passing.toString() + " alternatives but must match exactly one", depth));
+      }
+      return;
     }
     let best = i32.MIN_VALUE;
     for (let i = 0; i < results.length; i++) {
@@ -372,7 +388,9 @@ class Validator {
         if (reach(r) != best) continue;
         if (chosen === null || r.length < chosen.length) chosen = r;
       }
-      return chosen as Issue[];
+      const c = chosen as Issue[];
+      for (let i = 0; i < c.length; i++) out.push(c[i]);
+      return;
     }
     const variants = this.variantNames(branches);
     if (variants !== null && value.isObject) {
@@ -383,13 +401,13 @@ class Validator {
         message = "must have exactly one of " + joinStrings(variants, ", ");
         message += keys.length > 0 ? " (got " + joinStrings(keys, ", ") + ")" : " (got an empty object)";
       }
-      none.push(new Issue(path, message, depth));
-      return none;
+      out.push(new Issue(path, depth, message, depth));
+      return;
     }
     let allTypeErrors = true;
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
-      if (!(r.length == 1 && r[0].expectedTypes !== null && r[0].path.length == depth)) allTypeErrors = false;
+      if (!(r.length == 1 && r[0].expectedTypes !== null && r[0].pathLength == depth)) allTypeErrors = false;
     }
     if (allTypeErrors) {
       const expected = new Array<string>(0);
@@ -397,8 +415,8 @@ class Validator {
         const types = results[i][0].expectedTypes as string[];
         for (let j = 0; j < types.length; j++) if (!expected.includes(types[j])) expected.push(types[j]);
       }
-      none.push(new Issue(path, "must be " + joinStrings(expected, " or ") + " (got " + jsonTypeOf(value) + ")", depth, expected));
-      return none;
+      out.push(new Issue(path, depth, "must be " + joinStrings(expected, " or ") + " (got " + jsonTypeOf(value) + ")", depth, expected));
+      return;
     }
     let message = "must match one of the allowed forms: ";
     for (let i = 0; i < results.length; i++) {
@@ -408,11 +426,10 @@ class Validator {
       for (let j = 0; j < r.length; j++) {
         if (j > 0) message += ", ";
         const issue = r[j];
-        message += issue.path.length > depth ? formatPath("", issue.path.slice(depth)) + ": " + issue.message : issue.message;
+        message += issue.pathLength > depth ? formatPath("", issue.path, issue.pathLength, depth) + ": " + issue.message : issue.message;
       }
     }
-    none.push(new Issue(path, message, depth));
-    return none;
+    out.push(new Issue(path, depth, message, depth));
   }
 
   /** For externally tagged enums (each alternative an object with exactly one required field): the field names. */
@@ -424,8 +441,8 @@ class Validator {
       if (ref !== null) s = this.resolveRef(ref.asString());
       const required = s.get("required");
       const props = s.get("properties");
-      if (required === null || required.items.length != 1 || props === null) return null;
-      const name = required.items[0].asString();
+      if (required === null || required.length != 1 || props === null) return null;
+      const name = (required.at(0) as JsonValue).asString();
       if (!props.has(name)) return null;
       names.push(name);
     }
@@ -446,7 +463,8 @@ function reach(issues: Issue[]): i32 {
  */
 export function validate(schemaJson: string, root: string, value: JsonValue): string | null {
   const schema = parsedSchema(schemaJson);
-  const issues = new Validator(schema).validateAt(schema, value, []);
+  const issues = new Array<Issue>(0);
+  new Validator(schema).validateAt(schema, value, null, 0, issues);
   return issues.length == 0 ? null : formatIssues(root, issues);
 }
 

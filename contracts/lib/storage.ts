@@ -6,10 +6,10 @@
  *
  * There is no iterator on Secret: `IndexedList` keeps the index that `range` gave the TypeScript contracts.
  */
-import { utf8Decode, utf8Encode } from "./bytes";
+import { utf8Encode } from "./bytes";
 import { db_read, db_remove, db_write } from "./imports";
 import { JsonValue, parseJson, sortStrings, compareUtf16, stringify } from "./json";
-import { readRegion, regionOf } from "./memory";
+import { readRegion, regionOf, regionText } from "./memory";
 import { failed } from "./result";
 
 export namespace Storage {
@@ -49,8 +49,8 @@ export namespace Storage {
 
   /** The value as UTF-8 text (not JSON-decoded), or null. */
   export function getString(key: string): string | null {
-    const b = getBytes(key);
-    return b === null ? null : utf8Decode(b);
+    const region = db_read(regionOf(utf8Encode(key)));
+    return region == 0 ? null : regionText(region, false);
   }
 
   /** Stores UTF-8 text as is (not JSON-encoded). */

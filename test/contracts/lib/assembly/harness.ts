@@ -212,3 +212,8 @@ export function query_other(addr: u32): u32 {
 export function do_abort(): void {
   abort("boom");
 }
+
+export function do_out_of_range(): i32 {
+  const list: i32[] = [1];
+  return list[list.length + 4];
+}
