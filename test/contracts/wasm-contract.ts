@@ -12,6 +12,7 @@
  */
 import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {concatBytes, sha256, toHex, u64be, utf8} from '../../contracts/common/encoding.js';
 import {ContractError, type Contract, type ContractSchemaSet, type Env, type Querier, type ReadonlyStorage, type Response, type Storage} from '../../contracts/common/types.js';
 import {GasMeter} from '../../src/devnet/node/types.js';
@@ -25,7 +26,9 @@ import {
   type QueryChainAnswer,
   type VmEnv,
 } from '../../src/devnet/vm/index.js';
-import {repoRoot} from '../helpers/shared.js';
+
+/** Repository root (this module runs from dist/test/contracts/). */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** One host for all adapters of a test file (modules are compiled once per code hash). */
 const vm = new WasmVm();

@@ -256,3 +256,50 @@ export function sectionCount(sections: readonly Section[], id: number): number {
   const section = sections.find((s) => s.id === id);
   return section ? new Reader(section.payload).u32() : 0;
 }
+
+/** Reads a constant `i32.const N end` offset expression; undefined for anything else. */
+function constOffset(r: Reader): number | undefined {
+  if (r.byte() !== 0x41) return undefined;
+  let result = 0;
+  let shift = 0;
+  let b: number;
+  do {
+    b = r.byte();
+    result |= (b & 0x7f) << shift;
+    shift += 7;
+  } while (b & 0x80 && shift < 35);
+  if (shift < 32 && b & 0x40) result |= ~0 << shift;
+  return r.byte() === 0x0b ? result >>> 0 : undefined;
+}
+
+/**
+ * Merges the active data segments of memory 0 into one (compilers such as AssemblyScript emit one per string, and
+ * an engine initialises each separately on every instantiation, which dominates the cost of a fresh instance).
+ * Later segments overwrite earlier ones as at instantiation; gaps are zeros, as fresh memory is. Modules with
+ * passive segments or non-constant offsets are left unchanged.
+ */
+export function mergeDataSegments(sections: Section[]): void {
+  const index = sections.findIndex((s) => s.id === SECTION.data);
+  if (index < 0) return;
+  const r = new Reader(sections[index]!.payload);
+  const count = r.u32();
+  if (count < 2) return;
+  const segments: Array<{offset: number; bytes: Uint8Array}> = [];
+  for (let i = 0; i < count; i++) {
+    if (r.u32() !== 0) return; // passive or explicit memory index: keep as is
+    const offset = constOffset(r);
+    if (offset === undefined) return;
+    const length = r.u32();
+    const start = r.pos;
+    r.skip(length);
+    segments.push({offset, bytes: r.bytes.subarray(start, start + length)});
+  }
+  const from = Math.min(...segments.map((s) => s.offset));
+  const to = Math.max(...segments.map((s) => s.offset + s.bytes.length));
+  const image = new Uint8Array(to - from);
+  for (const s of segments) image.set(s.bytes, s.offset - from);
+  sections[index] = {id: SECTION.data, payload: concat([[1, 0, 0x41, ...sleb(from | 0), 0x0b, ...uleb(image.length)], image])};
+  const countIndex = sections.findIndex((s) => s.id === SECTION.dataCount);
+  if (countIndex >= 0) sections[countIndex] = {id: SECTION.dataCount, payload: Uint8Array.of(1)};
+}
+

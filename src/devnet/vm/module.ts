@@ -1,9 +1,10 @@
 /**
- * Compilation of contract code, once per code hash: gunzip, memory maximum rewritten to 192 pages, instruction
- * metering injected (`meter.ts`), compiled to a `WebAssembly.Module` that every call instantiates afresh.
+ * Compilation of contract code, once per code hash: gunzip, memory maximum rewritten to 192 pages, data segments
+ * merged into one (a fresh instance initialises memory in one copy), instruction metering injected (`meter.ts`),
+ * compiled to a `WebAssembly.Module` that every call instantiates afresh.
  */
 import {sha256Hex} from '../../../contracts/common/encoding.js';
-import {MAX_MEMORY_PAGES, capMemory, readSections, unpackWasm, writeModule} from './binary.js';
+import {MAX_MEMORY_PAGES, capMemory, mergeDataSegments, readSections, unpackWasm, writeModule} from './binary.js';
 import {VmError} from './errors.js';
 import {GAS_GLOBAL, injectMetering} from './meter.js';
 import {Wasm, type WasmModule} from './wasm-api.js';
@@ -34,6 +35,7 @@ export const REQUIRED_EXPORTS = ['memory', 'allocate', 'deallocate', 'interface_
 export function compileCode(codeHash: string, bytes: Uint8Array): CompiledCode {
   const sections = readSections(unpackWasm(bytes));
   capMemory(sections, MAX_MEMORY_PAGES);
+  mergeDataSegments(sections);
   injectMetering(sections);
   let module: WasmModule;
   try {

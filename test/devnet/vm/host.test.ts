@@ -7,6 +7,8 @@ import {gzipSync} from 'node:zlib';
 import {fromBase64, utf8} from '../../../contracts/common/encoding.js';
 import {OutOfGasError, VmError, WasmVm, codeHashOf, compileCode, type CompiledCode} from '../../../src/devnet/vm/index.js';
 import {WASM_GAS} from '../../../src/devnet/gas.js';
+import {SECTION, mergeDataSegments, readSections, sectionCount, writeModule} from '../../../src/devnet/vm/binary.js';
+import {Wasm, type WasmMemory} from '../../../src/devnet/vm/wasm-api.js';
 import {constantContractWat, counterContractWat, watToWasm} from '../../helpers/wat.js';
 import {ENV, MapStorage, SENDER, context, json, msg, recordingHost} from './fixtures.js';
 
@@ -114,6 +116,17 @@ describe('module preparation', () => {
     const storage = new MapStorage();
     expect(vm.run(zipped, 'instantiate', ENV, {sender: SENDER, funds: []}, msg({}), context(storage)).ok).toBe(true);
     expect(vm.codes.size).toBe(before);
+  });
+
+  it('merges data segments into one without changing the initial memory', () => {
+    const sections = readSections(counterWasm);
+    expect(sectionCount(sections, SECTION.data)).toBeGreaterThan(10);
+    const merged = [...sections];
+    mergeDataSegments(merged);
+    expect(sectionCount(merged, SECTION.data)).toBe(1);
+    const anyImport = {env: new Proxy({}, {get: () => () => 0})};
+    const memoryOf = (bytes: Uint8Array) => new Uint8Array((new Wasm.Instance(new Wasm.Module(bytes), anyImport).exports.memory as WasmMemory).buffer);
+    expect(memoryOf(writeModule(merged))).toEqual(memoryOf(counterWasm));
   });
 
   it('caps memory at 192 pages: memory.grow fails beyond 12 MiB', () => {
