@@ -4,10 +4,13 @@
  * that belongs to someone else.
  */
 import {describe, expect, it} from '@jest/globals';
-import {readFileSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
 import path from 'node:path';
 import {compileSchema} from '../../contracts/common/schema.js';
+import {Context} from '../../src/lib/cli/base-command.js';
+import {Output} from '../../src/lib/cli/output.js';
 import type {ContractRef} from '../../src/lib/config/index.js';
+import {saveNetworkContracts} from '../../src/lib/config/service.js';
 import {deployManagers, type DeployChain, type DeployInput} from '../../src/lib/contracts/deploy.js';
 import {
   devnetManagerSettings,
@@ -17,6 +20,7 @@ import {
   networkManagerSettings,
   type ManagerKey,
 } from '../../src/lib/contracts/managers.js';
+import {tempHome} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/shared.js';
 
 const SIGNER = 'secret1wlr4jajfa7mdqr90mvvl3juskg9qdzfk480qv2';
@@ -256,5 +260,23 @@ describe('manager instantiate messages', () => {
     expect(() => mergeSettings(networkManagerSettings(), {epochSeconds: '60'})).toThrow(/"epochSeconds" must be a number/);
     expect(() => mergeSettings(networkManagerSettings(), {minStake: null})).toThrow(/"minStake" must be a string/);
     expect(() => mergeSettings(networkManagerSettings(), [])).toThrow(/must be a JSON object/);
+  });
+});
+
+describe('saveNetworkContracts', () => {
+  it('writes the deployed references into a built-in profile as an override, keeping its other contracts', () => {
+    const home = tempHome();
+    try {
+      const ctx = new Context({value: home, source: 'flag'}, new Output({json: true, verbose: false, interactive: false}), {network: 'pulsar-3', yes: true}, {});
+      const legacy = ctx.profile.contracts.legacyWorkerManager;
+      const wm = {address: fakeAddress(5), codeHash: '05'.repeat(32)};
+      const p = saveNetworkContracts(ctx, 'pulsar-3', {workerManager: wm, paymentToken: {address: TOKEN, codeHash: TOKEN_HASH}});
+      expect(p.contracts).toEqual({legacyWorkerManager: legacy, workerManager: wm, paymentToken: {address: TOKEN, codeHash: TOKEN_HASH}});
+      expect(p.lcdUrl).toBe('https://pulsar.lcd.secretnodes.com');
+      expect(ctx.store.read().networks['pulsar-3']).toEqual({contracts: {workerManager: wm, paymentToken: {address: TOKEN, codeHash: TOKEN_HASH}}});
+      expect(() => saveNetworkContracts(ctx, 'nowhere', {})).toThrow(/unknown network "nowhere"/);
+    } finally {
+      rmSync(home, {recursive: true, force: true});
+    }
   });
 });

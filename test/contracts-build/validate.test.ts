@@ -91,6 +91,35 @@ describe('validateContract', () => {
     expect(r.codeHash).toBe(createHash('sha256').update(wasm).digest('hex'));
   });
 
+  it('decodes every MVP integer instruction without a violation', () => {
+    const cmp = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'];
+    const bin = ['add', 'sub', 'mul', 'div_s', 'div_u', 'rem_s', 'rem_u', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr'];
+    const body: string[] = [];
+    for (const t of ['i32', 'i64']) {
+      for (const o of [...cmp, 'eqz']) body.push(o === 'eqz' ? `(drop (${t}.eqz (${t}.const 1)))` : `(drop (${t}.${o} (${t}.const 1) (${t}.const -2)))`);
+      for (const o of bin) body.push(`(drop (${t}.${o} (${t}.const 7) (${t}.const 3)))`);
+      for (const o of ['clz', 'ctz', 'popcnt']) body.push(`(drop (${t}.${o} (${t}.const 12)))`);
+    }
+    for (const l of ['i32.load', 'i32.load8_s', 'i32.load8_u', 'i32.load16_s', 'i32.load16_u', 'i64.load', 'i64.load8_s', 'i64.load8_u', 'i64.load16_s', 'i64.load16_u', 'i64.load32_s', 'i64.load32_u']) {
+      body.push(`(drop (${l} offset=8 align=1 (i32.const 0)))`);
+    }
+    for (const [st, t] of [['i32.store', 'i32'], ['i32.store8', 'i32'], ['i32.store16', 'i32'], ['i64.store', 'i64'], ['i64.store8', 'i64'], ['i64.store16', 'i64'], ['i64.store32', 'i64']]) {
+      body.push(`(${st} offset=100000 (i32.const 0) (${t}.const 5))`);
+    }
+    body.push('(drop (i64.extend_i32_s (i32.wrap_i64 (i64.extend_i32_u (i32.const -1)))))');
+    body.push('(drop (select (i32.const 1) (i32.const 2) (memory.grow (memory.size))))');
+    body.push('(block $a (block $b (loop $l (br_table $a $b $l (i32.const 1)) (br_if $l (i32.const 0)) (br $a))))');
+    body.push('(if (i32.const 1) (then (nop)) (else (unreachable)))');
+    body.push('(drop (call_indirect (type $t) (i32.const 0) (i32.const 0)))');
+    body.push('(local.set $x (local.tee $x (i64.const -9223372036854775808))) (global.set $heap (global.get $heap)) (return)');
+    const extra = `(type $t (func (param i32) (result i32))) (table 1 funcref) (elem (i32.const 0) $id)
+      (func $id (param i32) (result i32) (local.get 0))
+      (func $all (local $x i64) ${body.join('\n')})
+      (data (i32.const 16) "data")`;
+    const r = validateContract(compile(wat({extra})));
+    expect(messages(r)).toBe('');
+  });
+
   it('accepts the optional exports with the right signatures and rejects them with wrong ones', () => {
     const good = wat({extra: '(func (export "migrate") (param i32 i32) (result i32) (local.get 0)) (func (export "requires_random"))'});
     expect(messages(validateContract(compile(good)))).toBe('');
