@@ -5,9 +5,8 @@
  */
 import {Env, Info} from "../../lib/env";
 import {JsonValue} from "../../lib/json";
-import {fail} from "../../lib/result";
 import {Response} from "../../lib/response";
-import {runExecute, runInstantiate, runQuery, variant} from "../../lib/entry";
+import {runExecute, runInstantiate, runQuery, unsupported, variant, variantBody} from "../../lib/entry";
 import {SCHEMA_EXECUTE, SCHEMA_INSTANTIATE, SCHEMA_QUERY} from "./schema.generated";
 import {changeAllowance} from "./allowance";
 import {createViewingKey, deposit, redeem, revokePermit, setViewingKey} from "./account";
@@ -20,7 +19,7 @@ export * from "../../lib/exports";
 
 function executeToken(env: Env, info: Info, msg: JsonValue): Response | null {
   const name = variant(msg);
-  const body = msg.get(name)!;
+  const body = variantBody(msg);
   if (name == "transfer") return transfer(env, info, body);
   if (name == "send") return send(env, info, body);
   if (name == "register_receive") return registerReceive(env, info, body);
@@ -39,13 +38,13 @@ function executeToken(env: Env, info: Info, msg: JsonValue): Response | null {
   if (name == "remove_minters") return removeMinters(env, info, body);
   if (name == "set_minters") return setMinters(env, info, body);
   if (name == "change_admin") return changeAdmin(env, info, body);
-  fail(`${name} is not supported`);
+  unsupported(name);
   return null;
 }
 
 function queryToken(env: Env, msg: JsonValue): JsonValue | null {
   const name = variant(msg);
-  const body = msg.get(name)!;
+  const body = variantBody(msg);
   if (name == "token_info") return q.tokenInfo(env, body);
   if (name == "token_config") return q.tokenConfig(env, body);
   if (name == "exchange_rate") return q.exchangeRate(env, body);
@@ -55,7 +54,7 @@ function queryToken(env: Env, msg: JsonValue): JsonValue | null {
   if (name == "transfer_history") return q.transferHistory(env, body);
   if (name == "allowance") return q.allowance(env, body);
   if (name == "with_permit") return q.withPermit(env, body);
-  fail(`${name} is not supported`);
+  unsupported(name);
   return null;
 }
 

@@ -4,18 +4,18 @@
  * `with_permit` (SNIP-24; permit failures are errors).
  */
 import {Env} from "../../lib/env";
-import {JsonValue, stringify} from "../../lib/json";
+import {JsonValue, quoteJson} from "../../lib/json";
 import {fail} from "../../lib/result";
-import {variant} from "../../lib/entry";
+import {variant, variantBody} from "../../lib/entry";
 import {verifyPermit} from "../../lib/permit";
+import {Storage} from "../../lib/storage";
 import {amountAt} from "./amount";
 import {allowanceAnswer} from "./allowance";
 import {ERR_TRANSFER_HISTORY_UNSUPPORTED, ERR_VIEWING_KEY} from "./errors";
 import {historyAnswer} from "./history";
 import {KEY_MINTERS, KEY_TOTAL_SUPPLY} from "./keys";
-import {field, jsonStrings, validAddress} from "./msg";
+import {field, validAddress} from "./msg";
 import {balanceOf, loadConfig, viewingKeyMatches} from "./state";
-import {Storage} from "../../lib/storage";
 
 /** Decimals of SCRT, the reference point of `exchange_rate`. */
 const SCRT_DECIMALS: u32 = 6;
@@ -116,7 +116,7 @@ export function withPermit(env: Env, body: JsonValue): JsonValue | null {
   const permit = body.get("permit")!;
   const query = body.get("query")!;
   const name = variant(query);
-  const inner = query.get(name)!;
+  const inner = variantBody(query);
   if (name == "balance") {
     const account = verifyPermit(permit, env.contractAddress, env.time, "balance");
     return account === null ? null : balanceAnswer(account);
@@ -135,8 +135,8 @@ export function withPermit(env: Env, body: JsonValue): JsonValue | null {
   const spender = field(inner, "spender");
   if (account != owner && account != spender) {
     fail(
-      `Cannot query allowance. Requires permit for either owner ${stringify(JsonValue.str(owner))} or spender ` +
-        `${stringify(JsonValue.str(spender))}, got permit for ${stringify(JsonValue.str(account))}`,
+      `Cannot query allowance. Requires permit for either owner ${quoteJson(owner)} or spender ` +
+        `${quoteJson(spender)}, got permit for ${quoteJson(account)}`,
     );
     return null;
   }

@@ -9,7 +9,7 @@ import {sha256} from "../../lib/sha256";
 import {bytesEqual, fromHex, toHex, utf8Encode} from "../../lib/bytes";
 import {amountAt, setAmount} from "./amount";
 import {balanceKey, KEY_CONFIG, KEY_MINTERS, viewingKeyKey} from "./keys";
-import {stringList} from "./msg";
+import {jsonStrings, stringList} from "./msg";
 
 /**
  * The stored configuration, in the key order of the TypeScript contract: `name, symbol, decimals, admin,
@@ -83,9 +83,7 @@ export function loadMinters(): string[] {
 }
 
 export function saveMinters(minters: string[]): void {
-  const list = JsonValue.array();
-  for (let i = 0; i < minters.length; i++) list.push(JsonValue.str(minters[i]));
-  Storage.setJson(KEY_MINTERS, list);
+  Storage.setJson(KEY_MINTERS, jsonStrings(minters));
 }
 
 /** Stores only the SHA-256 (hex) of a viewing key. */
