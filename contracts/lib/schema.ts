@@ -12,13 +12,16 @@ import { compilePattern, Pattern } from "./pattern";
 /** How many issues an error message lists before summarising the rest. */
 const MAX_ISSUES_IN_MESSAGE: i32 = 3;
 
-const ANNOTATION_KEYWORDS = ["$schema", "$id", "$comment", "title", "description", "default", "examples"];
-const VALIDATION_KEYWORDS = [
-  "$ref", "type", "properties", "required", "additionalProperties", "oneOf", "anyOf", "allOf", "enum", "const",
-  "pattern", "minLength", "maxLength", "items", "minItems", "maxItems", "uniqueItems", "minimum", "maximum",
-  "definitions", "$defs",
-];
-const JSON_TYPES = ["object", "array", "string", "integer", "number", "boolean", "null"];
+// Keyword sets as delimited strings (static data: no allocation at start-up).
+const ANNOTATION_KEYWORDS = ",$schema,$id,$comment,title,description,default,examples,";
+// prettier-ignore
+const VALIDATION_KEYWORDS = ",$ref,type,properties,required,additionalProperties,oneOf,anyOf,allOf,enum,const,pattern,minLength,maxLength,items,minItems,maxItems,uniqueItems,minimum,maximum,definitions,$defs,";
+const JSON_TYPES = ",object,array,string,integer,number,boolean,null,";
+
+/** Whether `word` is one of the comma-delimited words of `set`. */
+function inSet(set: string, word: string): bool {
+  return word.indexOf(",") < 0 && set.indexOf("," + word + ",") >= 0;
+}
 
 /** A path as a linked list from the leaf up: a member name, or an array index when `index >= 0`. */
 class Seg {
@@ -480,13 +483,13 @@ function checkNode(v: Validator, schema: JsonValue, where: string): string | nul
   if (!schema.isObject) return where + ": a schema must be an object";
   for (let i = 0; i < schema.keys.length; i++) {
     const key = schema.keys[i];
-    if (!ANNOTATION_KEYWORDS.includes(key) && !VALIDATION_KEYWORDS.includes(key)) return where + ': unsupported keyword "' + key + '"';
+    if (!inSet(ANNOTATION_KEYWORDS, key) && !inSet(VALIDATION_KEYWORDS, key)) return where + ': unsupported keyword "' + key + '"';
   }
   const ref = schema.get("$ref");
   if (ref !== null) {
     for (let i = 0; i < schema.keys.length; i++) {
       const key = schema.keys[i];
-      if (key != "$ref" && key != "definitions" && key != "$defs" && !ANNOTATION_KEYWORDS.includes(key)) {
+      if (key != "$ref" && key != "definitions" && key != "$defs" && !inSet(ANNOTATION_KEYWORDS, key)) {
         return where + ": $ref cannot have sibling keywords";
       }
     }
@@ -496,7 +499,7 @@ function checkNode(v: Validator, schema: JsonValue, where: string): string | nul
   if (type !== null) {
     if (!type.isString && !type.isArray) return where + ": bad type";
     const types = typeList(type);
-    for (let i = 0; i < types.length; i++) if (!JSON_TYPES.includes(types[i])) return where + ': unknown type "' + types[i] + '"';
+    for (let i = 0; i < types.length; i++) if (!inSet(JSON_TYPES, types[i])) return where + ': unknown type "' + types[i] + '"';
   }
   const pat = schema.get("pattern");
   if (pat !== null && (!pat.isString || compilePattern(pat.asString()) === null)) return where + ": unsupported pattern " + stringify(pat);
@@ -507,12 +510,12 @@ function checkNode(v: Validator, schema: JsonValue, where: string): string | nul
   }
   const enumeration = schema.get("enum");
   if (enumeration !== null && !enumeration.isArray) return where + ': "enum" must be an array';
-  const counts = ["minLength", "maxLength", "minItems", "maxItems"];
+  const counts = "minLength,maxLength,minItems,maxItems".split(",");
   for (let i = 0; i < counts.length; i++) {
     const c = schema.get(counts[i]);
     if (c !== null && !isNonNegativeInteger(c)) return where + ': "' + counts[i] + '" must be a non-negative integer';
   }
-  const bounds = ["minimum", "maximum"];
+  const bounds = "minimum,maximum".split(",");
   for (let i = 0; i < bounds.length; i++) {
     const b = schema.get(bounds[i]);
     if (b !== null && !b.isNumber) return where + ': "' + bounds[i] + '" must be a number';
@@ -539,7 +542,7 @@ function checkNode(v: Validator, schema: JsonValue, where: string): string | nul
     const p = checkNode(v, items, where + "/items");
     if (p !== null) return p;
   }
-  const lists = ["oneOf", "anyOf", "allOf"];
+  const lists = "oneOf,anyOf,allOf".split(",");
   for (let k = 0; k < lists.length; k++) {
     const list = schema.get(lists[k]);
     if (list === null) continue;
@@ -549,7 +552,7 @@ function checkNode(v: Validator, schema: JsonValue, where: string): string | nul
       if (p !== null) return p;
     }
   }
-  const tables = ["definitions", "$defs"];
+  const tables = "definitions,$defs".split(",");
   for (let k = 0; k < tables.length; k++) {
     const table = schema.get(tables[k]);
     if (table === null) continue;

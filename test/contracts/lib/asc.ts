@@ -1,14 +1,19 @@
 /**
- * Compiles AssemblyScript test modules with the flags of the contracts build, through asc's JS API, and caches
- * the result by content (sources of contracts/lib and of the test modules, flags, compiler version), so a
- * module is compiled once however many test files use it.
+ * Compiles AssemblyScript test modules with the flags of the contracts build, through asc's JS API (in a child
+ * process: asc-compile.ts), and caches the result by content (sources of contracts/lib and of the test modules,
+ * flags, compiler version), so a module is compiled once however many test files and workers use it.
  */
 import wabt from 'wabt';
 import {createHash} from 'node:crypto';
-import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {execFile} from 'node:child_process';
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
 import {repoRoot} from '../../helpers/shared.js';
+
+const execFileAsync = promisify(execFile);
 
 /** asc flags of the contracts build (issue 15 design): stub runtime, MVP features only, our own abort. */
 export const CONTRACT_ASC_FLAGS = [
@@ -43,31 +48,53 @@ export async function compileAssemblyScript(entry: string, extraFlags: string[] 
   const cacheDir = path.join(os.tmpdir(), 'secretai-asc-cache');
   const cached = path.join(cacheDir, `${key}.wasm`);
   if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
-
-  const asc = (await import('assemblyscript/asc')).default;
-  let binary: Uint8Array | undefined;
-  const errors: string[] = [];
-  const {error} = await asc.main([entry, ...CONTRACT_ASC_FLAGS, ...extraFlags, '--outFile', 'out.wasm'], {
-    readFile: (name, baseDir) => {
-      const file = path.resolve(baseDir, name);
-      return existsSync(file) ? readFileSync(file, 'utf8') : null;
-    },
-    writeFile: (name, contents) => {
-      if (name.endsWith('out.wasm')) binary = typeof contents === 'string' ? new TextEncoder().encode(contents) : contents;
-    },
-    listFiles: (dirname, baseDir) => {
-      const dir = path.resolve(baseDir, dirname);
-      return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.ts')) : null;
-    },
-    stdout: {write: () => true} as never,
-    stderr: {write: (s: string | Uint8Array) => (errors.push(String(s)), true)} as never,
-  });
-  if (error || !binary) throw new Error(`asc failed for ${entry}: ${error?.message ?? 'no output'}\n${errors.join('')}`);
   mkdirSync(cacheDir, {recursive: true});
-  const tmp = `${cached}.${process.pid}.tmp`;
-  writeFileSync(tmp, binary);
-  renameSync(tmp, cached);
-  return binary;
+  // One compiler per module at a time: other test workers wait for its result instead of compiling it again.
+  const lock = `${cached}.lock`;
+  while (!tryLock(lock)) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
+  }
+  try {
+    if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
+    const tmp = `${cached}.${process.pid}.tmp`;
+    const binary = await compile(entry, extraFlags, tmp);
+    renameSync(tmp, cached);
+    return binary;
+  } finally {
+    rmSync(lock, {force: true});
+  }
+}
+
+/** Locks after a stale lock (a compiler that died) has been removed; false while another compiler holds it. */
+function tryLock(lock: string): boolean {
+  try {
+    closeSync(openSync(lock, 'wx'));
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, {force: true});
+    } catch {
+      /* the lock went away meanwhile */
+    }
+    return false;
+  }
+}
+
+/** A lock older than this belongs to a compiler that died. */
+const STALE_LOCK_MS = 10 * 60 * 1000;
+
+/** Runs asc-compile.js (asc's JS API in a child process) and returns the module. */
+async function compile(entry: string, extraFlags: string[], outFile: string): Promise<Uint8Array> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'asc-compile.js');
+  const args = [script, outFile, entry, ...CONTRACT_ASC_FLAGS, ...extraFlags, '--baseDir', repoRoot];
+  try {
+    await execFileAsync(process.execPath, args, {cwd: repoRoot, maxBuffer: 16 * 1024 * 1024});
+  } catch (e) {
+    const err = e as {stderr?: string; message: string};
+    throw new Error(`asc failed for ${entry}: ${err.stderr || err.message}`);
+  }
+  return new Uint8Array(readFileSync(outFile));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
