@@ -42,7 +42,17 @@ class Issue {
     public depth: i32,
     /** For type mismatches: the expected types. */
     public expectedTypes: string[] | null = null,
+    /** For a member that is not allowed: the `properties` it was checked against (the text is built when shown). */
+    public allowedIn: JsonValue | null = null,
   ) {}
+
+  /** The message as shown. */
+  text(): string {
+    const props = this.allowedIn;
+    if (props === null) return this.message;
+    const allowed = props.keys;
+    return this.message + (allowed.length > 0 ? " (expected " + joinStrings(allowed, ", ") + ")" : " (expected no fields)");
+  }
 }
 
 /** The JSON type name of a value (`integer` for whole numbers, `invalid` for a number that overflows). */
@@ -105,7 +115,7 @@ function formatIssues(root: string, issues: Issue[]): string {
   for (let i = 0; i < shown; i++) {
     if (i > 0) out += "; ";
     const issue = issues[i];
-    out += formatPath(root, issue.path, issue.pathLength, 0) + ": " + issue.message;
+    out += formatPath(root, issue.path, issue.pathLength, 0) + ": " + issue.text();
   }
   const rest = issues.length - shown;
   if (rest > 0) out += " (and " + rest.toString() + " more)";
@@ -353,9 +363,8 @@ class Validator {
       if (sub !== null) {
         this.validateAt(sub, values[i], new Seg(path, name, -1), depth + 1, out);
       } else if (additional !== null && additional.isBool && !additional.asBool()) {
-        const allowed = props !== null ? props.keys : new Array<string>(0);
-        const expected = allowed.length > 0 ? " (expected " + joinStrings(allowed, ", ") + ")" : " (expected no fields)";
-        out.push(new Issue(new Seg(path, name, -1), depth + 1, "is not allowed" + expected, depth));
+        const allowedIn = props !== null ? props : JsonValue.object();
+        out.push(new Issue(new Seg(path, name, -1), depth + 1, "is not allowed", depth, null, allowedIn));
       } else if (additional !== null && additional.isObject) {
         this.validateAt(additional, values[i], new Seg(path, name, -1), depth + 1, out);
       }
@@ -429,7 +438,7 @@ class Validator {
       for (let j = 0; j < r.length; j++) {
         if (j > 0) message += ", ";
         const issue = r[j];
-        message += issue.pathLength > depth ? formatPath("", issue.path, issue.pathLength, depth) + ": " + issue.message : issue.message;
+        message += issue.pathLength > depth ? formatPath("", issue.path, issue.pathLength, depth) + ": " + issue.text() : issue.text();
       }
     }
     out.push(new Issue(path, depth, message, depth));
