@@ -145,13 +145,13 @@ export function compileTestModule(name: string, optimize = true): Promise<Uint8A
   const key = `${name}:${optimize}`;
   let result = cache.get(key);
   if (!result) {
-    result = compile(`test/contracts/lib/assembly/${name}.ts`, optimize);
+    result = compileInProcess(`test/contracts/lib/assembly/${name}.ts`, optimize);
     cache.set(key, result);
   }
   return result;
 }
 
-async function compile(entry: string, optimize: boolean): Promise<Uint8Array> {
+async function compileInProcess(entry: string, optimize: boolean): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
   const stderr: string[] = [];
   const asc = await loadAsc();
