@@ -89,20 +89,23 @@ export function sortStrings(list: string[]): void {
  * `items` are read-only views: change a value with `set`, `remove` and `push`.
  */
 export class JsonValue {
-  kind: JsonKind;
+  private k: u8;
   private flag: bool = false;
   /** A string's value or a number's text, once known. */
   private text: string | null = null;
   private names: string[] | null = null;
   private children: JsonValue[] | null = null;
   private index: Map<string, i32> | null = null;
-  /** While not expanded: the source text and the value's span [start, end) in it. */
+  /** While not expanded: the source text and where the value starts in it. */
   private src: string | null = null;
   private start: i32 = 0;
-  private end: i32 = 0;
 
   constructor(kind: JsonKind) {
-    this.kind = kind;
+    this.k = <u8>kind;
+  }
+
+  get kind(): JsonKind {
+    return <JsonKind>this.k;
   }
 
   // -- construction ------------------------------------------------------------------------------------------
@@ -151,12 +154,11 @@ export class JsonValue {
     return s === null ? JsonValue.null_() : JsonValue.str(s);
   }
 
-  /** An unexpanded value over `src[start, end)` (see `parseJsonLazy`). */
-  static lazy(kind: JsonKind, src: string, start: i32, end: i32): JsonValue {
+  /** An unexpanded container or string starting at `src[start]` (see `parseJsonLazy`). */
+  static lazy(kind: JsonKind, src: string, start: i32): JsonValue {
     const v = new JsonValue(kind);
     v.src = src;
     v.start = start;
-    v.end = end;
     return v;
   }
 
@@ -182,12 +184,13 @@ export class JsonValue {
     const src = this.src;
     if (src === null) return;
     this.src = null;
-    if (this.kind == JsonKind.String) {
-      this.text = decodeStringSpan(src, this.start, this.end);
-      return;
-    }
     const p = new Parser(src, true);
     p.pos = this.start;
+    if (this.kind == JsonKind.String) {
+      p.skipString();
+      this.text = decodeStringSpan(src, this.start, p.pos);
+      return;
+    }
     if (this.kind == JsonKind.Object) p.objectInto(this, 0);
     else p.arrayInto(this, 0);
     if (p.err !== null) abort("invalid JSON in a lazily parsed document");
@@ -520,18 +523,55 @@ function decodeStringSpan(src: string, start: i32, end: i32): string {
   return s as string;
 }
 
+/**
+ * Member names and values of the containers being parsed, as stacks shared by all parsers (parses never
+ * interleave: expanding a lazy value parses one level and returns), so a parse allocates only what it keeps.
+ */
+let nameStack: string[] | null = null;
+let childStack: JsonValue[] | null = null;
+
+/** Schema keywords and other frequent member names, returned as these static strings instead of new copies. */
+const COMMON_KEYS: StaticArray<string> = [
+  "type", "properties", "required", "additionalProperties", "description", "title", "$ref", "oneOf", "anyOf", "allOf",
+  "items", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "enum", "const",
+  "definitions", "$schema", "uniqueItems",
+];
+
+/** The static copy of `src[start, end)` when it is one of `COMMON_KEYS`, else null. */
+function commonKey(src: string, start: i32, end: i32): string | null {
+  const n = end - start;
+  for (let k = 0; k < COMMON_KEYS.length; k++) {
+    const key = unchecked(COMMON_KEYS[k]);
+    if (key.length != n) continue;
+    let same = true;
+    for (let i = 0; i < n && same; i++) if (key.charCodeAt(i) != src.charCodeAt(start + i)) same = false;
+    if (same) return key;
+  }
+  return null;
+}
+
 class Parser {
   pos: i32 = 0;
   err: string | null = null;
-  /** Member names and values of the containers being parsed, as a stack. */
-  private names: string[] = [];
-  private children: JsonValue[] = [];
+  private names: string[];
+  private children: JsonValue[];
 
   /** `lazy`: containers and strings below the top are kept unexpanded (for trusted, well-formed text). */
   constructor(
     public text: string,
     public lazy: bool,
-  ) {}
+  ) {
+    let names = nameStack;
+    let children = childStack;
+    if (names === null || children === null) {
+      names = new Array<string>(0);
+      children = new Array<JsonValue>(0);
+      nameStack = names;
+      childStack = children;
+    }
+    this.names = names;
+    this.children = children;
+  }
 
   fail(message: string): JsonValue | null {
     if (this.err === null) this.err = message + " at position " + this.pos.toString();
@@ -602,7 +642,7 @@ class Parser {
       if (this.lazy) {
         const start = this.pos;
         this.skipContainer();
-        return JsonValue.lazy(kind, t, start, this.pos);
+        return JsonValue.lazy(kind, t, start);
       }
       const v = new JsonValue(kind);
       return (kind == JsonKind.Object ? this.objectInto(v, depth + 1) : this.arrayInto(v, depth + 1)) ? v : null;
@@ -611,7 +651,7 @@ class Parser {
       if (this.lazy) {
         const start = this.pos;
         this.skipString();
-        return JsonValue.lazy(JsonKind.String, t, start, this.pos);
+        return JsonValue.lazy(JsonKind.String, t, start);
       }
       const s = this.string();
       return s === null ? null : JsonValue.str(s);
@@ -779,7 +819,14 @@ class Parser {
         this.unexpected();
         return false;
       }
-      const key = this.string();
+      let key: string | null = null;
+      if (this.lazy) {
+        // Trusted text: a key without escapes may be one of the common ones.
+        const start = this.pos;
+        this.skipString();
+        key = commonKey(this.text, start + 1, this.pos - 1);
+        if (key === null) key = decodeStringSpan(this.text, start, this.pos);
+      } else key = this.string();
       if (key === null) return false;
       this.skipWhitespace();
       if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x3a) {

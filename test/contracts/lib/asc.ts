@@ -9,7 +9,7 @@
  */
 import {createHash} from 'node:crypto';
 import {execFile} from 'node:child_process';
-import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs';
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -64,29 +64,50 @@ export async function compileAssemblyScript(entry: string, extraFlags: string[] 
     const tmp = `${cached}.${process.pid}.tmp`;
     const binary = await compile(entry, extraFlags, tmp);
     renameSync(tmp, cached);
+    pruneCache(cacheDir);
     return binary;
   } finally {
     rmSync(lock, {force: true});
   }
 }
 
-/** Locks after a stale lock (a compiler that died) has been removed; false while another compiler holds it. */
+/** Takes the lock (holding this process id); false while a live compiler holds it. A dead holder's lock is removed. */
 function tryLock(lock: string): boolean {
   try {
-    closeSync(openSync(lock, 'wx'));
+    const fd = openSync(lock, 'wx');
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
     return true;
   } catch {
-    try {
-      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, {force: true});
-    } catch {
-      /* the lock went away meanwhile */
-    }
+    if (!holderAlive(lock)) rmSync(lock, {force: true});
     return false;
   }
 }
 
-/** A lock older than this belongs to a compiler that died. */
-const STALE_LOCK_MS = 10 * 60 * 1000;
+function holderAlive(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return Date.now() - statSync(lock).mtimeMs < 60_000; // being written
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Modules compiled from sources that changed since are dropped after a week. */
+const CACHE_DAYS = 7;
+
+function pruneCache(cacheDir: string): void {
+  const cutoff = Date.now() - CACHE_DAYS * 24 * 3600 * 1000;
+  for (const name of readdirSync(cacheDir).filter((n) => n.endsWith('.wasm'))) {
+    try {
+      if (statSync(path.join(cacheDir, name)).mtimeMs < cutoff) rmSync(path.join(cacheDir, name), {force: true});
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+}
 
 /** Runs asc-compile.js (asc's JS API in a child process) and returns the module. */
 async function compile(entry: string, extraFlags: string[], outFile: string): Promise<Uint8Array> {
