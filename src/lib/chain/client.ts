@@ -30,7 +30,7 @@ import {
   BroadcastRejectedError,
   type ChainErrorContext,
 } from './errors.js';
-import {GAS_LIMITS} from './gas.js';
+import {GAS_LIMITS, gasForStoreCode} from './gas.js';
 import {DEFAULT_REQUEST_TIMEOUT_MS, loadComputeGateway, loadSecretjs, registerLcd, type Secretjs} from './secretjs.js';
 
 /** A deployed contract: bech32 address and code hash (64 lower-case hex, always sent with every message). */
@@ -40,6 +40,10 @@ export type {ContractRef};
 export const MSG_EXECUTE_CONTRACT = '/secret.compute.v1beta1.MsgExecuteContract';
 /** Protobuf type URL of a bank `MsgSend`. */
 export const MSG_SEND = '/cosmos.bank.v1beta1.MsgSend';
+/** Protobuf type URL of `MsgStoreCode` (upload contract code). */
+export const MSG_STORE_CODE = '/secret.compute.v1beta1.MsgStoreCode';
+/** Protobuf type URL of `MsgInstantiateContract`. */
+export const MSG_INSTANTIATE_CONTRACT = '/secret.compute.v1beta1.MsgInstantiateContract';
 
 /** Domain tag of the tx encryption seed: seed = SHA-256(tag ‖ secp256k1 private key). */
 export const ENCRYPTION_SEED_TAG = 'secretai/v1/tx-encryption-seed';
@@ -79,7 +83,25 @@ export interface ChainEvent {
 /** A message of a tx, in the CLI's own terms. */
 export type TxMsg =
   | {type: 'execute'; contract: ContractRef; msg: object; funds?: Coin[]}
-  | {type: 'send'; to: string; amount: Coin[]};
+  | {type: 'send'; to: string; amount: Coin[]}
+  /** Upload contract code (wasm, or gzip-compressed wasm). */
+  | {type: 'store'; wasm: Uint8Array; source?: string; builder?: string}
+  /** Instantiate stored code; `label` must be unique on the chain. */
+  | {type: 'instantiate'; codeId: number; codeHash: string; msg: object; label: string; funds?: Coin[]; admin?: string};
+
+const MSG_TYPE_URLS: Record<TxMsg['type'], string> = {
+  execute: MSG_EXECUTE_CONTRACT,
+  send: MSG_SEND,
+  store: MSG_STORE_CODE,
+  instantiate: MSG_INSTANTIATE_CONTRACT,
+};
+
+/** Default gas limit of one message: per kind, and for code uploads per byte. */
+function defaultGas(m: TxMsg): number {
+  if (m.type === 'store') return gasForStoreCode(m.wasm.length);
+  if (m.type === 'instantiate') return GAS_LIMITS.instantiate;
+  return m.type === 'execute' ? GAS_LIMITS.execute : GAS_LIMITS.bankSend;
+}
 
 /** Options of a signed tx. */
 export interface TxSettings {
@@ -523,8 +545,8 @@ export class SigningClient extends ChainClient {
     if (msgs.length === 0) throw new UsageError('a transaction needs at least one message', {code: 'TX_EMPTY'});
     const {sjs, client} = await this.start();
     const sdkMsgs = msgs.map((m) => this.toSdkMsg(sjs, m));
-    const types = msgs.map((m) => (m.type === 'execute' ? MSG_EXECUTE_CONTRACT : MSG_SEND));
-    const gasLimit = settings.gasLimit ?? msgs.reduce((g, m) => g + (m.type === 'execute' ? GAS_LIMITS.execute : GAS_LIMITS.bankSend), 0);
+    const types = msgs.map((m) => MSG_TYPE_URLS[m.type]);
+    const gasLimit = settings.gasLimit ?? msgs.reduce((g, m) => g + defaultGas(m), 0);
     if (!Number.isSafeInteger(gasLimit) || gasLimit <= 0) throw new UsageError(`invalid gas limit ${gasLimit}`, {code: 'GAS_INVALID'});
     const action = `broadcast ${describeMsgs(msgs)}`;
     let retries = settings.sequenceRetries ?? 1;
@@ -591,7 +613,7 @@ export class SigningClient extends ChainClient {
   async broadcastNoWait(msgs: TxMsg[], settings: TxSettings = {}): Promise<{txHash: string}> {
     const {sjs, client} = await this.start();
     const sdkMsgs = msgs.map((m) => this.toSdkMsg(sjs, m));
-    const gasLimit = settings.gasLimit ?? msgs.reduce((g, m) => g + (m.type === 'execute' ? GAS_LIMITS.execute : GAS_LIMITS.bankSend), 0);
+    const gasLimit = settings.gasLimit ?? msgs.reduce((g, m) => g + defaultGas(m), 0);
     const txOptions: TxOptions = {gasLimit, gasPriceInFeeDenom: Number(this.gasPrice), feeDenom: USCRT, memo: settings.memo ?? '', waitForCommit: false};
     if (settings.sequence !== undefined) {
       const acct = await this.account(this.address);
@@ -618,12 +640,26 @@ export class SigningClient extends ChainClient {
         sent_funds: m.funds ?? [],
       });
     }
+    if (m.type === 'store') return new sjs.MsgStoreCode({sender: this.address, wasm_byte_code: m.wasm, source: m.source ?? '', builder: m.builder ?? ''});
+    if (m.type === 'instantiate') {
+      return new sjs.MsgInstantiateContract({
+        sender: this.address,
+        code_id: m.codeId,
+        code_hash: checkCodeHash({address: `code ${m.codeId}`, codeHash: m.codeHash}),
+        init_msg: m.msg,
+        label: m.label,
+        init_funds: m.funds ?? [],
+        ...(m.admin ? {admin: parseAddress(m.admin, 'contract admin')} : {}),
+      });
+    }
     return new sjs.MsgSend({from_address: this.address, to_address: parseAddress(m.to, 'recipient'), amount: m.amount});
   }
 }
 
 function describeMsgs(msgs: TxMsg[]): string {
-  return msgs.map((m) => (m.type === 'execute' ? Object.keys(m.msg)[0] ?? 'execute' : 'send')).join(', ');
+  return msgs
+    .map((m) => (m.type === 'execute' ? Object.keys(m.msg)[0] ?? 'execute' : m.type === 'instantiate' ? `instantiate ${m.label}` : m.type === 'store' ? 'store code' : 'send'))
+    .join(', ');
 }
 
 /** The tx encryption seed of a wallet: SHA-256(`secretai/v1/tx-encryption-seed` ‖ private key), 32 bytes. */
