@@ -110,6 +110,8 @@ export interface StartDevnetOptions<C = SecretAiContracts> {
   now?: () => number;
   /** Group-commit window, ms (default 2; 0 = end of the event-loop turn). */
   commitWindowMs?: number;
+  /** Receives wasm contracts' `debug` messages (the detached devnet writes them to `devnet.log`). */
+  debugLog?: (contract: string, message: string) => void;
 }
 
 /** What `devnet.json` holds about a running devnet. */
@@ -208,7 +210,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   let staleCodes: DevnetHandle<C>['staleCodes'];
   try {
     registerNewCodes(store, spec.registry);
-    chain = new Chain(store, spec.registry, {now, commitWindowMs: options.commitWindowMs});
+    chain = new Chain(store, spec.registry, {now, commitWindowMs: options.commitWindowMs, debugLog: options.debugLog});
     genesis = genesisInfo(store);
     staleCodes = store
       .listCodes()
