@@ -9,7 +9,7 @@ import {verifyPermit} from "../../lib/permit";
 import {fail} from "../../lib/result";
 import {U128} from "../../lib/u128";
 import {addAmounts, amountIn} from "./amounts";
-import {field, integerOf} from "./msg";
+import {field, integerOf, numberJson} from "./msg";
 import {pendingOf, shareOf} from "./settle";
 import {closedCount, closedPart, loadClock, loadConfig, loadEpoch, loadUsage, ownedWorkers, usageWeight} from "./state";
 import {queryWorker} from "./workers";
@@ -37,9 +37,9 @@ export function epoch(env: Env, body: JsonValue): JsonValue | null {
   const closed = closedCount();
   const c = closedPart(ep);
   return JsonValue.object()
-    .setU64("epoch", e)
-    .setI64("starts_at", clock.start(e))
-    .setI64("ends_at", clock.end(e))
+    .set("epoch", id === null ? JsonValue.uint(e) : numberJson(id))
+    .set("starts_at", clock.boundJson(e, false))
+    .set("ends_at", clock.boundJson(e, true))
     .set("revenue", ep.get("revenue")!)
     .setBool("closable", e == closed && <i64>env.time >= clock.end(e))
     .setBool("closed", e < closed)

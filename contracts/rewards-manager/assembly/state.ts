@@ -103,6 +103,21 @@ export class Clock {
   end(e: u64): i64 {
     return this.genesis + <i64>((e + 1) * this.epochSeconds);
   }
+
+  /**
+   * `genesis + (e + after)·len` as JSON (the start of epoch `e`, or its end with `after`), exact for any `e`
+   * (`start` / `end` serve epochs up to the current one). For bounds above 2^53 the TypeScript contract answered
+   * rounded doubles; these are the exact values.
+   */
+  boundJson(e: u64, after: bool): JsonValue {
+    const n = U128.fromU64(e).add(U128.fromU64(after ? 1 : 0))!;
+    const offset = n.mul(U128.fromU64(this.epochSeconds))!;
+    if (this.genesis < 0 || !offset.fitsU64() || offset.lo > <u64>i64.MAX_VALUE - <u64>this.genesis) {
+      const sum = this.genesis < 0 ? offset.sub(U128.fromU64(<u64>-this.genesis)) : offset.add(U128.fromU64(<u64>this.genesis));
+      if (sum !== null) return JsonValue.num(sum.toString());
+    }
+    return JsonValue.int(this.genesis + <i64>offset.lo);
+  }
 }
 
 /** The stored clock `{genesis, epoch_seconds}`, or null after `rewards-manager is not instantiated`. */
