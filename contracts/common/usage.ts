@@ -6,11 +6,11 @@
  * `UsageRecord` definition of `contracts/common/schema/definitions.json` (no other members; token counts are
  * integers 0 … 2^32 − 1, `epoch` a non-negative safe integer).
  *
- * **Canonical bytes.** The UTF-8 bytes of the record's canonical JSON ({@link canonicalJson}): members in sorted
- * key order (`epoch, input_tokens, key_handle, model, output_tokens, request_id, worker_id`), no whitespace,
- * strings escaped as `JSON.stringify` does, integers as plain decimal JSON numbers (validation guarantees they are
- * safe integers, so there is no exponent, sign or fraction). A record validates before it is encoded, so two
- * different records never share bytes and one record has exactly one encoding.
+ * **Canonical bytes.** The UTF-8 bytes of the record's canonical JSON (what `canonicalJson` of `encoding.ts`
+ * gives): members in sorted key order (`epoch, input_tokens, key_handle, model, output_tokens, request_id,
+ * worker_id`), no whitespace, strings escaped as `JSON.stringify` does, integers as plain decimal JSON numbers
+ * (validation guarantees they are safe integers, so there is no exponent, sign or fraction). A record validates
+ * before it is encoded, so two different records never share bytes and one record has exactly one encoding.
  *
  * **Signatures.** secp256k1 ECDSA over SHA-256 of `domain ‖ canonical bytes`, where the domain names the signer's
  * role — {@link USAGE_DOMAIN_WORKER} for the worker key bound in the worker's attestation,
@@ -23,12 +23,16 @@
  * **Weight.** `input_tokens + 4 × output_tokens` as a JavaScript number: both counts are below 2^32, so the weight
  * is below 5 × 2^32 < 2^53 and is exact. Sums of many weights are the caller's to keep (as Uint128 in a contract).
  *
+ * The domains, the weight and the canonical JSON text come from `portable/usage-core.ts`, the one source the wasm
+ * RewardsManager (`contracts/lib/usage.ts`) compiles too.
+ *
  * Pure: no I/O, no clock. Verification runs on a contract host's `Api` (a contract passes `deps.api`), and
  * otherwise on `@noble/curves` (secp256k1).
  */
 import {secp256k1} from '@noble/curves/secp256k1.js';
 import {SECP256K1_COMPRESSED_PUBKEY_BYTES, SECP256K1_SIGNATURE_BYTES, verifySha256Signature} from './crypto.js';
-import {bytesEqual, canonicalJson, concatBytes, fromBase64, toBase64, utf8} from './encoding.js';
+import {bytesEqual, concatBytes, fromBase64, toBase64, utf8} from './encoding.js';
+import {MAX_TOKEN_COUNT, usageDomain, usageRecordJson, usageWeightOf} from './portable/usage-core.js';
 import {compileSchema, formatIssues} from './schema.js';
 import definitions from './schema/definitions.json' with {type: 'json'};
 import {sha256} from './sha256.js';
@@ -38,12 +42,7 @@ import type {UsageRecord} from './types.generated.js';
 
 export type {SignedUsageRecord, UsageRecord};
 
-/** Domain prefix of the worker's signature over a usage record. */
-export const USAGE_DOMAIN_WORKER = 'secretai/usage/v1/worker\n';
-/** Domain prefix of the subscriber's countersignature over a usage record. */
-export const USAGE_DOMAIN_SUBSCRIBER = 'secretai/usage/v1/subscriber\n';
-/** Output tokens weigh this many input tokens (the Secret AI economics rule). */
-export const OUTPUT_TOKEN_WEIGHT = 4;
+export {OUTPUT_TOKEN_WEIGHT, USAGE_DOMAIN_SUBSCRIBER, USAGE_DOMAIN_WORKER} from './portable/usage-core.js';
 
 /** Which party signs. */
 export type UsageSigner = 'worker' | 'subscriber';
@@ -84,31 +83,20 @@ export function validateUsageRecord(value: unknown): UsageRecord {
 export function usageRecordBytes(record: UsageRecord): Uint8Array {
   const r = validateUsageRecord(record);
   // Only the schema's members, so an object carrying extra properties cannot change the bytes.
-  return utf8(
-    canonicalJson({
-      worker_id: r.worker_id,
-      key_handle: r.key_handle,
-      model: r.model,
-      request_id: r.request_id,
-      input_tokens: r.input_tokens,
-      output_tokens: r.output_tokens,
-      epoch: r.epoch,
-    }),
-  );
+  return utf8(usageRecordJson(r.worker_id, r.key_handle, r.model, r.request_id, r.input_tokens, r.output_tokens, r.epoch));
 }
 
 /** Weight of a record: `input_tokens + 4 × output_tokens` (exact: below 2^53 for valid counts). */
 export function usageWeight(r: Pick<UsageRecord, 'input_tokens' | 'output_tokens'>): number {
   for (const [name, v] of [['input_tokens', r.input_tokens], ['output_tokens', r.output_tokens]] as const) {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffff_ffff) throw new UsageRecordError(`${name} must be an integer from 0 to 4294967295`);
+    if (!Number.isInteger(v) || v < 0 || v > MAX_TOKEN_COUNT) throw new UsageRecordError(`${name} must be an integer from 0 to ${MAX_TOKEN_COUNT}`);
   }
-  return r.input_tokens + OUTPUT_TOKEN_WEIGHT * r.output_tokens;
+  return usageWeightOf(r.input_tokens, r.output_tokens);
 }
 
 /** `domain(signer) ‖ canonical bytes`: the message whose SHA-256 a signer signs. */
 export function usageSigningMessage(record: UsageRecord, signer: UsageSigner): Uint8Array {
-  const domain = signer === 'worker' ? USAGE_DOMAIN_WORKER : USAGE_DOMAIN_SUBSCRIBER;
-  return concatBytes(utf8(domain), usageRecordBytes(record));
+  return concatBytes(utf8(usageDomain(signer)!), usageRecordBytes(record));
 }
 
 /** SHA-256 of {@link usageSigningMessage}: the 32-byte digest that is signed. */

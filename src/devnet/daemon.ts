@@ -136,7 +136,12 @@ export async function runDaemon(argv: string[]): Promise<void> {
   };
   try {
     const args = parseArgs(argv);
-    const options: StartDevnetOptions<unknown> = {home: args.home, port: args.port, host: args.host};
+    const options: StartDevnetOptions<unknown> = {
+      home: args.home,
+      port: args.port,
+      host: args.host,
+      debugLog: (contract, message) => console.log(`${new Date().toISOString()} contract ${contract} debug: ${message}`),
+    };
     if (args.genesisModule) {
       const mod = (await import(pathToFileURL(args.genesisModule).href)) as {
         genesis: StartDevnetOptions<unknown>['genesis'];

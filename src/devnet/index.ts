@@ -19,10 +19,10 @@ import {rememberAdminToken, forgetAdminToken, isDevnetAnswering, readDevnetInfo,
 import {
   createGenesis,
   genesisInfo,
-  loadSecretAiRegistry,
   registerNewCodes,
-  secretAiGenesisSpec,
+  secretAiGenesis,
   type DevAccount,
+  type GenesisContracts,
   type GenesisInfo,
   type GenesisSpec,
   type SecretAiContracts,
@@ -43,6 +43,11 @@ export {
   genesisInfo,
   loadSecretAiRegistry,
   secretAiGenesisSpec,
+  secretAiGenesis,
+  secretAiArtifacts,
+  genesisContractsFromEnv,
+  CONTRACTS_SWITCH,
+  type GenesisContracts,
 } from './genesis.js';
 export {DEVNET_CHAIN_ID} from '../common/networks.js';
 export {GAS, type ContractRegistry} from './node/index.js';
@@ -102,14 +107,22 @@ export interface StartDevnetOptions<C = SecretAiContracts> {
   port?: number;
   /** Listening address. Default {@link DEFAULT_DEVNET_HOST}. */
   host?: string;
-  /** Genesis (registry + deployments). Default: the Secret AI contracts from `contracts/index.ts`. */
+  /** Genesis (registry + deployments). Default: the Secret AI contracts (see {@link StartDevnetOptions.contracts}). */
   genesis?: GenesisSpec<C> | (() => Promise<GenesisSpec<C>>);
+  /**
+   * For the default genesis of a new devnet: `ts` deploys the TypeScript contracts of `contracts/index.ts`; `wasm`
+   * the built `contracts/<name>/<name>.wasm` when all four exist (else TypeScript). Default: the environment
+   * switch `SECRETAI_DEVNET_CONTRACTS` (`wasm`), else `ts`.
+   */
+  contracts?: GenesisContracts;
   /** Deployment key of the token the faucet mints (default `paymentToken`). */
   faucetTokenKey?: string;
   /** Wall clock in ms (tests). */
   now?: () => number;
   /** Group-commit window, ms (default 2; 0 = end of the event-loop turn). */
   commitWindowMs?: number;
+  /** Receives wasm contracts' `debug` messages (the detached devnet writes them to `devnet.log`). */
+  debugLog?: (contract: string, message: string) => void;
 }
 
 /** What `devnet.json` holds about a running devnet. */
@@ -199,7 +212,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   const spec: GenesisSpec<C> =
     typeof options.genesis === 'function'
       ? await options.genesis()
-      : (options.genesis ?? (secretAiGenesisSpec(await loadSecretAiRegistry()) as unknown as GenesisSpec<C>));
+      : (options.genesis ?? ((await secretAiGenesis(options.contracts)) as unknown as GenesisSpec<C>));
 
   if (!existsSync(paths.state)) buildGenesis(paths, spec, now);
   const store = Store.open(paths.state);
@@ -208,7 +221,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   let staleCodes: DevnetHandle<C>['staleCodes'];
   try {
     registerNewCodes(store, spec.registry);
-    chain = new Chain(store, spec.registry, {now, commitWindowMs: options.commitWindowMs});
+    chain = new Chain(store, spec.registry, {now, commitWindowMs: options.commitWindowMs, debugLog: options.debugLog});
     genesis = genesisInfo(store);
     staleCodes = store
       .listCodes()

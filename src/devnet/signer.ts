@@ -24,6 +24,8 @@ import {
   MsgInstantiateContract,
   MsgInstantiateContractResponse,
   MsgSend,
+  MsgStoreCode,
+  MsgStoreCodeResponse,
   PubKey,
   SignDoc,
   TxBody,
@@ -56,6 +58,8 @@ export interface RunResult {
   answers: unknown[];
   /** Per message: the new contract address for instantiate messages. */
   addresses: Array<string | undefined>;
+  /** Per message: the new code id for store-code messages. */
+  codeIds: Array<number | undefined>;
   response: TxResponseJson;
 }
 
@@ -128,6 +132,12 @@ export class DevSigner {
     return {any: {type_url: TYPE_URL.instantiate, value}, cipher};
   }
 
+  /** `MsgStoreCode` of wasm (raw or gzipped) from this account. */
+  storeCode(wasm: Uint8Array, source = '', builder = ''): PreparedMsg {
+    const value = MsgStoreCode.encode({sender: addressBytes(this.address), wasm_byte_code: wasm, source, builder}).finish();
+    return {any: {type_url: TYPE_URL.storeCode, value}};
+  }
+
   /** `MsgSend` from this account. */
   send(to: string, amount: Coin[]): PreparedMsg {
     const value = MsgSend.encode({from_address: this.address, to_address: to, amount}).finish();
@@ -181,8 +191,10 @@ export class DevSigner {
     const msgData = TxMsgData.decode(fromHex(response.data));
     const answers: unknown[] = [];
     const addresses: Array<string | undefined> = [];
+    const codeIds: Array<number | undefined> = [];
     msgData.msg_responses.forEach((any, i) => {
       const cipher = msgs[i]?.cipher;
+      codeIds.push(any.type_url === TYPE_URL.storeCodeResponse ? Number(MsgStoreCodeResponse.decode(any.value).code_id) : undefined);
       let encrypted: Uint8Array | undefined;
       if (any.type_url === TYPE_URL.executeResponse) {
         encrypted = MsgExecuteContractResponse.decode(any.value).data;
@@ -196,7 +208,7 @@ export class DevSigner {
       }
       answers.push(cipher && encrypted?.length ? decryptAnswer(cipher, encrypted) : undefined);
     });
-    return {txhash: result.txhash, height: Number(response.height), answers, addresses, response};
+    return {txhash: result.txhash, height: Number(response.height), answers, addresses, codeIds, response};
   }
 }
 

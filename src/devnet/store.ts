@@ -8,6 +8,7 @@
  */
 import type {DatabaseSync, StatementSync} from 'node:sqlite';
 import type {ReadonlyStorage, Storage} from '../../contracts/common/types.js';
+import type {ByteStorage} from './vm/index.js';
 import {loadSqlite} from './sqlite.js';
 
 /** An account row. */
@@ -21,14 +22,25 @@ export interface AccountRecord {
   pubkey: Uint8Array | null;
 }
 
-/** A registered code (a contract implementation by name). */
+/** A registered code: a TypeScript implementation by name, or wasm stored with `MsgStoreCode`. */
 export interface CodeRecord {
   codeId: number;
-  /** Name of the implementation in the contract registry (`snip20`, …). */
+  /** Name of the implementation in the contract registry (`snip20`, …); `""` for stored wasm ({@link isWasmCode}). */
   name: string;
-  /** 64 lower-case hex characters, stable across restarts. */
+  /** 64 lower-case hex characters, stable across restarts (SHA-256 of the wasm for stored wasm). */
   codeHash: string;
   creator: string;
+  /** Upload metadata of stored wasm (`""` otherwise). */
+  source: string;
+  builder: string;
+}
+
+/** The metadata of wasm stored with `MsgStoreCode`. */
+export type WasmCodeRecord = Omit<CodeRecord, 'name'>;
+
+/** True when a code or contract record runs stored wasm rather than a TypeScript implementation. */
+export function isWasmCode(record: {name: string}): boolean {
+  return record.name === '';
 }
 
 /** A contract instance. */
@@ -40,7 +52,7 @@ export interface ContractRecord {
   /** Admin address, `""` when none. */
   admin: string;
   creator: string;
-  /** Implementation name (same as its code's). */
+  /** Implementation name (same as its code's); `""` when the code is stored wasm. */
   name: string;
   /** Height of the block that instantiated it. */
   createdHeight: number;
@@ -69,6 +81,12 @@ CREATE TABLE IF NOT EXISTS contracts (
   admin TEXT NOT NULL, creator TEXT NOT NULL, name TEXT NOT NULL, created_height INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS contracts_by_code ON contracts (code_id, created_height);
+CREATE TABLE IF NOT EXISTS code_wasm (
+  code_id INTEGER PRIMARY KEY, wasm BLOB NOT NULL, source TEXT NOT NULL, builder TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS contract_store (
+  contract TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (contract, key)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS contract_kv (
   contract TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (contract, key)
 ) WITHOUT ROWID;
@@ -273,7 +291,8 @@ export class Store {
 
   // --- codes and contracts -------------------------------------------------------------------------------------
 
-  addCode(code: CodeRecord): void {
+  /** Registers a TypeScript implementation by name. */
+  addCode(code: Pick<CodeRecord, 'codeId' | 'name' | 'codeHash' | 'creator'>): void {
     this.stmt('INSERT INTO codes (code_id, name, code_hash, creator) VALUES (?, ?, ?, ?)').run(
       code.codeId,
       code.name,
@@ -282,21 +301,47 @@ export class Store {
     );
   }
 
+  /** Stores wasm (unzipped) under a new code id. */
+  addWasmCode(code: WasmCodeRecord, wasm: Uint8Array): void {
+    this.addCode({codeId: code.codeId, name: '', codeHash: code.codeHash, creator: code.creator});
+    this.stmt('INSERT INTO code_wasm (code_id, wasm, source, builder) VALUES (?, ?, ?, ?)').run(code.codeId, wasm, code.source, code.builder);
+  }
+
+  /** The wasm of a stored code, or undefined (unknown id, or a TypeScript implementation). */
+  getCodeWasm(codeId: number): Uint8Array | undefined {
+    const row = this.stmt('SELECT wasm FROM code_wasm WHERE code_id = ?').get(codeId) as {wasm: unknown} | undefined;
+    return row ? new Uint8Array(row.wasm as Uint8Array) : undefined;
+  }
+
+  /** The next free code id. */
+  nextCodeId(): number {
+    const row = this.stmt('SELECT COALESCE(MAX(code_id), 0) AS max FROM codes').get() as {max: number};
+    return row.max + 1;
+  }
+
+  private static readonly CODE_COLUMNS =
+    "SELECT c.code_id, c.name, c.code_hash, c.creator, COALESCE(w.source, '') AS source, COALESCE(w.builder, '') AS builder FROM codes c LEFT JOIN code_wasm w ON w.code_id = c.code_id";
+
+  private static codeFromRow(row: Record<string, unknown>): CodeRecord {
+    return {
+      codeId: row.code_id as number,
+      name: row.name as string,
+      codeHash: row.code_hash as string,
+      creator: row.creator as string,
+      source: row.source as string,
+      builder: row.builder as string,
+    };
+  }
+
   getCode(codeId: number): CodeRecord | undefined {
-    const row = this.stmt('SELECT code_id, name, code_hash, creator FROM codes WHERE code_id = ?').get(codeId) as
-      | {code_id: number; name: string; code_hash: string; creator: string}
-      | undefined;
-    return row && {codeId: row.code_id, name: row.name, codeHash: row.code_hash, creator: row.creator};
+    const row = this.stmt(`${Store.CODE_COLUMNS} WHERE c.code_id = ?`).get(codeId);
+    return row ? Store.codeFromRow(row) : undefined;
   }
 
   listCodes(): CodeRecord[] {
-    const rows = this.stmt('SELECT code_id, name, code_hash, creator FROM codes ORDER BY code_id').all() as Array<{
-      code_id: number;
-      name: string;
-      code_hash: string;
-      creator: string;
-    }>;
-    return rows.map((r) => ({codeId: r.code_id, name: r.name, codeHash: r.code_hash, creator: r.creator}));
+    return this.stmt(`${Store.CODE_COLUMNS} ORDER BY c.code_id`)
+      .all()
+      .map((r) => Store.codeFromRow(r));
   }
 
   addContract(c: ContractRecord): void {
@@ -418,6 +463,25 @@ export class Store {
   readonlyContractStorage(contract: string, observer?: StorageObserver): ReadonlyStorage {
     const {get, range} = this.contractStorage(contract, observer);
     return {get, range};
+  }
+
+  /** A stored-wasm contract's storage: bytes to bytes, in the `contract_store` table of the same database. */
+  contractByteStorage(contract: string): ByteStorage {
+    const get = this.stmt('SELECT value FROM contract_store WHERE contract = ? AND key = ?');
+    const set = this.stmt(
+      'INSERT INTO contract_store (contract, key, value) VALUES (?, ?, ?) ON CONFLICT(contract, key) DO UPDATE SET value = excluded.value',
+    );
+    const remove = this.stmt('DELETE FROM contract_store WHERE contract = ? AND key = ?');
+    return {
+      get: (key) => asBytes((get.get(contract, key) as {value: unknown} | undefined)?.value) ?? undefined,
+      set: (key, value) => void set.run(contract, key, value),
+      remove: (key) => void remove.run(contract, key),
+    };
+  }
+
+  /** Number of byte-storage entries of a contract (diagnostics and tests). */
+  byteStorageCount(contract: string): number {
+    return (this.stmt('SELECT COUNT(*) AS n FROM contract_store WHERE contract = ?').get(contract) as {n: number}).n;
   }
 
   // --- txs -----------------------------------------------------------------------------------------------------

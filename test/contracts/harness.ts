@@ -2,12 +2,18 @@
  * In-memory chain for running the contracts in tests: Map-backed storage (values kept as JSON text, like a
  * persisted store), an `Api` on node:crypto and secretjs's bech32, and a small runner that executes messages
  * atomically (state rolls back on error) and checks every answer against the contract's answer schemas.
+ *
+ * A contract under test is either a TypeScript state machine (`snip20` from `contracts/snip20/contract.ts`) or its
+ * built wasm run by the devnet's wasm host: `new ContractHarness(wasmContract('snip20'), …)` (see
+ * `wasm-contract.ts`); both see the same `MemoryStorage`.
  */
 import {createHash, createPublicKey, verify as nodeVerify} from 'node:crypto';
 import {fromBech32, toBech32} from 'secretjs';
 import {compileSchema, type SchemaValidator} from '../../contracts/common/schema.js';
 import {variantOf} from '../../contracts/common/contract.js';
 import type {Api, Coin, Contract, Deps, Env, MessageInfo, Querier, ReadonlyDeps, Response, Storage} from '../../contracts/common/types.js';
+
+export {wasmContract, type WasmContract, type WasmContractOptions} from './wasm-contract.js';
 
 /** Storage over a Map of JSON strings: `get` returns a fresh copy, so callers cannot alias stored state. */
 export class MemoryStorage implements Storage {
@@ -25,6 +31,16 @@ export class MemoryStorage implements Storage {
 
   remove(key: string): void {
     this.map.delete(key);
+  }
+
+  /** The stored text of a key (what a wasm contract wrote), unparsed. */
+  getRaw(key: string): string | undefined {
+    return this.map.get(key);
+  }
+
+  /** Stores text as is (a wasm contract's bytes as UTF-8). */
+  setRaw(key: string, text: string): void {
+    this.map.set(key, text);
   }
 
   range<T = unknown>(prefix: string, opts: {startAfter?: string; limit?: number} = {}): Array<[string, T]> {

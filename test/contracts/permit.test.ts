@@ -4,6 +4,7 @@ import {parseIso8601Utc, permitSignBytes, revokePermit, verifyPermit, type Permi
 import type {Env, ReadonlyDeps} from '../../contracts/common/types.js';
 import {MemoryStorage, noQuerier, nodeApi, testAddress, type VerifyMode} from './harness.js';
 import {address, signPermit, wallet} from './accounts.js';
+import {BLANKET, CREATED_SECONDS, EXPIRES_SECONDS, SNIP24_1_ACCOUNT, SNIP24_1_TOKEN, TIMED, TOOLKIT_PULSAR2} from './permit-fixtures.js';
 
 const CONTRACT = testAddress(7);
 const OTHER = testAddress(8);
@@ -15,38 +16,6 @@ function env(time = 1_700_000_000): Env {
 function deps(mode: VerifyMode = 'message', storage = new MemoryStorage()): ReadonlyDeps & {api: ReturnType<typeof nodeApi>; storage: MemoryStorage} {
   return {storage, api: nodeApi(mode), querier: noQuerier};
 }
-
-/** Published test vectors of scrtlabs/secret-toolkit `packages/permit/src/funcs.rs` (and the SolarRepublic SNIP-24.1 branch). */
-const TOOLKIT_PULSAR2: {permit: Permit; token: string; account: string} = {
-  token: 'secret1rf03820fp8gngzg2w02vd30ns78qkc8rg8dxaq',
-  account: 'secret1399pyvvk3hvwgxwt3udkslsc5jl3rqv4yshfrl',
-  permit: {
-    params: {
-      chain_id: 'pulsar-2',
-      permit_name: 'memo_secret1rf03820fp8gngzg2w02vd30ns78qkc8rg8dxaq',
-      allowed_tokens: ['secret1rf03820fp8gngzg2w02vd30ns78qkc8rg8dxaq'],
-      permissions: ['history'],
-    },
-    signature: {
-      pub_key: {type: 'tendermint/PubKeySecp256k1', value: 'A5M49l32ZrV+SDsPnoRv8fH7ivNC4gEX9prvd4RwvRaL'},
-      signature: 'hw/Mo3ZZYu1pEiDdymElFkuCuJzg9soDHw+4DxK7cL9rafiyykh7VynS+guotRAKXhfYMwCiyWmiznc6R+UlsQ==',
-    },
-  },
-};
-const SNIP24_1_PUBKEY = 'AwSFyMndr25JX03rGSlXQ5oSO6F+9GoqQILZu/DytRrr';
-const SNIP24_1_ACCOUNT = 'secret16v498l7d335wlzxpzg0mwkucrszdlza008dhc9';
-const SNIP24_1_TOKEN = 'secret18vd8fpwxzck93qlwghaj6arh4p7c5n8978vsyg';
-const CREATED_SECONDS = 1734454740;
-const EXPIRES_SECONDS = 1734677970;
-const timedPermit = (allowed: string[], signature: string): Permit => ({
-  params: {
-    chain_id: 'secret-4', permit_name: 'test', allowed_tokens: allowed, permissions: ['balance'],
-    created: '2024-12-17T16:59:00.000Z', expires: '2024-12-20T06:59:30.333Z',
-  },
-  signature: {pub_key: {type: 'tendermint/PubKeySecp256k1', value: SNIP24_1_PUBKEY}, signature},
-});
-const TIMED = timedPermit([SNIP24_1_TOKEN], 'mFDn5w59gaDTHZ5UzEA6l+sUOtlWDx/HcSi1NpZM13YuamMehIi3mseqXcQy4loE63N0hYhyXiVZdzrPM28A+g==');
-const BLANKET = timedPermit(['ANY_TOKEN'], 'Qte1iS54RsyRCN3rmOjA96yXQTn+eg4YaEUAU/Q5mLVGU9mOCEw6LMZjU2owLB4ogcziWrMkLOL3dtOrj3dL4Q==');
 
 describe('permit sign document', () => {
   it('is the canonical amino StdSignDoc of docs §5.2', () => {

@@ -1,7 +1,9 @@
 /**
  * A few contracts on one in-memory chain, for the RewardsManager's tests and bench: the payment token (snip20),
- * the WorkerManager and the RewardsManager run unmodified; cross-contract queries are routed to the target
- * contract and sub-messages run depth-first, the whole message rolling back on any error (as the devnet does).
+ * the WorkerManager and the RewardsManager run unmodified — the RewardsManager as its built wasm
+ * (`contracts/rewards-manager/rewards-manager.wasm`, through the devnet's wasm host); cross-contract queries are
+ * routed to the target contract and sub-messages run depth-first, the whole message rolling back on any error (as
+ * the devnet does).
  *
  * Workers are written into the WorkerManager's storage directly (its own `saveWorker`/`indexWorker`), skipping the
  * attestation binding that the WorkerManager's tests cover, so thousands of workers can be set up quickly.
@@ -12,14 +14,13 @@ import {createHash} from 'node:crypto';
 import {secp256k1} from '@noble/curves/secp256k1.js';
 import {toBase64} from '../../contracts/common/encoding.js';
 import type {Contract, Deps, Env, MessageInfo, Querier, Response} from '../../contracts/common/types.js';
-import {rewardsManager} from '../../contracts/rewards-manager/contract.js';
 import type * as RM from '../../contracts/rewards-manager/types.js';
 import {snip20} from '../../contracts/snip20/contract.js';
 import {SUBSCRIPTION_MANAGER_KEYS, subscriptionManager} from '../../contracts/subscription-manager/contract.js';
 import {indexWorker, saveWorker, workerManager, WORKER_MANAGER_KEYS} from '../../contracts/worker-manager/contract.js';
 import {saveWorkerInfo} from '../../contracts/worker-manager/registry.js';
 import type {WorkerInfo} from '../../contracts/worker-manager/types.js';
-import {MemoryStorage, nodeApi, testAddress} from './harness.js';
+import {MemoryStorage, nodeApi, testAddress, wasmContract} from './harness.js';
 
 export const TOKEN = testAddress(210);
 export const WORKER_MANAGER = testAddress(211);
@@ -63,7 +64,7 @@ export class RewardsChain {
     this.add(TOKEN, snip20);
     this.add(WORKER_MANAGER, workerManager);
     this.add(SUBSCRIPTION_MANAGER, subscriptionManager);
-    this.add(REWARDS_MANAGER, rewardsManager);
+    this.add(REWARDS_MANAGER, wasmContract('rewards-manager'));
     const tokenRef = this.ref(TOKEN);
     this.instantiate(TOKEN, ADMIN, {
       name: 'Test Token', symbol: 'TEST', decimals: 6, prng_seed: toBase64(new Uint8Array(8)),

@@ -1,12 +1,13 @@
 import {describe, expect, it} from '@jest/globals';
 import {createHash} from 'node:crypto';
 import {countersignUsageRecord, signUsageRecord, usagePublicKey, type SignedUsageRecord, type UsageRecord} from '../../contracts/common/usage.js';
-import {MAX_OPEN_EPOCHS} from '../../contracts/rewards-manager/state.js';
 import type * as RM from '../../contracts/rewards-manager/types.js';
 import {address, signPermit} from './accounts.js';
 import {ADMIN, FEE, PLAN_PRICE, REWARDS_MANAGER, RewardsChain, SUBSCRIPTION_MANAGER, TOKEN, WORKER_MANAGER, type TestWorker} from './rewards-chain.js';
 
 const HOUR = 3600;
+/** Most epochs one worker may hold weight in before they are closed (contracts/rewards-manager/README.md). */
+const MAX_OPEN_EPOCHS = 8;
 /** The subscriber's key handle at the SubscriptionManager (deterministic: same key hash and subscriber in every chain). */
 let HANDLE = '';
 const SUBSCRIBER_KEY = new Uint8Array(createHash('sha256').update('subscriber').digest());

@@ -1,21 +1,25 @@
 import {beforeAll, beforeEach, describe, expect, it} from '@jest/globals';
 import {createHash} from 'node:crypto';
-import {codeHashOf} from '../../contracts/index.js';
-import {snip20} from '../../contracts/snip20/contract.js';
-import {KEY_HANDLE_TAG, MAX_ACTIVE_API_KEYS, MAX_PLANS, subscriptionManager} from '../../contracts/subscription-manager/contract.js';
 import type {Deps, Querier, ReadonlyDeps, Response, SubMsg} from '../../contracts/common/types.js';
 import type * as SM from '../../contracts/subscription-manager/types.js';
 import type * as S20 from '../../contracts/snip20/types.js';
-import {ContractHarness, testAddress} from './harness.js';
+import {ContractHarness, testAddress, wasmContract} from './harness.js';
 import {address, signPermit} from './accounts.js';
 
 const TOKEN = testAddress(210);
 const OTHER_TOKEN = testAddress(211);
 const SM_ADDR = testAddress(212);
 const RM_ADDR = testAddress(213);
-const SM_HASH = codeHashOf('subscription-manager');
-const TOKEN_REF = {address: TOKEN, code_hash: codeHashOf('snip20')};
-const RM_REF = {address: RM_ADDR, code_hash: codeHashOf('rewards-manager')};
+const snip20 = wasmContract('snip20');
+const subscriptionManager = wasmContract('subscription-manager');
+const SM_HASH = subscriptionManager.codeHash;
+const TOKEN_REF = {address: TOKEN, code_hash: snip20.codeHash};
+/** A stand-in RewardsManager (only its address and code hash are used). */
+const RM_REF = {address: RM_ADDR, code_hash: 'cd'.repeat(32)};
+/** The contract's limits and key-handle domain tag (contracts/subscription-manager/assembly/state.ts). */
+const MAX_ACTIVE_API_KEYS = 16;
+const MAX_PLANS = 32;
+const KEY_HANDLE_TAG = 'secretai/v1/key-handle';
 const PERIOD = 30 * 86400;
 const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64');
 const hashOf = (key: string): string => createHash('sha256').update(key).digest('hex');

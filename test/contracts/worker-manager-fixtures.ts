@@ -1,17 +1,17 @@
 /**
  * Builders for WorkerManager tests and its benchmark: secp256k1 worker keys (node:crypto, fast), bundles whose
  * TDX quote carries a chosen REPORTDATA (the contract reads only that part), SNIP-24 permits signed with such
- * keys, and a harness with the contract instantiated.
+ * keys, and a harness with the contract (its built wasm, `contracts/worker-manager/worker-manager.wasm`, run by
+ * the devnet's wasm host) instantiated.
  */
 import {createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject} from 'node:crypto';
 import {permitSignBytes} from '../../contracts/common/permit.js';
-import {workerManager} from '../../contracts/worker-manager/contract.js';
 import type * as WM from '../../contracts/worker-manager/types.js';
-import {codeHashOf} from '../../contracts/index.js';
-import {ContractHarness, nodeApi, testAddress} from './harness.js';
+import {ContractHarness, nodeApi, testAddress, wasmContract, type WasmContract} from './harness.js';
 
 export const WM_ADDRESS = testAddress(201);
-export const TOKEN_REF = {address: testAddress(200), code_hash: codeHashOf('snip20')};
+/** The payment token: the WorkerManager only stores its reference, so any code hash does. */
+export const TOKEN_REF = {address: testAddress(200), code_hash: '5a'.repeat(32)};
 export const MIN_STAKE = '1000000';
 export const EPOCH = 3600;
 export const UNBONDING = 600;
@@ -48,9 +48,19 @@ export function keyFromPrivate(raw: Uint8Array): WorkerKey {
   return {privateKey, pubkey, pubkeyB64: Buffer.from(pubkey).toString('base64'), address: api.pubkeyToAddress(pubkey)};
 }
 
-/** 64-byte r‖s signature over SHA-256(`message`). */
+/** Order of the secp256k1 group. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const SCALAR_BYTES = 32;
+
+/**
+ * 64-byte r‖s signature over SHA-256(`message`), with the low-S form a chain requires (s ≤ n/2: node:crypto
+ * returns either form, and the wasm host's `secp256k1_verify` refuses high S as libsecp256k1 does).
+ */
 export function signSha256(key: WorkerKey, message: Uint8Array): string {
-  return sign('sha256', message, {key: key.privateKey, dsaEncoding: 'ieee-p1363'}).toString('base64');
+  const sig = sign('sha256', message, {key: key.privateKey, dsaEncoding: 'ieee-p1363'});
+  const s = BigInt(`0x${sig.subarray(SCALAR_BYTES).toString('hex')}`);
+  if (s > SECP256K1_N / 2n) Buffer.from((SECP256K1_N - s).toString(16).padStart(2 * SCALAR_BYTES, '0'), 'hex').copy(sig, SCALAR_BYTES);
+  return sig.toString('base64');
 }
 
 const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
@@ -110,9 +120,18 @@ export function permitFor(key: WorkerKey, contract = WM_ADDRESS, name = 'secreta
 
 export type WorkerManagerHarness = ContractHarness<WM.InstantiateMsg, WM.ExecuteMsg, WM.QueryMsg>;
 
+let contract: WasmContract | undefined;
+
+/** The built WorkerManager wasm (loaded once per test file). */
+export function workerManagerWasm(): WasmContract {
+  contract ??= wasmContract('worker-manager');
+  return contract;
+}
+
 /** A WorkerManager instantiated by `admin` (loopback URLs allowed unless said otherwise). */
 export function newWorkerManager(admin: string, extra: Partial<WM.InstantiateMsg> = {}): WorkerManagerHarness {
-  const h = new ContractHarness(workerManager, nodeApi(), {address: WM_ADDRESS, codeHash: codeHashOf('worker-manager')});
+  const wasm = workerManagerWasm();
+  const h: WorkerManagerHarness = new ContractHarness(wasm, nodeApi(), {address: WM_ADDRESS, codeHash: wasm.codeHash});
   h.instantiate(admin, {payment_token: TOKEN_REF, min_stake: MIN_STAKE, epoch_seconds: EPOCH, unbonding_seconds: UNBONDING, ...extra});
   return h;
 }

@@ -70,7 +70,7 @@ export function instantiateAnswer(data: Uint8Array): {address: string; answer: u
 export function snapshotState(devnet: DevnetHandle<unknown>): string {
   const db = devnet.chain.store.db;
   const dump: Record<string, unknown> = {height: devnet.chain.height};
-  for (const table of ['accounts', 'balances', 'codes', 'contracts', 'contract_kv', 'txs']) {
+  for (const table of ['accounts', 'balances', 'codes', 'code_wasm', 'contracts', 'contract_kv', 'contract_store', 'txs']) {
     dump[table] = db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all().map((row) =>
       Object.fromEntries(
         Object.entries(row).map(([k, v]) => [k, v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v]),

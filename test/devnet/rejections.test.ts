@@ -235,10 +235,12 @@ describe('rejected transactions leave no trace', () => {
         ),
       /code 2 .*unable to resolve type URL \/cosmos\.staking\.v1beta1\.MsgDelegate/,
     );
-    await expectRejectedWithoutTrace(
-      () => t.clients.a.tx.broadcast([new MsgStoreCode({sender: t.wallets.a.address, wasm_byte_code: new Uint8Array([0, 97, 115, 109]), source: '', builder: ''})], TX),
-      /code 2 .*MsgStoreCode is not supported by the devnet/,
-    );
+  });
+
+  it('code that is not wasm, or gzip that does not unzip → code 13, nothing stored', async () => {
+    const store = (wasm: Uint8Array) => () => t.clients.a.tx.broadcast([new MsgStoreCode({sender: t.wallets.a.address, wasm_byte_code: wasm, source: '', builder: ''})], TX);
+    await expectRejectedWithoutTrace(store(new Uint8Array([0, 97, 115, 109])), /code 13 .*not a valid WebAssembly module: create wasm contract failed/);
+    await expectRejectedWithoutTrace(store(new Uint8Array([0x1f, 0x8b, 0x08, 0, 1, 2, 3])), /code 13 .*cannot gunzip the uploaded code/);
   });
 
   it('invalid recipient address → code 7', async () => {

@@ -7,6 +7,7 @@ import {TxError, rfc3339, type DevnetNode, type TxResponseJson} from '../node/in
 import {GRPC, HttpError, RawJson, type Route} from './http.js';
 import {
   accountJson,
+  codeInfoJson,
   contractInfoJson,
   parseSearchConditions,
   requireAddress,
@@ -196,15 +197,7 @@ export function lcdRoutes(chain: DevnetNode, url: () => string): Route[] {
   {
     method: 'GET',
     pattern: /^\/compute\/v1beta1\/codes$/,
-    handler: () => ({
-      code_infos: chain.codes().map((c) => ({
-        code_id: String(c.codeId),
-        creator: c.creator,
-        code_hash: c.codeHash,
-        source: '',
-        builder: '',
-      })),
-    }),
+    handler: () => ({code_infos: chain.codes().map(codeInfoJson)}),
   },
   {
     method: 'GET',
@@ -212,7 +205,8 @@ export function lcdRoutes(chain: DevnetNode, url: () => string): Route[] {
     handler: (_req, m) => {
       const c = chain.code(requireCodeId(m[1]!));
       if (!c) throw new HttpError(GRPC.notFound, `code id ${m[1]} not found: not found`);
-      return {code_info: {code_id: String(c.codeId), creator: c.creator, code_hash: c.codeHash, source: '', builder: ''}, wasm: ''};
+      const wasm = chain.codeWasm(c.codeId);
+      return {code_info: codeInfoJson(c), wasm: wasm ? toBase64(wasm) : ''};
     },
   },
   {

@@ -4,7 +4,7 @@
 import {toBase64} from '../../../contracts/common/encoding.js';
 import {TYPE_URL} from '../node/index.js';
 import {isSecretAddress} from '../crypto.js';
-import type {AccountRecord, ContractRecord, TxEvent, TxResponseJson} from '../node/index.js';
+import type {AccountRecord, CodeRecord, ContractRecord, TxEvent, TxResponseJson} from '../node/index.js';
 import {GRPC, HttpError} from './http.js';
 
 /** Account JSON of E2 (`BaseAccount`), or undefined when the account does not exist. */
@@ -17,6 +17,11 @@ export function accountJson(acc: AccountRecord | undefined): Record<string, unkn
     account_number: String(acc.number),
     sequence: String(acc.sequence),
   };
+}
+
+/** Code info JSON (`/compute/v1beta1/codes`, `/compute/v1beta1/code/{id}`). */
+export function codeInfoJson(c: CodeRecord): Record<string, unknown> {
+  return {code_id: String(c.codeId), creator: c.creator, code_hash: c.codeHash, source: c.source, builder: c.builder};
 }
 
 /** Contract info JSON (E-opt `/compute/v1beta1/info/{address}`). */

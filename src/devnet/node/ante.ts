@@ -14,12 +14,15 @@ import {
   SECP256K1_PUBKEY_LENGTH,
   type IoKey,
 } from '../crypto.js';
-import type {AccountRecord, Store} from '../store.js';
+import {isWasmCode, type AccountRecord, type Store} from '../store.js';
+import {codeHashOf, unpackWasm, VmError} from '../vm/index.js';
+import {validateWasm} from './validate-wasm.js';
 import {
   AuthInfo,
   MsgExecuteContract,
   MsgInstantiateContract,
   MsgSend,
+  MsgStoreCode,
   PubKey,
   SignDoc,
   TxBody,
@@ -250,17 +253,13 @@ export class Ante {
           const m = MsgSend.decode(any.value);
           return {type: 'send', signer: m.from_address, m};
         }
+        case TYPE_URL.storeCode: {
+          const m = MsgStoreCode.decode(any.value);
+          return {type: 'storeCode', signer: addressFromBytes(m.sender), m};
+        }
       }
     } catch (err) {
       throw new TxError(2, 'sdk', `${(err as Error).message}: tx parse error`, false);
-    }
-    if (any.type_url === TYPE_URL.storeCode) {
-      throw new TxError(
-        2,
-        'sdk',
-        `${TYPE_URL.storeCode} is not supported by the devnet: contract codes are registered at genesis (see /compute/v1beta1/codes): tx parse error`,
-        false,
-      );
     }
     throw new TxError(2, 'sdk', `unable to resolve type URL ${any.type_url}: tx parse error`, false);
   }
@@ -287,7 +286,7 @@ export class Ante {
     } catch (err) {
       throw new TxError(code, 'compute', `failed to parse the message as JSON: ${(err as Error).message}: ${op} contract failed`);
     }
-    return {cipher: opened.cipher, msg, length: opened.json.length};
+    return {cipher: opened.cipher, msg, text: opened.json, length: opened.json.length};
   }
 
   /**
@@ -311,6 +310,28 @@ export class Ante {
     return out;
   }
 
+  /** `MsgStoreCode`: the code unzips, is at most 2 MiB and passes the wasm validator. */
+  private validateStoreCode(raw: Extract<RawMsg, {type: 'storeCode'}>): DecodedMsg {
+    const {m, signer} = raw;
+    const json = {
+      '@type': TYPE_URL.storeCode,
+      sender: signer,
+      wasm_byte_code: toBase64(m.wasm_byte_code),
+      source: m.source,
+      builder: m.builder,
+    };
+    if (m.wasm_byte_code.length === 0) throw new TxError(13, 'compute', 'wasm code is empty: invalid');
+    let wasm: Uint8Array;
+    try {
+      wasm = unpackWasm(m.wasm_byte_code);
+    } catch (err) {
+      throw new TxError(13, 'compute', `${(err as VmError).message}: create wasm contract failed`);
+    }
+    const problems = validateWasm(wasm);
+    if (problems.length) throw new TxError(13, 'compute', `invalid wasm: ${problems.join('; ')}: create wasm contract failed`);
+    return {kind: 'storeCode', signer, wasm, codeHash: codeHashOf(wasm), source: m.source, builder: m.builder, json};
+  }
+
   private validateMessage(raw: RawMsg, labels: Set<string>): DecodedMsg {
     if (raw.type === 'execute') {
       const {m, signer} = raw;
@@ -332,7 +353,7 @@ export class Ante {
       };
       const contract = this.node.store.getContract(contractAddr);
       if (!contract) throw new TxError(9, 'compute', `contract ${contractAddr} not found: not found`);
-      this.node.implementationOf(contract.name);
+      if (!isWasmCode(contract)) this.node.implementationOf(contract.name);
       const input = this.openInput(m.msg, contract.codeHash, 'execute');
       return {kind: 'execute', signer, contract, funds, input, json};
     }
@@ -353,7 +374,7 @@ export class Ante {
       const codeId = Number(m.code_id);
       const code = Number.isSafeInteger(codeId) ? this.node.store.getCode(codeId) : undefined;
       if (!code) throw new TxError(9, 'compute', `code id ${m.code_id} not found: not found`);
-      this.node.implementationOf(code.name);
+      if (!isWasmCode(code)) this.node.implementationOf(code.name);
       if (!m.label.trim()) throw new TxError(13, 'compute', 'label is required: invalid');
       if (this.node.store.getContractByLabel(m.label) || labels.has(m.label)) {
         throw new TxError(6, 'compute', `label ${JSON.stringify(m.label)} already exists: contract account already exists`);
@@ -374,6 +395,7 @@ export class Ante {
         json,
       };
     }
+    if (raw.type === 'storeCode') return this.validateStoreCode(raw);
     const {m} = raw;
     if (!isSecretAddress(m.from_address)) throw new TxError(7, 'sdk', `from address ${m.from_address}: invalid address`);
     if (!isSecretAddress(m.to_address)) throw new TxError(7, 'sdk', `to address ${m.to_address}: invalid address`);

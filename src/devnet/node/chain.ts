@@ -64,6 +64,8 @@ export interface DevnetNode {
   contractByLabel(label: string): ContractRecord | undefined;
   contractsByCode(codeId: number): ContractRecord[];
   code(codeId: number): CodeRecord | undefined;
+  /** The wasm of a stored code (unzipped), or undefined for a TypeScript implementation. */
+  codeWasm(codeId: number): Uint8Array | undefined;
   codes(): CodeRecord[];
   /** Stored `{tx, tx_response}` JSON text of a tx (E7), or undefined. */
   txJson(hash: string): string | undefined;
@@ -95,6 +97,8 @@ export interface ChainOptions {
    * more latency per tx.
    */
   commitWindowMs?: number;
+  /** Receives the `debug` messages of wasm contracts (the devnet log). Default: dropped. */
+  debugLog?: (contract: string, message: string) => void;
 }
 
 /**
@@ -115,12 +119,15 @@ export class Chain implements DevnetNode {
   private readonly ante: Ante;
   private readonly now: () => number;
   private readonly commitWindowMs: number;
+  /** Where wasm contracts' `debug` messages go. */
+  readonly debugLog?: (contract: string, message: string) => void;
 
   constructor(store: Store, registry: ContractRegistry, options: ChainOptions = {}) {
     this.store = store;
     this.registry = registry;
     this.now = options.now ?? Date.now;
     this.commitWindowMs = options.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS;
+    this.debugLog = options.debugLog;
     const chainId = store.getMeta(META.chainId);
     const ioHex = store.getMeta(META.ioPrivateKey);
     if (!chainId || !ioHex) throw new Error('devnet database is not initialised (missing chain id or IO key)');
@@ -233,6 +240,10 @@ export class Chain implements DevnetNode {
 
   code(codeId: number): CodeRecord | undefined {
     return this.store.getCode(codeId);
+  }
+
+  codeWasm(codeId: number): Uint8Array | undefined {
+    return this.store.getCodeWasm(codeId);
   }
 
   codes(): CodeRecord[] {
@@ -381,6 +392,7 @@ export class Chain implements DevnetNode {
         cipher: null,
         msgIndex: 0,
         events: [],
+        txHash: txhash.toLowerCase(),
       };
       const msgResponses: Any[] = [];
       msgs.forEach((m, i) => {
@@ -413,7 +425,7 @@ export class Chain implements DevnetNode {
       {type: 'tx', attributes: [attr('acc_seq', `${tx.signer}/${account.sequence}`)]},
       {type: 'tx', attributes: [attr('signature', toBase64(tx.signature))]},
     ];
-    const ctx: ExecContext = {height, time, gas, cipher: null, msgIndex: 0, events: []};
+    const ctx: ExecContext = {height, time, gas, cipher: null, msgIndex: 0, events: [], txHash: tx.hash.toLowerCase()};
     let code = 0;
     let codespace = '';
     let rawLog = '';

@@ -10,6 +10,8 @@ export {
   MsgExecuteContractResponse,
   MsgInstantiateContract,
   MsgInstantiateContractResponse,
+  MsgStoreCode,
+  MsgStoreCodeResponse,
 } from 'secretjs/dist/protobuf/secret/compute/v1beta1/msg.js';
 export {MsgSend} from 'secretjs/dist/protobuf/cosmos/bank/v1beta1/tx.js';
 export {TxMsgData} from 'secretjs/dist/protobuf/cosmos/base/abci/v1beta1/abci.js';
@@ -23,6 +25,7 @@ export const TYPE_URL = {
   instantiate: '/secret.compute.v1beta1.MsgInstantiateContract',
   instantiateResponse: '/secret.compute.v1beta1.MsgInstantiateContractResponse',
   storeCode: '/secret.compute.v1beta1.MsgStoreCode',
+  storeCodeResponse: '/secret.compute.v1beta1.MsgStoreCodeResponse',
   send: '/cosmos.bank.v1beta1.MsgSend',
   sendResponse: '/cosmos.bank.v1beta1.MsgSendResponse',
   secp256k1PubKey: '/cosmos.crypto.secp256k1.PubKey',

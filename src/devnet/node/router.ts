@@ -27,6 +27,8 @@ export class Router implements SubmessageDispatcher {
         return this.wasm.execute(m, ctx);
       case 'instantiate':
         return this.wasm.instantiate(m, ctx);
+      case 'storeCode':
+        return this.wasm.storeCode(m, ctx);
     }
   }
 
@@ -37,6 +39,12 @@ export class Router implements SubmessageDispatcher {
         this.wasm.executeNested(sender, sub.wasm_execute, ctx, depth + 1);
       } else if ('bank_send' in sub) {
         this.bank.sendFromContract(sender.address, sub.bank_send, ctx, depth + 1);
+      } else if ('unsupported' in sub) {
+        throw new TxError(
+          10,
+          'compute',
+          `${NESTED_PREFIX.repeat(depth + 1)}unsupported submessage ${sub.unsupported}: the devnet runs wasm execute and bank send messages without replies: invalid CosmosMsg from the contract`,
+        );
       } else {
         throw new TxError(
           10,

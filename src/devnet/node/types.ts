@@ -6,7 +6,9 @@ import {ContractError, type Coin, type Contract} from '../../../contracts/common
 import {sha256, toBase64, utf8} from '../../../contracts/common/encoding.js';
 import {addressFromBytes, type AesSiv} from '../crypto.js';
 import type {ContractRecord, StorageObserver} from '../store.js';
-import type {Any, MsgExecuteContract, MsgInstantiateContract, MsgSend} from './codec.js';
+import type {Any, MsgExecuteContract, MsgInstantiateContract, MsgSend, MsgStoreCode} from './codec.js';
+import {ContractFailure} from '../vm/index.js';
+import {GAS} from '../gas.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Constants
@@ -15,28 +17,8 @@ import type {Any, MsgExecuteContract, MsgInstantiateContract, MsgSend} from './c
 /** Native staking/fee denom. */
 export const NATIVE_DENOM = 'uscrt';
 
-/**
- * Deterministic gas model (the devnet does not meter real execution). Figures follow Cosmos SDK KV-store costs so
- * that a tx whose `gas_limit` is far too low for mainnet (e.g. secretjs's default 25 000 for a contract call) also
- * fails here, with code 11.
- */
-export const GAS = {
-  /** Signature verification of the one signer (SDK `SigVerifyCostSecp256k1`). */
-  signature: 1_000,
-  /** Per byte of the broadcast tx (SDK `TxSizeCostPerByte`). */
-  txPerByte: 10,
-  /** A bank transfer (top-level `MsgSend`, contract `bank_send`, funds sent with a contract call). */
-  bankSend: 5_000,
-  /** One contract invocation (execute, instantiate, nested call). */
-  contractCall: 30_000,
-  /** Per byte of a contract's JSON input. */
-  inputPerByte: 3,
-  storageReadFlat: 1_000,
-  storageReadPerByte: 3,
-  storageWriteFlat: 2_000,
-  storageWritePerByte: 30,
-  storageRemoveFlat: 1_000,
-} as const;
+/** The chain's gas costs (`src/devnet/gas.ts`, beside the wasm host's). */
+export {GAS, WASM_GAS} from '../gas.js';
 
 /** Longest memo the SDK accepts (`MaxMemoCharacters`). */
 export const MAX_MEMO_CHARACTERS = 256;
@@ -184,6 +166,7 @@ export function validateCoins(coins: readonly Coin[], allowEmpty: boolean): Coin
 
 /** The text a contract error renders as (CosmWasm v1 `StdError::GenericErr`). */
 export function contractErrorText(err: unknown): string {
+  if (err instanceof ContractFailure) return err.text;
   if (err instanceof ContractError) return `Generic error: ${err.message}`;
   if (err instanceof Error) return `Generic error: ${err.message}`;
   return `Generic error: ${String(err)}`;
@@ -198,12 +181,17 @@ export function encryptError(cipher: AesSiv, text: string): string {
   return toBase64(cipher.seal(utf8(plain)));
 }
 
-/** Encrypts a contract answer: the ASCII text of base64(JSON bytes), AES-SIV with the message key (§5). */
-export function encryptAnswer(cipher: AesSiv, answer: unknown): Uint8Array {
-  if (answer === undefined) return new Uint8Array(0);
+/** The JSON bytes of a TypeScript contract's answer; undefined for no answer. */
+export function answerBytes(answer: unknown): Uint8Array | undefined {
+  if (answer === undefined) return undefined;
   const json = JSON.stringify(answer);
-  if (json === undefined) return new Uint8Array(0);
-  return cipher.seal(utf8(Buffer.from(json, 'utf8').toString('base64')));
+  return json === undefined ? undefined : utf8(json);
+}
+
+/** Encrypts a contract answer's bytes: the ASCII text of base64(bytes), AES-SIV with the message key (§5). */
+export function encryptAnswer(cipher: AesSiv, answer: Uint8Array | undefined): Uint8Array {
+  if (answer === undefined) return new Uint8Array(0);
+  return cipher.seal(utf8(Buffer.from(answer).toString('base64')));
 }
 
 /** Gas meter with a limit; `check` throws code 11 (out of gas) past the limit. */
@@ -246,6 +234,8 @@ export class GasMeter implements StorageObserver {
 export interface OpenedInput {
   cipher: AesSiv;
   msg: unknown;
+  /** The JSON text as sent (what a wasm contract receives). */
+  text: string;
   /** Length of the JSON text, for gas. */
   length: number;
 }
@@ -271,13 +261,24 @@ export type DecodedMsg =
       input: OpenedInput;
       json: Record<string, unknown>;
     }
-  | {kind: 'send'; signer: string; to: string; amount: Coin[]; json: Record<string, unknown>};
+  | {kind: 'send'; signer: string; to: string; amount: Coin[]; json: Record<string, unknown>}
+  | {
+      kind: 'storeCode';
+      signer: string;
+      /** The unzipped wasm. */
+      wasm: Uint8Array;
+      codeHash: string;
+      source: string;
+      builder: string;
+      json: Record<string, unknown>;
+    };
 
 /** A message decoded from its `Any` (once, at CheckTx), with its signer. */
 export type RawMsg =
   | {type: 'execute'; signer: string; m: ReturnType<typeof MsgExecuteContract.decode>}
   | {type: 'instantiate'; signer: string; m: ReturnType<typeof MsgInstantiateContract.decode>}
-  | {type: 'send'; signer: string; m: ReturnType<typeof MsgSend.decode>};
+  | {type: 'send'; signer: string; m: ReturnType<typeof MsgSend.decode>}
+  | {type: 'storeCode'; signer: string; m: ReturnType<typeof MsgStoreCode.decode>};
 
 export interface DecodedTx {
   hash: string;
@@ -306,6 +307,8 @@ export interface ExecContext {
   cipher: AesSiv | null;
   msgIndex: number;
   events: TxEvent[];
+  /** Lower-case hex hash of the tx (wasm contracts' `env.transaction.hash`). */
+  txHash?: string;
 }
 
 /** A CheckTx answer or an empty E6 `tx_response` (no height, no events). */

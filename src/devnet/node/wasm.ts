@@ -1,10 +1,11 @@
 /**
- * The wasm ("compute") module of the node: instantiates and executes contracts of the registry with their
- * encrypted inputs and outputs (§4–§6), records their events, answers encrypted and plaintext queries, and gives
- * contracts their host functions (`Api`) and cross-contract `Querier`. Submessages go back through the router.
+ * The wasm ("compute") module of the node: stores uploaded code (`MsgStoreCode`), instantiates and executes
+ * contracts with their encrypted inputs and outputs (§4–§6), records their events, answers encrypted and plaintext
+ * queries. A contract runs either as a TypeScript implementation of the registry or as stored wasm through the wasm
+ * host ({@link ContractRunner}); submessages of both go back through the router.
  */
-import {ContractError, type Api, type Coin, type Contract, type Env, type MessageInfo, type Querier, type Response as ContractResponse} from '../../../contracts/common/types.js';
-import {concatBytes, sha256, toBase64, u64be, utf8} from '../../../contracts/common/encoding.js';
+import type {Api, Coin, Contract} from '../../../contracts/common/types.js';
+import {concatBytes, fromUtf8, sha256, toBase64, u64be, utf8} from '../../../contracts/common/encoding.js';
 import {
   addressBytes,
   addressFromBytes,
@@ -15,8 +16,10 @@ import {
   type IoKey,
 } from '../crypto.js';
 import type {ContractRecord, Store} from '../store.js';
+import {OutOfGasError, VmError, type FrameSubMsg, type FrameWasmExecute} from '../vm/index.js';
 import type {BankModule} from './bank.js';
-import {MsgExecuteContractResponse, MsgInstantiateContractResponse, TYPE_URL, type Any} from './codec.js';
+import {MsgExecuteContractResponse, MsgInstantiateContractResponse, MsgStoreCodeResponse, TYPE_URL, type Any} from './codec.js';
+import {ContractRunner, MsgInput, type RunnerContext} from './runner.js';
 import {
   GAS,
   MAX_CALL_DEPTH,
@@ -35,19 +38,14 @@ import {
 } from './types.js';
 
 /** What the wasm module reads of the node besides the store. */
-export interface WasmContext {
-  readonly chainId: string;
+export interface WasmContext extends RunnerContext {
   readonly io: IoKey;
-  /** Height of the last block. */
-  readonly height: number;
-  /** Current block time, Unix seconds. */
-  currentTime(): number;
 }
 
-/** A submessage a contract returns. */
-export type SubMsg = NonNullable<ContractResponse['messages']>[number];
+/** A submessage a contract returns (TypeScript contracts' frame messages are a subset). */
+export type SubMsg = FrameSubMsg;
 /** The `wasm_execute` submessage. */
-export type WasmExecuteMsg = Extract<SubMsg, {wasm_execute: unknown}>['wasm_execute'];
+export type WasmExecuteMsg = FrameWasmExecute;
 
 /** Dispatches the submessages a contract returns (the router). */
 export interface SubmessageDispatcher {
@@ -68,10 +66,18 @@ function pushMessageEvent(ctx: ExecContext, action: string, sender: string, cont
   });
 }
 
-/** Contracts: execution, instantiation, queries. */
+/** The event attributes of contract attributes: encrypted with the message key unless plaintext. */
+function eventAttributes(ctx: ExecContext, attributes: ReadonlyArray<{key: string; value: string; plaintext: boolean}>): EventAttribute[] {
+  const cipher = ctx.cipher!;
+  return attributes.map((a) => (a.plaintext ? attr(a.key, a.value) : attr(toBase64(cipher.seal(utf8(a.key))), toBase64(cipher.seal(utf8(a.value))))));
+}
+
+/** Contracts: code upload, execution, instantiation, queries. */
 export class WasmModule {
-  /** Host functions given to contracts. */
+  /** Host functions given to TypeScript contracts. */
   readonly api: Api;
+  /** Runs both kinds of contract. */
+  readonly runner: ContractRunner;
   /** Set by the router that owns this module. */
   router!: SubmessageDispatcher;
 
@@ -88,6 +94,7 @@ export class WasmModule {
       secp256k1VerifySha256: (message, sig, pubkey) => verifySecp256k1Sha256(message, sig, pubkey, {dangerousAllowHighS: true}),
       pubkeyToAddress: (pubkey) => pubkeyToAddress(pubkey),
     };
+    this.runner = new ContractRunner(node, store, registry, this.api);
   }
 
   /** The implementation of a code name; `TxError` code 9 when the registry has none. */
@@ -97,11 +104,22 @@ export class WasmModule {
     return impl;
   }
 
-  private env(height: number, time: number, contract: ContractRecord): Env {
-    return {
-      block: {height, time, chain_id: this.node.chainId},
-      contract: {address: contract.address, code_hash: contract.codeHash},
-    };
+  /** Top-level `MsgStoreCode`: the (validated, unzipped) wasm under the next code id. */
+  storeCode(m: Extract<DecodedMsg, {kind: 'storeCode'}>, ctx: ExecContext): Any {
+    ctx.gas.consume(GAS.storeCodePerByte * m.wasm.length);
+    const codeId = this.store.nextCodeId();
+    this.store.addWasmCode({codeId, codeHash: m.codeHash, creator: m.signer, source: m.source, builder: m.builder}, m.wasm);
+    ctx.events.push({
+      type: 'message',
+      attributes: [
+        attr('action', TYPE_URL.storeCode),
+        attr('module', 'compute'),
+        attr('sender', m.signer),
+        attr('code_id', String(codeId)),
+        attr('msg_index', String(ctx.msgIndex)),
+      ],
+    });
+    return {type_url: TYPE_URL.storeCodeResponse, value: MsgStoreCodeResponse.encode({code_id: String(codeId)}).finish()};
   }
 
   /** Top-level `MsgExecuteContract`: funds, then the contract; returns its `msg_responses` entry. */
@@ -110,7 +128,8 @@ export class WasmModule {
     pushMessageEvent(ctx, TYPE_URL.execute, m.signer, m.contract.address);
     if (m.funds.length) this.bank.transfer(m.signer, m.contract.address, m.funds, ctx, 0);
     ctx.gas.consume(GAS.inputPerByte * m.input.length);
-    const answer = this.invoke('execute', m.contract, {sender: m.signer, funds: m.funds}, m.input.msg, ctx, 0);
+    const input = MsgInput.fromBytes(utf8(m.input.text), {value: m.input.msg});
+    const answer = this.invoke('execute', m.contract, {sender: m.signer, funds: m.funds}, input, ctx, 0);
     const value = MsgExecuteContractResponse.encode({data: encryptAnswer(m.input.cipher, answer)}).finish();
     return {type_url: TYPE_URL.executeResponse, value};
   }
@@ -137,7 +156,8 @@ export class WasmModule {
     pushMessageEvent(ctx, TYPE_URL.instantiate, m.signer, address);
     if (m.funds.length) this.bank.transfer(m.signer, address, m.funds, ctx, 0);
     ctx.gas.consume(GAS.inputPerByte * m.input.length);
-    const answer = this.invoke('instantiate', contract, {sender: m.signer, funds: m.funds}, m.input.msg, ctx, 0);
+    const input = MsgInput.fromBytes(utf8(m.input.text), {value: m.input.msg});
+    const answer = this.invoke('instantiate', contract, {sender: m.signer, funds: m.funds}, input, ctx, 0);
     const value = MsgInstantiateContractResponse.encode({address, data: encryptAnswer(m.input.cipher, answer)}).finish();
     return {type_url: TYPE_URL.instantiateResponse, value};
   }
@@ -150,7 +170,7 @@ export class WasmModule {
 
   /** A `wasm_execute` submessage of `sender` at nesting `depth`: target and code hash checked, funds moved, then the target runs. */
   executeNested(sender: ContractRecord, sub: WasmExecuteMsg, ctx: ExecContext, depth: number): void {
-    const {contract_addr, code_hash, msg: subMsg, funds} = sub;
+    const {contract_addr, code_hash, msg: subMsg, msgBytes, funds} = sub;
     const prefix = NESTED_PREFIX.repeat(depth);
     const target = this.store.getContract(contract_addr);
     if (!target) throw new TxError(9, 'compute', `${prefix}contract ${contract_addr} not found: not found`);
@@ -168,47 +188,33 @@ export class WasmModule {
       throw new TxError(10, 'sdk', `${prefix}${(err as TxError).log}`);
     }
     if (coins.length) this.bank.transfer(sender.address, target.address, coins, ctx, depth);
-    const plain = JSON.parse(JSON.stringify(subMsg ?? null));
-    ctx.gas.consume(GAS.inputPerByte * JSON.stringify(plain).length);
-    this.invoke('execute', target, {sender: sender.address, funds: coins}, plain, ctx, depth);
+    const input = msgBytes ? MsgInput.fromBytes(msgBytes) : MsgInput.fromValue(JSON.parse(JSON.stringify(subMsg ?? null)));
+    ctx.gas.consume(GAS.inputPerByte * input.bytes.length);
+    this.invoke('execute', target, {sender: sender.address, funds: coins}, input, ctx, depth);
   }
 
   /**
-   * Runs a contract entry point, records its `execute`/`instantiate` and `wasm` events (attributes encrypted with
-   * the top-level message key unless plaintext), then its submessages depth-first through the router. Returns the
-   * contract's `data`.
+   * Runs a contract entry point, records its `execute`/`instantiate`, `wasm` and custom (`wasm-<type>`) events
+   * (attributes encrypted with the top-level message key unless plaintext), then its submessages depth-first
+   * through the router. Returns the contract's answer bytes. A contract error is encrypted for the caller; a VM
+   * failure (trap) is a plain failed tx; running out of gas is code 11.
    */
-  invoke(
-    op: 'execute' | 'instantiate',
-    contract: ContractRecord,
-    info: MessageInfo,
-    msg: unknown,
-    ctx: ExecContext,
-    depth: number,
-  ): unknown {
+  invoke(op: 'execute' | 'instantiate', contract: ContractRecord, info: {sender: string; funds: Coin[]}, input: MsgInput, ctx: ExecContext, depth: number): Uint8Array | undefined {
     if (depth > MAX_CALL_DEPTH) {
       throw new TxError(3, 'compute', `${NESTED_PREFIX.repeat(depth)}call depth exceeds ${MAX_CALL_DEPTH}: execute contract failed`);
     }
-    const impl = this.implementationOf(contract.name);
     const cipher = ctx.cipher!;
     ctx.gas.consume(GAS.contractCall);
-    const deps = {
-      storage: this.store.contractStorage(contract.address, ctx.gas),
-      api: this.api,
-      querier: this.querier(0),
-    };
-    const env = this.env(ctx.height, ctx.time, contract);
-    let response: ContractResponse;
+    let result: ReturnType<ContractRunner['run']>;
     try {
-      response = op === 'execute' ? impl.execute(deps, env, info, msg) : impl.instantiate(deps, env, info, msg);
+      result = this.runner.run(op, contract, info, input, ctx);
     } catch (err) {
       if (err instanceof TxError) throw err;
       const code = op === 'instantiate' && depth === 0 ? 2 : 3;
-      throw new TxError(
-        code,
-        'compute',
-        `${NESTED_PREFIX.repeat(depth)}encrypted: ${encryptError(cipher, contractErrorText(err))}: ${op} contract failed`,
-      );
+      const prefix = NESTED_PREFIX.repeat(depth);
+      if (err instanceof OutOfGasError) ctx.gas.check(`contract ${contract.address}`);
+      if (err instanceof VmError) throw new TxError(code, 'compute', `${prefix}execution error: ${err.message}: ${op} contract failed`);
+      throw new TxError(code, 'compute', `${prefix}encrypted: ${encryptError(cipher, contractErrorText(err))}: ${op} contract failed`);
     }
     ctx.gas.check(`contract ${contract.address}`);
     const idx = attr('msg_index', String(ctx.msgIndex));
@@ -220,21 +226,12 @@ export class WasmModule {
     } else {
       ctx.events.push({type: 'execute', attributes: [attr('contract_address', contract.address), idx]});
     }
-    const wasm: EventAttribute[] = [attr('contract_address', contract.address)];
-    for (const a of response?.attributes ?? []) {
-      const key = String(a.key);
-      const value = String(a.value);
-      if (a.plaintext) {
-        wasm.push(attr(key, value));
-      } else {
-        wasm.push(attr(toBase64(cipher.seal(utf8(key))), toBase64(cipher.seal(utf8(value)))));
-      }
+    ctx.events.push({type: 'wasm', attributes: [attr('contract_address', contract.address), ...eventAttributes(ctx, result.attributes), idx]});
+    for (const e of result.events) {
+      ctx.events.push({type: `wasm-${e.type}`, attributes: [attr('contract_address', contract.address), ...eventAttributes(ctx, e.attributes), idx]});
     }
-    wasm.push(idx);
-    ctx.events.push({type: 'wasm', attributes: wasm});
-
-    this.router.dispatch(contract, response?.messages ?? [], ctx, depth);
-    return response?.data;
+    this.router.dispatch(contract, result.messages, ctx, depth);
+    return result.data;
   }
 
   // --- queries -------------------------------------------------------------------------------------------------
@@ -242,7 +239,7 @@ export class WasmModule {
   /**
    * E5: decrypts an encrypted query (nonce ‖ pubkey ‖ SIV), checks the code hash, runs the contract's query
    * read-only and returns base64 of the encrypted answer. Contract errors throw a {@link QueryError} whose message is
-   * `encrypted: <b64>: query contract failed` (§6.1).
+   * `encrypted: <b64>: query contract failed` (§6.1); a VM failure is a plain query error.
    */
   queryContract(address: string, encryptedQuery: Uint8Array): string {
     const contract = this.store.getContract(address);
@@ -265,46 +262,15 @@ export class WasmModule {
     } catch (err) {
       throw new QueryError(3, `query is not valid JSON: ${(err as Error).message}: query contract failed`);
     }
-    let answer: unknown;
+    let answer: Uint8Array;
     try {
-      answer = this.runQuery(contract, msg, 0);
+      answer = this.runner.query(contract, MsgInput.fromBytes(utf8(opened.json), {value: msg}), 0);
     } catch (err) {
       if (err instanceof TxError) throw new QueryError(2, `${err.log}: query contract failed`);
+      if (err instanceof VmError) throw new QueryError(2, `execution error: ${err.message}: query contract failed`);
       throw new QueryError(2, `encrypted: ${encryptError(opened.cipher, contractErrorText(err))}: query contract failed`);
     }
-    return toBase64(encryptAnswer(opened.cipher, answer ?? null));
-  }
-
-  /** Runs a contract query (plaintext) against current state; for queries and cross-contract reads. */
-  private runQuery(contract: ContractRecord, msg: unknown, depth: number): unknown {
-    if (depth > MAX_CALL_DEPTH) throw new ContractError(`query depth exceeds ${MAX_CALL_DEPTH}`);
-    const impl = this.implementationOf(contract.name);
-    const deps = {
-      storage: this.store.readonlyContractStorage(contract.address),
-      api: this.api,
-      querier: this.querier(depth),
-    };
-    const answer = impl.query(deps, this.env(this.node.height, this.node.currentTime(), contract), msg);
-    return answer === undefined ? null : answer;
-  }
-
-  private querier(depth: number): Querier {
-    return {
-      queryContract: <T = unknown>(contractAddr: string, codeHash: string, msg: unknown): T => {
-        const target = this.store.getContract(contractAddr);
-        if (!target) throw new ContractError(`Querier system error: contract ${contractAddr} not found`);
-        if (String(codeHash).toLowerCase() !== target.codeHash) {
-          throw new ContractError(`Querier system error: code hash mismatch for contract ${contractAddr}`);
-        }
-        try {
-          // JSON round trips on both sides: the contracts share no objects, as across a real chain boundary.
-          return JSON.parse(JSON.stringify(this.runQuery(target, JSON.parse(JSON.stringify(msg)), depth + 1))) as T;
-        } catch (err) {
-          if (err instanceof ContractError && err.message.startsWith('Querier system error')) throw err;
-          throw new ContractError(`Querier contract error: ${contractErrorText(err)}`);
-        }
-      },
-    };
+    return toBase64(encryptAnswer(opened.cipher, answer));
   }
 
   /**
@@ -314,6 +280,6 @@ export class WasmModule {
   queryPlain(address: string, msg: unknown): unknown {
     const contract = this.store.getContract(address);
     if (!contract) throw new QueryError(5, `contract ${address} not found: not found`);
-    return JSON.parse(JSON.stringify(this.runQuery(contract, JSON.parse(JSON.stringify(msg)), 0)));
+    return JSON.parse(fromUtf8(this.runner.query(contract, MsgInput.fromValue(JSON.parse(JSON.stringify(msg))), 0)));
   }
 }

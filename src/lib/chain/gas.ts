@@ -24,7 +24,17 @@ export const GAS_LIMITS = {
   snip20RevokePermit: 120_000,
   /** An admin or bookkeeping call that touches a handful of keys. */
   admin: 250_000,
+  /** Instantiating a contract (its `instantiate` may register with a token through a sub-message). */
+  instantiate: 500_000,
 } as const;
+
+/** Gas charged per byte of uploaded contract code (unzipped), with margin: compilation and storage of the code. */
+export const GAS_PER_CODE_BYTE = 30;
+
+/** Gas limit of a `MsgStoreCode` of `codeBytes` bytes of wasm (unzipped). */
+export function gasForStoreCode(codeBytes: number): number {
+  return 1_000_000 + codeBytes * GAS_PER_CODE_BYTE;
+}
 
 /** Gas charged per byte of a message that is broadcast and stored (tx bytes + input bytes + storage write), with margin. */
 export const GAS_PER_STORED_BYTE = 60;

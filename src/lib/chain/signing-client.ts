@@ -12,7 +12,7 @@ import {normalizeMnemonic} from '../keys/index.js';
 import {parseAddress} from './address.js';
 import {USCRT, type Coin} from './amounts.js';
 import {BroadcastRejectedError, normalizeChainError, TxFailedError, TxTimeoutError, type ChainErrorContext} from './errors.js';
-import {GAS_LIMITS} from './gas.js';
+import {GAS_LIMITS, gasForStoreCode} from './gas.js';
 import {ChainClient, checkCodeHash, type ChainClientOptions, type ClientProfile, type ContractRef} from './read-client.js';
 import {loadSecretjs, type Secretjs} from './secretjs.js';
 import {MSG_EXECUTE_CONTRACT, MSG_SEND, toTxResult, type ChainEvent, type TxResult} from './tx-results.js';
@@ -23,7 +23,23 @@ export const ENCRYPTION_SEED_TAG = 'secretai/v1/tx-encryption-seed';
 /** A message of a tx, in the CLI's own terms. */
 export type TxMsg =
   | {type: 'execute'; contract: ContractRef; msg: object; funds?: Coin[]}
-  | {type: 'send'; to: string; amount: Coin[]};
+  | {type: 'send'; to: string; amount: Coin[]}
+  /** Upload contract code (wasm, or gzip-compressed wasm). */
+  | {type: 'store'; wasm: Uint8Array; source?: string; builder?: string}
+  /** Instantiate stored code; `label` must be unique on the chain. */
+  | {type: 'instantiate'; codeId: number; codeHash: string; msg: object; label: string; funds?: Coin[]; admin?: string};
+
+/** Protobuf type URL of `MsgStoreCode` (upload contract code). */
+export const MSG_STORE_CODE = '/secret.compute.v1beta1.MsgStoreCode';
+/** Protobuf type URL of `MsgInstantiateContract`. */
+export const MSG_INSTANTIATE_CONTRACT = '/secret.compute.v1beta1.MsgInstantiateContract';
+
+const MSG_TYPE_URLS: Record<TxMsg['type'], string> = {
+  execute: MSG_EXECUTE_CONTRACT,
+  send: MSG_SEND,
+  store: MSG_STORE_CODE,
+  instantiate: MSG_INSTANTIATE_CONTRACT,
+};
 
 /** Options of a signed tx. */
 export interface TxSettings {
@@ -81,7 +97,7 @@ export class SigningClient extends ChainClient {
     if (msgs.length === 0) throw new UsageError('a transaction needs at least one message', {code: 'TX_EMPTY'});
     const {sjs, client} = await this.start();
     const sdkMsgs = msgs.map((m) => this.toSdkMsg(sjs, m));
-    const types = msgs.map((m) => (m.type === 'execute' ? MSG_EXECUTE_CONTRACT : MSG_SEND));
+    const types = msgs.map((m) => MSG_TYPE_URLS[m.type]);
     const gasLimit = settings.gasLimit ?? defaultGas(msgs);
     if (!Number.isSafeInteger(gasLimit) || gasLimit <= 0) throw new UsageError(`invalid gas limit ${gasLimit}`, {code: 'GAS_INVALID'});
     const action = `broadcast ${describeMsgs(msgs)}`;
@@ -175,16 +191,37 @@ export class SigningClient extends ChainClient {
         sent_funds: m.funds ?? [],
       });
     }
+    if (m.type === 'store') return new sjs.MsgStoreCode({sender: this.address, wasm_byte_code: m.wasm, source: m.source ?? '', builder: m.builder ?? ''});
+    if (m.type === 'instantiate') {
+      return new sjs.MsgInstantiateContract({
+        sender: this.address,
+        code_id: m.codeId,
+        code_hash: checkCodeHash({address: `code ${m.codeId}`, codeHash: m.codeHash}),
+        init_msg: m.msg,
+        label: m.label,
+        init_funds: m.funds ?? [],
+        ...(m.admin ? {admin: parseAddress(m.admin, 'contract admin')} : {}),
+      });
+    }
     return new sjs.MsgSend({from_address: this.address, to_address: parseAddress(m.to, 'recipient'), amount: m.amount});
   }
 }
 
+/** Default gas limit of a tx: per message kind, and for code uploads per byte. */
 function defaultGas(msgs: TxMsg[]): number {
-  return msgs.reduce((g, m) => g + (m.type === 'execute' ? GAS_LIMITS.execute : GAS_LIMITS.bankSend), 0);
+  return msgs.reduce((g, m) => g + defaultMsgGas(m), 0);
+}
+
+function defaultMsgGas(m: TxMsg): number {
+  if (m.type === 'store') return gasForStoreCode(m.wasm.length);
+  if (m.type === 'instantiate') return GAS_LIMITS.instantiate;
+  return m.type === 'execute' ? GAS_LIMITS.execute : GAS_LIMITS.bankSend;
 }
 
 function describeMsgs(msgs: TxMsg[]): string {
-  return msgs.map((m) => (m.type === 'execute' ? Object.keys(m.msg)[0] ?? 'execute' : 'send')).join(', ');
+  return msgs
+    .map((m) => (m.type === 'execute' ? Object.keys(m.msg)[0] ?? 'execute' : m.type === 'instantiate' ? `instantiate ${m.label}` : m.type === 'store' ? 'store code' : 'send'))
+    .join(', ');
 }
 
 /** The tx encryption seed of a wallet: SHA-256(`secretai/v1/tx-encryption-seed` ‖ private key), 32 bytes. */

@@ -11,6 +11,7 @@ import {
   SETTINGS,
   validateProfile,
   validateProfileName,
+  type ContractSet,
   type NetworkProfile,
   type SettingName,
   type Source,
@@ -72,6 +73,20 @@ export function addNetwork(ctx: Context, o: AddNetworkOptions): NetworkProfile {
   });
   ctx.reload();
   return getProfile(ctx.config, o.name);
+}
+
+/**
+ * Sets contract references of a network profile (stored as the profile's override; other contracts are kept) and
+ * returns the profile as it now resolves.
+ */
+export function saveNetworkContracts(ctx: Context, name: string, contracts: Partial<ContractSet>): NetworkProfile {
+  getProfile(ctx.config, name); // must exist
+  ctx.store.update((cfg) => {
+    const prev = cfg.networks[name] ?? {};
+    cfg.networks[name] = {...prev, contracts: {...(prev.contracts ?? {}), ...contracts}};
+  });
+  ctx.reload();
+  return getProfile(ctx.config, name);
 }
 
 export function useNetwork(ctx: Context, name: string): {network: string} {
