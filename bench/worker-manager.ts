@@ -1,6 +1,7 @@
 /**
- * WorkerManager assignment cost: `get_next_worker` with 10 and with 10,000 registered workers, run directly on
- * the contract in Node over the contract test harness's storage (no devnet, no HTTP).
+ * WorkerManager assignment cost: `get_next_worker` with 10 and with 10,000 registered workers, run on the built
+ * contract (`contracts/worker-manager/worker-manager.wasm`, through the devnet's wasm host) in Node over the contract
+ * test harness's storage (no devnet, no HTTP).
  *
  *   node dist/bench/worker-manager.js [--rounds 7] [--queries 400] [--large 10000]
  *
@@ -9,11 +10,11 @@
  * - `storageReads`: storage reads per query (deterministic: what the cost is made of);
  * - `ratio`: large / small, measured in the same run (the goal is ≤ 1.5).
  */
-import type {ReadonlyDeps, ReadonlyStorage} from '../contracts/common/types.js';
-import {workerManager} from '../contracts/worker-manager/contract.js';
+import type {ReadonlyDeps} from '../contracts/common/types.js';
 import type * as WM from '../contracts/worker-manager/types.js';
 import {bundleFor, MIN_STAKE, newKey, newWorkerManager, permitFor, registerWorker, type WorkerManagerHarness} from '../test/contracts/worker-manager-fixtures.js';
-import {testAddress} from '../test/contracts/harness.js';
+import {MemoryStorage, testAddress} from '../test/contracts/harness.js';
+import type {RawTextStorage} from '../test/contracts/wasm-contract.js';
 import {median, report} from './lib.js';
 
 function arg(name: string, dflt: number): number {
@@ -27,10 +28,14 @@ const LARGE = arg('large', 10_000);
 const SMALL = 10;
 const MODEL = 'stories260K';
 
-/** Storage wrapper counting reads. */
-class CountingStorage implements ReadonlyStorage {
+/** Read-only storage counting the contract's reads (`db_read`s: the wasm host reads stored text through `getRaw`). */
+class CountingStorage implements RawTextStorage {
   reads = 0;
-  constructor(private readonly inner: ReadonlyStorage) {}
+  constructor(private readonly inner: MemoryStorage) {}
+  getRaw(key: string): string | undefined {
+    this.reads++;
+    return this.inner.getRaw(key);
+  }
   get<T>(key: string): T | undefined {
     this.reads++;
     return this.inner.get<T>(key);
@@ -38,6 +43,12 @@ class CountingStorage implements ReadonlyStorage {
   range<T>(prefix: string, opts?: {startAfter?: string; limit?: number}): Array<[string, T]> {
     this.reads++;
     return this.inner.range<T>(prefix, opts);
+  }
+  setRaw(): void {
+    throw new Error('a query does not write');
+  }
+  remove(): void {
+    throw new Error('a query does not write');
   }
 }
 
@@ -56,7 +67,7 @@ function setup(workers: number): WorkerManagerHarness {
       continue;
     }
     const msg = {register_worker: {url: `https://w${i}.example:21434`, models, payout_address: key.address, worker_pubkey: key.pubkeyB64, attestation: bundleFor(key, {challenge})}};
-    workerManager.execute(h.deps, h.env, {sender: key.address, funds: [{denom: 'uscrt', amount: MIN_STAKE}]}, msg);
+    h.contract.execute(h.deps, h.env, {sender: key.address, funds: [{denom: 'uscrt', amount: MIN_STAKE}]}, msg);
   }
   return h;
 }
@@ -64,7 +75,7 @@ function setup(workers: number): WorkerManagerHarness {
 function measure(h: WorkerManagerHarness, permits: WM.Permit[]): {queryUs: number; storageReads: number} {
   const storage = new CountingStorage(h.storage);
   const deps: ReadonlyDeps = {...h.readonlyDeps, storage};
-  const run = (p: WM.Permit) => workerManager.query(deps, h.env, {get_next_worker: {model: MODEL, permit: p}});
+  const run = (p: WM.Permit) => h.contract.query(deps, h.env, {get_next_worker: {model: MODEL, permit: p}});
   for (const p of permits.slice(0, 50)) run(p); // warm-up
   const times: number[] = [];
   const reads: number[] = [];

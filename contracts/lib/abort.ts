@@ -9,12 +9,11 @@ import { regionOf } from "./memory";
 
 let aborting = false;
 
-export function contractAbort(
-  message: string | null = null,
-  fileName: string | null = null,
-  line: u32 = 0,
-  column: u32 = 0,
-): void {
+/**
+ * No default parameters: optional arguments would make asc export `__setArgumentsLength`, which is not part of
+ * the contract interface. AssemblyScript's `abort` calls always pass all four.
+ */
+export function contractAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
   // A second abort while reporting the first (e.g. out of memory while building the text) just traps.
   if (aborting) unreachable();
   aborting = true;

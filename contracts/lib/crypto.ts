@@ -5,9 +5,10 @@
  */
 import {addr_humanize, addr_validate, secp256k1_verify} from './imports';
 import {allocate, readRegion, regionOf} from './memory';
-import {utf8Decode, utf8Encode} from './bytes';
+import {fromBase64, utf8Decode, utf8Encode} from './bytes';
 import {ripemd160} from './ripemd160';
 import {sha256} from './sha256';
+import {fail} from './result';
 
 /** Length of a compact secp256k1 signature r‖s. */
 export const SECP256K1_SIGNATURE_BYTES: i32 = 64;
@@ -77,4 +78,18 @@ export function humanizeAddress(canonical: Uint8Array): string {
 /** True when the host accepts `address` as a valid, normalised address of this chain (`addr_validate`). */
 export function addrValidate(address: string): bool {
   return addr_validate(regionOf(utf8Encode(address))) == 0;
+}
+
+/** The worker's registered key: 33-byte compressed secp256k1; null after `Invalid worker_pubkey: …`. */
+export function decodeWorkerPubkey(b64: string): Uint8Array | null {
+  const key = fromBase64(b64);
+  if (key === null) {
+    fail("Invalid worker_pubkey: not base64");
+    return null;
+  }
+  if (key.length != SECP256K1_COMPRESSED_PUBKEY_BYTES || (key[0] != 0x02 && key[0] != 0x03)) {
+    fail("Invalid worker_pubkey: must be a 33-byte compressed secp256k1 public key");
+    return null;
+  }
+  return key;
 }

@@ -20,7 +20,7 @@ export type QueryHandler = (env: Env, msg: JsonValue) => JsonValue | null;
 /** Parses JSON the host wrote (env, info); malformed host input is a bug, not a contract error. */
 function readHostJson(ptr: u32): JsonValue {
   const v = parseJson(regionText(ptr, false) as string);
-  if (v === null) abort("host input is not JSON: " + jsonError());
+  if (v === null) throw new Error("host input is not JSON: " + jsonError());
   return v as JsonValue;
 }
 
@@ -50,7 +50,7 @@ function envelope(text: string): u32 {
 
 function finish(res: Response | null): u32 {
   if (failed()) return envelope(errorJson(failure()));
-  if (res === null) abort("handler returned no response without a failure");
+  if (res === null) throw new Error("handler returned no response without a failure");
   return envelope((res as Response).toJson());
 }
 
@@ -81,7 +81,7 @@ export function runQuery(envPtr: u32, msgPtr: u32, schemaJson: string, handler: 
   if (msg === null) return envelope(errorJson(failure()));
   const answer = handler(env, msg);
   if (failed()) return envelope(errorJson(failure()));
-  if (answer === null) abort("query handler returned no answer without a failure");
+  if (answer === null) throw new Error("query handler returned no answer without a failure");
   return envelope(queryResultJson(answer as JsonValue));
 }
 

@@ -193,7 +193,7 @@ export class JsonValue {
     }
     if (this.kind == JsonKind.Object) p.objectInto(this, 0);
     else p.arrayInto(this, 0);
-    if (p.err !== null) abort("invalid JSON in a lazily parsed document");
+    if (p.err !== null) throw new Error("invalid JSON in a lazily parsed document");
   }
 
   // -- kind tests and accessors ------------------------------------------------------------------------------
@@ -519,7 +519,7 @@ function decodeStringSpan(src: string, start: i32, end: i32): string {
   const p = new Parser(src, false);
   p.pos = start;
   const s = p.string();
-  if (s === null) abort("invalid string in a lazily parsed document");
+  if (s === null) throw new Error("invalid string in a lazily parsed document");
   return s as string;
 }
 
@@ -884,7 +884,7 @@ export function parseJson(text: string): JsonValue | null {
 export function parseJsonLazy(text: string): JsonValue {
   const p = new Parser(text, true);
   const v = p.value(0);
-  if (v === null) abort("invalid JSON in a lazily parsed document");
+  if (v === null) throw new Error("invalid JSON in a lazily parsed document");
   return v as JsonValue;
 }
 

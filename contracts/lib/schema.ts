@@ -202,7 +202,7 @@ function pattern(source: string): Pattern {
   if (cache.has(source)) return cache.get(source);
   const p = compilePattern(source);
   if (p === null) {
-    abort("unsupported pattern " + source);
+    throw new Error("unsupported pattern " + source);
     unreachable();
   }
   cache.set(source, p as Pattern);
@@ -233,7 +233,7 @@ class Validator {
 
   resolveRef(ref: string): JsonValue {
     const target = this.lookupRef(ref);
-    if (target === null) abort("unresolved $ref " + ref);
+    if (target === null) throw new Error("unresolved $ref " + ref);
     return target as JsonValue;
   }
 

@@ -63,7 +63,7 @@ export namespace Storage {
     const text = getString(key);
     if (text === null) return null;
     const v = parseJson(text);
-    if (v === null) abort("stored value is not JSON: " + key);
+    if (v === null) throw new Error("stored value is not JSON: " + key);
     return v;
   }
 
@@ -144,7 +144,7 @@ export class IndexedList {
     const last = this.count() - 1;
     if (pos != last) {
       const moved = this.at(last);
-      if (moved === null) abort("IndexedList: missing entry");
+      if (moved === null) throw new Error("IndexedList: missing entry");
       Storage.setJsonString(this.itemKey(pos), moved as string);
       Storage.setU64(this.posKey(moved as string), pos);
     }

@@ -3,7 +3,6 @@ import {createHash, randomBytes} from 'node:crypto';
 import {sha256} from '../../contracts/common/sha256.js';
 import {bytesEqual, canonicalJson, fromBase64, fromHex, fromUtf8, sha256Hex, toBase64, toHex, u64be, utf8} from '../../contracts/common/encoding.js';
 import {checkedAdd, checkedMul, checkedSub, formatUint128, parseUint128, saturatingAdd, saturatingSub, UINT128_MAX} from '../../contracts/common/uint128.js';
-import {contractCodeHash} from '../../contracts/common/codehash.js';
 
 const nodeSha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -28,14 +27,6 @@ describe('sha256 (plain TypeScript)', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(sha256Hex('é')).toBe(nodeSha(Buffer.from('é', 'utf8')));
     expect(sha256Hex(new Uint8Array(0))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-  });
-});
-
-describe('contract code hashes', () => {
-  it('are SHA-256 of secretai-contract:<name>:<version>', () => {
-    expect(contractCodeHash('snip20', '1.0.0')).toBe(nodeSha(Buffer.from('secretai-contract:snip20:1.0.0')));
-    expect(contractCodeHash('snip20', '1.0.1')).not.toBe(contractCodeHash('snip20', '1.0.0'));
-    expect(contractCodeHash('snip20', '1.0.0')).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

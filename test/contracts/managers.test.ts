@@ -1,18 +1,23 @@
 import {beforeAll, beforeEach, describe, expect, it} from '@jest/globals';
-import {CONTRACTS} from '../../contracts/index.js';
-import {snip20} from '../../contracts/snip20/contract.js';
-import {indexWorker, saveWorker, workerManager} from '../../contracts/worker-manager/contract.js';
-import {saveSubscription, subscriptionManager} from '../../contracts/subscription-manager/contract.js';
-import {rewardsManager} from '../../contracts/rewards-manager/contract.js';
-import {codeHashOf} from '../../contracts/index.js';
 import type * as WM from '../../contracts/worker-manager/types.js';
 import type * as SM from '../../contracts/subscription-manager/types.js';
 import type * as RM from '../../contracts/rewards-manager/types.js';
 import type * as S20 from '../../contracts/snip20/types.js';
-import type {Contract, SubMsg} from '../../contracts/common/types.js';
+import type {SubMsg} from '../../contracts/common/types.js';
 import type {JsonSchema} from '../../contracts/common/schema.js';
-import {ContractHarness, testAddress} from './harness.js';
+import {ContractHarness, testAddress, wasmContract, type WasmContract} from './harness.js';
 import {address, signPermit} from './accounts.js';
+import {putWorker} from './worker-manager-storage.js';
+
+/** The four built contracts (wasm), loaded once. */
+const CONTRACTS: Record<string, WasmContract> = Object.fromEntries(
+  ['snip20', 'worker-manager', 'subscription-manager', 'rewards-manager'].map((name) => [name, wasmContract(name)]),
+);
+const codeHashOf = (name: string): string => CONTRACTS[name]!.codeHash;
+const snip20 = CONTRACTS['snip20']!;
+const workerManager = CONTRACTS['worker-manager']!;
+const subscriptionManager = CONTRACTS['subscription-manager']!;
+const rewardsManager = CONTRACTS['rewards-manager']!;
 
 const TOKEN = testAddress(200);
 const WORKER_MANAGER = testAddress(201);
@@ -60,13 +65,10 @@ function newRewardsManager(): ContractHarness<RM.InstantiateMsg, RM.ExecuteMsg, 
   return h;
 }
 
-function worker(id: string, url: string, models: string[], status: WM.WorkerStatus = 'active') {
+function worker(id: string, url: string, models: string[], status: WM.WorkerStatus = 'active'): WM.WorkerInfo {
   return {
-    info: {
-      id, operator: bob, url, models, payout_address: bob, worker_pubkey: Buffer.alloc(33, 2).toString('base64'), status,
-      stake: '1000000', registered_at: 1_700_000_000, last_liveness_at: null, unbonding_ends_at: null,
-    },
-    attestation: {version: 1},
+    id, operator: testAddress(100 + Number(id)), url, models, payout_address: bob, worker_pubkey: Buffer.alloc(33, 2).toString('base64'), status,
+    stake: '1000000', registered_at: 1_700_000_000, last_liveness_at: null, unbonding_ends_at: null,
   };
 }
 
@@ -88,12 +90,10 @@ describe('worker-manager frame', () => {
 
   it('lists models and URLs of active workers from the registry', () => {
     const h = newWorkerManager();
-    saveWorker(h.storage, worker('1', 'https://w1.example:21434', ['stories260K', 'llama3.2:3b']));
-    saveWorker(h.storage, worker('2', 'https://w2.example:21434', ['llama3.2:3b']));
-    saveWorker(h.storage, worker('10', 'https://w10.example:21434', ['deepseek-r1:70b'], 'unbonding'));
+    putWorker(h.storage, worker('1', 'https://w1.example:21434', ['stories260K', 'llama3.2:3b']), {version: 1});
+    putWorker(h.storage, worker('2', 'https://w2.example:21434', ['llama3.2:3b']), {version: 1});
     // Active workers are in the per-model lists; an unbonding one is not.
-    indexWorker(h.storage, '1', ['stories260K', 'llama3.2:3b']);
-    indexWorker(h.storage, '2', ['llama3.2:3b']);
+    putWorker(h.storage, worker('3', 'https://w3.example:21434', ['deepseek-r1:70b'], 'unbonding'), {version: 1});
     expect(h.query({get_models: {}})).toEqual({models: ['llama3.2:3b', 'stories260K']});
     expect(h.query({get_u_r_ls: {}})).toEqual({urls: ['https://w1.example:21434', 'https://w2.example:21434']});
     expect(h.query({get_u_r_ls: {model: 'stories260K'}})).toEqual({urls: ['https://w1.example:21434']});
@@ -174,7 +174,7 @@ describe('subscription-manager frame', () => {
   });
 
   it('reports a stored plan period as active until it expires', () => {
-    saveSubscription(sm.storage, alice, {plan_id: 'basic', expires_at: sm.env.block.time + 60});
+    sm.storage.set(`subscription:${alice}`, {plan_id: 'basic', expires_at: sm.env.block.time + 60});
     expect(sm.query({subscription: {permit}})).toMatchObject({active: true, plan_id: 'basic', expires_at: sm.env.block.time + 60});
     sm.advance(60);
     expect(sm.query({subscription: {permit}})).toMatchObject({active: false, plan_id: 'basic'});
@@ -323,7 +323,7 @@ describe('messages that are in the wire interface but not built yet', () => {
   };
 
   it.each(Object.keys(make))('%s: samples cover every schema variant', (name) => {
-    const contract: Contract = CONTRACTS[name]!;
+    const contract = CONTRACTS[name]!;
     const s = samples()[name]!;
     expect(Object.keys(s.execute).sort()).toEqual(variantsOf(contract.schemas!.execute).sort());
     expect(Object.keys(s.query).sort()).toEqual(variantsOf(contract.schemas!.query).sort());

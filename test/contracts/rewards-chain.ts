@@ -1,12 +1,12 @@
 /**
  * A few contracts on one in-memory chain, for the RewardsManager's tests and bench: the payment token (snip20),
- * the WorkerManager and the RewardsManager run unmodified — the RewardsManager as its built wasm
- * (`contracts/rewards-manager/rewards-manager.wasm`, through the devnet's wasm host); cross-contract queries are
- * routed to the target contract and sub-messages run depth-first, the whole message rolling back on any error (as
- * the devnet does).
+ * the WorkerManager, the SubscriptionManager and the RewardsManager run as their built wasm
+ * (`contracts/<name>/<name>.wasm`, through the devnet's wasm host); cross-contract queries are routed to the target
+ * contract and sub-messages run depth-first, the whole message rolling back on any error (as the devnet does).
  *
- * Workers are written into the WorkerManager's storage directly (its own `saveWorker`/`indexWorker`), skipping the
- * attestation binding that the WorkerManager's tests cover, so thousands of workers can be set up quickly.
+ * Workers are written into the WorkerManager's storage directly (`worker-manager-storage.ts`: the records and
+ * indexes a registration writes), skipping the attestation binding that the WorkerManager's tests cover, so
+ * thousands of workers can be set up quickly.
  * The SubscriptionManager runs unmodified too: plan payments flow through it to the RewardsManager, and it answers
  * the RewardsManager's `key_handle_matches`.
  */
@@ -15,12 +15,9 @@ import {secp256k1} from '@noble/curves/secp256k1.js';
 import {toBase64} from '../../contracts/common/encoding.js';
 import type {Contract, Deps, Env, MessageInfo, Querier, Response} from '../../contracts/common/types.js';
 import type * as RM from '../../contracts/rewards-manager/types.js';
-import {snip20} from '../../contracts/snip20/contract.js';
-import {SUBSCRIPTION_MANAGER_KEYS, subscriptionManager} from '../../contracts/subscription-manager/contract.js';
-import {indexWorker, saveWorker, workerManager, WORKER_MANAGER_KEYS} from '../../contracts/worker-manager/contract.js';
-import {saveWorkerInfo} from '../../contracts/worker-manager/registry.js';
 import type {WorkerInfo} from '../../contracts/worker-manager/types.js';
 import {MemoryStorage, nodeApi, testAddress, wasmContract} from './harness.js';
+import {putWorker, saveWorkerInfo, WORKER_MANAGER_KEYS} from './worker-manager-storage.js';
 
 export const TOKEN = testAddress(210);
 export const WORKER_MANAGER = testAddress(211);
@@ -61,9 +58,9 @@ export class RewardsChain {
   constructor(opts: {epochSeconds?: number; feeBps?: number; uptimeBps?: number; cap?: string; holders?: Array<{address: string; amount: string}>; rollback?: boolean} = {}) {
     this.rollback = opts.rollback ?? true;
     const epochSeconds = opts.epochSeconds ?? 3600;
-    this.add(TOKEN, snip20);
-    this.add(WORKER_MANAGER, workerManager);
-    this.add(SUBSCRIPTION_MANAGER, subscriptionManager);
+    this.add(TOKEN, wasmContract('snip20'));
+    this.add(WORKER_MANAGER, wasmContract('worker-manager'));
+    this.add(SUBSCRIPTION_MANAGER, wasmContract('subscription-manager'));
     this.add(REWARDS_MANAGER, wasmContract('rewards-manager'));
     const tokenRef = this.ref(TOKEN);
     this.instantiate(TOKEN, ADMIN, {
@@ -202,11 +199,7 @@ export class RewardsChain {
       id, operator, url: `https://w${n}.example`, models: ['stories260K'], payout_address: payout, worker_pubkey: toBase64(pubkey),
       status: 'active', stake: '1', registered_at: this.block.time, last_liveness_at: this.block.time, unbonding_ends_at: null,
     };
-    const s = this.storage(WORKER_MANAGER);
-    saveWorker(s, {info, attestation: {}});
-    s.set(WORKER_MANAGER_KEYS.operator(operator), id);
-    s.set(WORKER_MANAGER_KEYS.lastId, n);
-    indexWorker(s, id, info.models);
+    putWorker(this.storage(WORKER_MANAGER), info);
     return {id, privateKey, pubkey, operator, payout};
   }
 
@@ -229,7 +222,7 @@ export class RewardsChain {
     this.execute(SUBSCRIPTION_MANAGER, subscriber, {create_api_key: {key_hash: keyHash}});
     // Read from its storage: `api_key_status` shows the handle only while the subscriber is paid up, and paying here
     // would add revenue the tests account for.
-    const handle = this.storage(SUBSCRIPTION_MANAGER).get<string>(SUBSCRIPTION_MANAGER_KEYS.handle(subscriber));
+    const handle = this.storage(SUBSCRIPTION_MANAGER).get<string>(`handle:${subscriber}`);
     if (!handle) throw new Error('the subscriber has no key handle');
     return handle;
   }

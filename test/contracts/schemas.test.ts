@@ -1,53 +1,34 @@
 import {describe, expect, it} from '@jest/globals';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {CONTRACTS, codeHashOf, contractByCodeHash} from '../../contracts/index.js';
 import {compileSchema, jsonEqual, type JsonSchema} from '../../contracts/common/schema.js';
-import {contractCodeHash} from '../../contracts/common/codehash.js';
 import {
   contractNames,
   generateContractTypes,
-  generateSchemasModule,
   generateSharedTypes,
   readSchemaFiles,
   readSharedDefinitions,
   SHARED_TYPES_FILE,
 } from '../../scripts/gen-contract-types.js';
 import {repoRoot} from '../helpers/shared.js';
+import {schemasOf} from './wasm-contract.js';
 
 const names = contractNames(repoRoot);
 const shared = JSON.parse(readFileSync(join(repoRoot, 'contracts', 'common', 'schema', 'definitions.json'), 'utf8')) as JsonSchema;
 
-describe('contract registry', () => {
-  it('registers the four contracts by name, each with its schemas', () => {
-    expect(Object.keys(CONTRACTS).sort()).toEqual(['rewards-manager', 'snip20', 'subscription-manager', 'worker-manager']);
-    expect(names).toEqual(Object.keys(CONTRACTS).sort());
-    for (const [name, c] of Object.entries(CONTRACTS)) {
-      expect(c.name).toBe(name);
-      expect(c.schemas).toBeDefined();
-    }
-  });
-
-  it('gives stable, distinct code hashes that map back to the contract', () => {
-    const hashes = Object.keys(CONTRACTS).map(codeHashOf);
-    expect(new Set(hashes).size).toBe(hashes.length);
-    for (const name of Object.keys(CONTRACTS)) {
-      const c = CONTRACTS[name]!;
-      expect(codeHashOf(name)).toBe(contractCodeHash(name, c.version));
-      expect(contractByCodeHash(codeHashOf(name))).toBe(c);
-    }
-    expect(codeHashOf('snip20')).toBe('08d21236145fe0eb654a6bf8557a5eade0c4c32f8e980caa0f151804cfa7cdba');
-    expect(() => codeHashOf('nope')).toThrow('unknown contract "nope"');
-    expect(contractByCodeHash('0'.repeat(64))).toBeUndefined();
+describe('contracts', () => {
+  it('are the four contracts, each with its schemas', () => {
+    expect(names).toEqual(['rewards-manager', 'snip20', 'subscription-manager', 'worker-manager']);
+    for (const name of names) expect(schemasOf(name)).toBeDefined();
   });
 });
 
 describe.each(names)('%s schemas', (name) => {
   const files = readSchemaFiles(repoRoot, name);
 
-  it('compile, and every file is exposed through Contract.schemas', () => {
+  it('compile, and every file is in the schema set the tests check answers against', () => {
     for (const f of files) expect(() => compileSchema(f.schema, f.path)).not.toThrow();
-    const set = CONTRACTS[name]!.schemas!;
+    const set = schemasOf(name)!;
     const byPath = new Map(files.map((f) => [f.path, f.schema]));
     expect(set.instantiate).toEqual(byPath.get('instantiate.json'));
     expect(set.execute).toEqual(byPath.get('execute.json'));
@@ -57,7 +38,7 @@ describe.each(names)('%s schemas', (name) => {
   });
 
   it('have an answer schema for every query (transfer_history of snip20 always fails by design)', () => {
-    const set = CONTRACTS[name]!.schemas!;
+    const set = schemasOf(name)!;
     const queries = ((set.query as JsonSchema).oneOf ?? []).map((b) => b.required![0]!);
     const missing = queries.filter((q) => !(q in set.responses));
     expect(missing).toEqual(name === 'snip20' ? ['transfer_history'] : []);
@@ -77,9 +58,8 @@ describe.each(names)('%s schemas', (name) => {
     expect(copies).toBeGreaterThan(0);
   });
 
-  it('match the committed types.ts and schemas.ts (regenerated in memory)', () => {
+  it('match the committed types.ts (regenerated in memory)', () => {
     expect(generateContractTypes(name, files, readSharedDefinitions(repoRoot))).toBe(readFileSync(join(repoRoot, 'contracts', name, 'types.ts'), 'utf8'));
-    expect(generateSchemasModule(name, files)).toBe(readFileSync(join(repoRoot, 'contracts', name, 'schemas.ts'), 'utf8'));
   });
 });
 

@@ -1,4 +1,4 @@
-import {snip20} from '../../contracts/snip20/contract.js';
+import {wasmContract} from './harness.js';
 import {describeSnip20} from './snip20-cases.js';
 
-describeSnip20(() => snip20);
+describeSnip20(() => wasmContract('snip20'));

@@ -11,7 +11,7 @@ import {U128} from "../../lib/u128";
 export function amountIn(obj: JsonValue, key: string): U128 {
   const v = obj.get(key);
   const parsed: U128 | null = v !== null ? U128.parse(v.asString()) : null;
-  if (parsed === null) abort("stored amount is not a decimal Uint128: " + key);
+  if (parsed === null) throw new Error("stored amount is not a decimal Uint128: " + key);
   return parsed!;
 }
 

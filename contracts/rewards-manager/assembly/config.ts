@@ -15,7 +15,8 @@ import {fail} from "../../lib/result";
 import {Storage} from "../../lib/storage";
 import {parseUint128} from "../../lib/u128";
 import {KEY_CLOCK} from "./keys";
-import {contractRef, field, numberJson, numberText, statusResponse, validAddress} from "./msg";
+import {contractRef, field, statusResponse, validAddress} from "../../lib/contract";
+import {numberJson, numberText} from "./msg";
 import {loadConfig, saveConfig} from "./state";
 import {queryWorkerManager} from "./workers";
 

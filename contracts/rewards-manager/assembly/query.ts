@@ -9,7 +9,8 @@ import {verifyPermit} from "../../lib/permit";
 import {fail} from "../../lib/result";
 import {U128} from "../../lib/u128";
 import {addAmounts, amountIn} from "./amounts";
-import {field, integerOf, numberJson} from "./msg";
+import {field, u64Of} from "../../lib/contract";
+import {numberJson} from "./msg";
 import {pendingOf, shareOf} from "./settle";
 import {closedCount, closedPart, loadClock, loadConfig, loadEpoch, loadUsage, ownedWorkers, usageWeight} from "./state";
 import {queryWorker} from "./workers";
@@ -32,7 +33,7 @@ export function epoch(env: Env, body: JsonValue): JsonValue | null {
   const clock = loadClock();
   if (clock === null) return null;
   const id = body.opt("id");
-  const e = id === null ? clock.epochAt(env.time) : integerOf(id);
+  const e = id === null ? clock.epochAt(env.time) : u64Of(id);
   const ep = loadEpoch(e);
   const closed = closedCount();
   const c = closedPart(ep);
@@ -103,7 +104,7 @@ export function workerUsage(env: Env, body: JsonValue): JsonValue | null {
   }
   const given = body.opt("epoch");
   let e: u64;
-  if (given !== null) e = integerOf(given);
+  if (given !== null) e = u64Of(given);
   else {
     const clock = loadClock();
     if (clock === null) return null;

@@ -10,7 +10,8 @@ import {fail} from "../../lib/result";
 import {validate} from "../../lib/schema";
 import {checkedAdd, parseUint128} from "../../lib/u128";
 import {amountIn, setAmountIn} from "./amounts";
-import {field, integerOf, numberText, statusResponse} from "./msg";
+import {field, statusResponse, u64Of} from "../../lib/contract";
+import {numberText} from "./msg";
 import {closedCount, loadClock, loadConfig, loadEpoch, saveEpoch} from "./state";
 import {SCHEMA_RECEIVE_MSG} from "./schema.generated";
 
@@ -60,7 +61,7 @@ export function receive(env: Env, info: Info, body: JsonValue): Response | null 
   if (clock === null) return null;
   const current = clock.epochAt(env.time);
   const given = inner.get("revenue")!.opt("epoch");
-  const e = given === null ? current : integerOf(given);
+  const e = given === null ? current : u64Of(given);
   const closed = closedCount();
   if (e < closed || e > current) {
     const shown = given === null ? current.toString() : numberText(given);

@@ -39,7 +39,7 @@ function weightShare(ep: JsonValue, closed: JsonValue, u: JsonValue): U128 | nul
   if (total.isZero()) return U128.zero();
   const share = U128.mulDiv(w, amountIn(closed, "distributed"), total);
   // w ≤ W, so the share never exceeds D.
-  if (share === null) abort("weight share above the distributed amount");
+  if (share === null) throw new Error("weight share above the distributed amount");
   return share;
 }
 
@@ -57,7 +57,7 @@ export function shareOf(ep: JsonValue, u: JsonValue): U128 | null {
 
 function usageOf(worker: string, e: u64): JsonValue {
   const u = loadUsage(worker, e);
-  if (u === null) abort("open epoch without usage");
+  if (u === null) throw new Error("open epoch without usage");
   return u!;
 }
 

@@ -4,8 +4,8 @@
  * Stored objects are read and changed as JSON values, so their members keep the order the TypeScript contract
  * wrote them in (new members at the end).
  */
-import {JsonKind, JsonValue} from "../../lib/json";
-import {fail} from "../../lib/result";
+import {loadInstantiated} from "../../lib/contract";
+import {JsonValue} from "../../lib/json";
 import {Storage} from "../../lib/storage";
 import {U128} from "../../lib/u128";
 import {addAmounts, amountIn} from "./amounts";
@@ -20,16 +20,6 @@ import {
   ownerKey,
   usageKey,
 } from "./keys";
-
-/** A value stored at instantiation, or null after `rewards-manager is not instantiated`. */
-function loadInstantiated(key: string): JsonValue | null {
-  const v = Storage.getJson(key);
-  if (v === null || v.kind == JsonKind.Null) {
-    fail(CONTRACT_NAME + " is not instantiated");
-    return null;
-  }
-  return v;
-}
 
 /**
  * The stored configuration, in the member order of the TypeScript contract: `admin, payment_token, epoch_seconds,
@@ -75,7 +65,7 @@ export class Config {
 }
 
 export function loadConfig(): Config | null {
-  const v = loadInstantiated(KEY_CONFIG);
+  const v = loadInstantiated(KEY_CONFIG, CONTRACT_NAME);
   return v === null ? null : new Config(v);
 }
 
@@ -122,7 +112,7 @@ export class Clock {
 
 /** The stored clock `{genesis, epoch_seconds}`, or null after `rewards-manager is not instantiated`. */
 export function loadClock(): Clock | null {
-  const v = loadInstantiated(KEY_CLOCK);
+  const v = loadInstantiated(KEY_CLOCK, CONTRACT_NAME);
   if (v === null) return null;
   return new Clock(v.get("genesis")!.asI64(), v.get("epoch_seconds")!.asU64());
 }

@@ -22,7 +22,8 @@ import {SubscriberCheck, verifySignedUsageRecord} from "../../lib/usage";
 import {usageWeightOf} from "../../common/portable/usage-core";
 import {addAmounts, amountIn, setAmountIn} from "./amounts";
 import {MAX_OPEN_EPOCHS, requestKey} from "./keys";
-import {field, integerOf, numberText} from "./msg";
+import {field, u64Of} from "../../lib/contract";
+import {numberText} from "./msg";
 import {settleWorker} from "./settle";
 import {
   Clock,
@@ -41,7 +42,8 @@ import {
   saveEpoch,
   saveUsage,
 } from "./state";
-import {decodeWorkerPubkey, queryWorker, subscriberMatches, WorkerInfo} from "./workers";
+import {queryWorker, subscriberMatches, WorkerInfo} from "./workers";
+import {decodeWorkerPubkey} from "../../lib/crypto";
 
 /** Value of a request marker (`1`), made on first use (module-level code cannot call functions). */
 let countedMarker: Uint8Array | null = null;
@@ -178,7 +180,7 @@ function countRecord(tally: Tally, index: i32, signed: JsonValue): bool {
   const workerId = field(r, "worker_id");
   const requestId = field(r, "request_id");
   const epochJson = r.get("epoch")!;
-  const epoch = integerOf(epochJson);
+  const epoch = u64Of(epochJson);
   const worker = tally.workers.get(workerId);
   if (worker.info.revoked) {
     tally.reject(index, requestId, "worker " + workerId + " is " + worker.info.status + ": its key is revoked");

@@ -3,12 +3,11 @@
  * WorkerManager (`get_worker`), and whether a subscriber is the account behind a key handle at the
  * SubscriptionManager (`key_handle_matches`).
  */
-import {fromBase64} from "../../lib/bytes";
-import {pubkeyToAddress, SECP256K1_COMPRESSED_PUBKEY_BYTES} from "../../lib/crypto";
+import {pubkeyToAddress} from "../../lib/crypto";
 import {JsonKind, JsonValue} from "../../lib/json";
 import {queryContract} from "../../lib/querier";
 import {fail, failed, resetFailure} from "../../lib/result";
-import {field} from "./msg";
+import {field} from "../../lib/contract";
 import {Config} from "./state";
 
 /** The members of the WorkerManager's `WorkerInfo` the RewardsManager uses. */
@@ -63,20 +62,6 @@ export function queryWorker(config: Config, id: string): WorkerInfo | null {
 /** The WorkerManager's `config` and `get_registration_challenge` answers, for the epoch clock. */
 export function queryWorkerManager(wm: JsonValue, name: string): JsonValue | null {
   return queryRef(wm, JsonValue.object().set(name, JsonValue.object()));
-}
-
-/** The worker's registered key: 33-byte compressed secp256k1; null after `Invalid worker_pubkey: …`. */
-export function decodeWorkerPubkey(b64: string): Uint8Array | null {
-  const key = fromBase64(b64);
-  if (key === null) {
-    fail("Invalid worker_pubkey: not base64");
-    return null;
-  }
-  if (key.length != SECP256K1_COMPRESSED_PUBKEY_BYTES || (key[0] != 0x02 && key[0] != 0x03)) {
-    fail("Invalid worker_pubkey: must be a 33-byte compressed secp256k1 public key");
-    return null;
-  }
-  return key;
 }
 
 /**

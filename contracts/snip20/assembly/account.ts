@@ -22,7 +22,7 @@ import {
 } from "./errors";
 import {action, recordTx} from "./history";
 import {KEY_PRNG_SEED, KEY_TOTAL_SUPPLY, KEY_VK_NONCE, reserveKey} from "./keys";
-import {field, statusResponse} from "./msg";
+import {field, statusResponse} from "../../lib/contract";
 import {credit, debit, loadConfig, storeViewingKey} from "./state";
 
 /** Prefix of created viewing keys. */

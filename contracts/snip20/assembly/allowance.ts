@@ -9,7 +9,7 @@ import {Response} from "../../lib/response";
 import {Storage} from "../../lib/storage";
 import {parseUint128, U128} from "../../lib/u128";
 import {allowanceKey} from "./keys";
-import {field, validAddress} from "./msg";
+import {field, validAddress} from "../../lib/contract";
 
 /** An allowance in force: its amount and its expiration (a JSON integer, or null). */
 export class Allowance {

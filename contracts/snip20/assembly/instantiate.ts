@@ -14,7 +14,8 @@ import {setAmount} from "./amount";
 import {ERR_INITIAL_OVERFLOW} from "./errors";
 import {mintAction, recordTx} from "./history";
 import {KEY_PRNG_SEED, KEY_TOTAL_SUPPLY} from "./keys";
-import {field, jsonStrings, stringList, unique, validAddress} from "./msg";
+import {field, jsonStrings, stringList, validAddress} from "../../lib/contract";
+import {unique} from "./msg";
 import {credit, saveConfig, saveMinters} from "./state";
 
 /** Default native denomination for deposit/redeem. */

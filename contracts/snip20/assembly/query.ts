@@ -14,7 +14,7 @@ import {allowanceAnswer} from "./allowance";
 import {ERR_TRANSFER_HISTORY_UNSUPPORTED, ERR_VIEWING_KEY} from "./errors";
 import {historyAnswer} from "./history";
 import {KEY_MINTERS, KEY_TOTAL_SUPPLY} from "./keys";
-import {field, validAddress} from "./msg";
+import {field, validAddress} from "../../lib/contract";
 import {balanceOf, loadConfig, viewingKeyMatches} from "./state";
 
 /** Decimals of SCRT, the reference point of `exchange_rate`. */

@@ -1,7 +1,7 @@
 /**
  * The token's stored state: configuration, balances, minters and viewing keys (keys in `keys.ts`).
  */
-import {JsonKind, JsonValue} from "../../lib/json";
+import {JsonValue} from "../../lib/json";
 import {fail} from "../../lib/result";
 import {Storage} from "../../lib/storage";
 import {checkedAdd, U128} from "../../lib/u128";
@@ -9,7 +9,7 @@ import {sha256} from "../../lib/sha256";
 import {bytesEqual, fromHex, toHex, utf8Encode} from "../../lib/bytes";
 import {amountAt, setAmount} from "./amount";
 import {balanceKey, KEY_CONFIG, KEY_MINTERS, viewingKeyKey} from "./keys";
-import {jsonStrings, stringList} from "./msg";
+import {jsonStrings, loadInstantiated, stringList} from "../../lib/contract";
 
 /**
  * The stored configuration, in the key order of the TypeScript contract: `name, symbol, decimals, admin,
@@ -41,11 +41,8 @@ export class Config {
 
 /** The configuration, or null after recording `token is not instantiated`. */
 export function loadConfig(): Config | null {
-  const v = Storage.getJson(KEY_CONFIG);
-  if (v === null || v.kind == JsonKind.Null) {
-    fail("token is not instantiated");
-    return null;
-  }
+  const v = loadInstantiated(KEY_CONFIG, "token");
+  if (v === null) return null;
   return new Config(v);
 }
 

@@ -11,7 +11,8 @@ import {parseUint128} from "../../lib/u128";
 import {ERR_BURN_DISABLED, ERR_BURN_SUPPLY, ERR_MINT_DISABLED, ERR_MINT_OVERFLOW, ERR_NOT_ADMIN, ERR_NOT_MINTER} from "./errors";
 import {action, mintAction, recordTx} from "./history";
 import {KEY_TOTAL_SUPPLY} from "./keys";
-import {field, statusResponse, stringList, unique, validAddress} from "./msg";
+import {field, statusResponse, stringList, validAddress} from "../../lib/contract";
+import {unique} from "./msg";
 import {Config, credit, debit, loadConfig, loadMinters, saveConfig, saveMinters} from "./state";
 
 export function mint(env: Env, info: Info, body: JsonValue): Response | null {

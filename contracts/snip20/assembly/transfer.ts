@@ -12,7 +12,7 @@ import {useAllowance} from "./allowance";
 import {ERR_SEND_TO_CONTRACT} from "./errors";
 import {recordTx, transferAction} from "./history";
 import {receiverKey} from "./keys";
-import {field, statusResponse, validAddress} from "./msg";
+import {field, statusResponse, validAddress} from "../../lib/contract";
 import {credit, debit, loadConfig} from "./state";
 
 /** Moves tokens from `owner` to `recipient`; `spender` is who asked (the owner itself, or an allowance holder). */

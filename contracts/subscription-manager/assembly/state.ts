@@ -69,7 +69,7 @@ export function depositBalance(subscriber: string): U128 {
   const text = Storage.getJsonString(balanceKey(subscriber));
   if (text === null) return U128.zero();
   const v = U128.parse(text);
-  if (v === null) abort("stored balance is not a Uint128");
+  if (v === null) throw new Error("stored balance is not a Uint128");
   return v!;
 }
 

@@ -13,7 +13,7 @@ import {parseUint128, U128} from "../../lib/u128";
 import {loadConfig, saveConfig} from "./config";
 import {challengeSeed} from "./epoch";
 import {KEY_CHALLENGE_SEED, KEY_GENESIS_TIME, KEY_MEASUREMENTS} from "./keys";
-import {contractRef, field, statusResponse, validAddress} from "./msg";
+import {contractRef, field, statusResponse, validAddress} from "../../lib/contract";
 import {loadWorker, saveWorkerInfo} from "./registry";
 import {STATUS_ACTIVE, STATUS_REMOVED, STATUS_UNBONDING} from "./worker";
 import {retire} from "./workers";

@@ -12,7 +12,7 @@ import {fail, failed} from "../../lib/result";
 import {sha256} from "../../lib/sha256";
 import {Config, loadConfig} from "./config";
 import {epochAt, isLive} from "./epoch";
-import {field, stringList} from "./msg";
+import {field, stringList} from "../../lib/contract";
 import {loadAttestation, loadWorker, modelCount, modelWorkerAt} from "./registry";
 import {Worker} from "./worker";
 

@@ -6,7 +6,7 @@
  * measurements are checked by the registering CLI and by every client, not here.
  */
 import {bytesEqual, concatAll, fromBase64, fromHex, toHex, utf8Encode} from "../../lib/bytes";
-import {pubkeyToAddress, SECP256K1_COMPRESSED_PUBKEY_BYTES} from "../../lib/crypto";
+import {pubkeyToAddress} from "../../lib/crypto";
 import {JsonValue} from "../../lib/json";
 import {numbersEqual} from "../../lib/number";
 import {fail} from "../../lib/result";
@@ -36,20 +36,6 @@ function decode(v: JsonValue | null, what: string): Uint8Array | null {
   if (v === null || !v.isString) return invalid(what + " must be a base64 string");
   const bytes = fromBase64(v.asString());
   return bytes === null ? invalid(what + " is not base64") : bytes;
-}
-
-/** Decodes `worker_pubkey` (33-byte compressed secp256k1); null after `fail`. */
-export function decodeWorkerPubkey(b64: string): Uint8Array | null {
-  const key = fromBase64(b64);
-  if (key === null) {
-    fail("Invalid worker_pubkey: not base64");
-    return null;
-  }
-  if (key.length != SECP256K1_COMPRESSED_PUBKEY_BYTES || (key[0] != 0x02 && key[0] != 0x03)) {
-    fail("Invalid worker_pubkey: must be a 33-byte compressed secp256k1 public key");
-    return null;
-  }
-  return key;
 }
 
 /** False after recording that `sender` is not the account of `workerPubkey` (nobody registers another's bundle). */

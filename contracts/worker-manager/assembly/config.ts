@@ -3,11 +3,10 @@
  * contract wrote it: `admin, payment_token, min_stake, epoch_seconds, unbonding_seconds, stake_denom,
  * liveness_interval_seconds, subscription_manager, rewards_manager, fee_address, allow_loopback_urls`.
  */
-import {JsonKind, JsonValue} from "../../lib/json";
-import {fail} from "../../lib/result";
+import {JsonValue} from "../../lib/json";
 import {Storage} from "../../lib/storage";
 import {KEY_CONFIG} from "./keys";
-import {field, u64Of} from "./msg";
+import {field, loadInstantiated, u64Of} from "../../lib/contract";
 
 export class Config {
   constructor(public json: JsonValue) {}
@@ -43,11 +42,8 @@ export class Config {
 
 /** The configuration, or null after recording `worker-manager is not instantiated`. */
 export function loadConfig(): Config | null {
-  const v = Storage.getJson(KEY_CONFIG);
-  if (v === null || v.kind == JsonKind.Null) {
-    fail("worker-manager is not instantiated");
-    return null;
-  }
+  const v = loadInstantiated(KEY_CONFIG, "worker-manager");
+  if (v === null) return null;
   return new Config(v);
 }
 

@@ -8,7 +8,8 @@ import {Storage} from "../../lib/storage";
 import {loadConfig} from "./config";
 import {challengeOf, epochAt, epochEnd} from "./epoch";
 import {KEY_MEASUREMENTS} from "./keys";
-import {decimalU64, field} from "./msg";
+import {field} from "../../lib/contract";
+import {decimalU64} from "./msg";
 import {findWorker, lastWorkerId, listModels, loadAttestation, loadWorker, modelCount, modelsJson, modelWorkerAt} from "./registry";
 
 /** `get_workers` page size: default and maximum. */

@@ -8,7 +8,7 @@ import {JsonValue, sortStrings} from "../../lib/json";
 import {fail} from "../../lib/result";
 import {Storage} from "../../lib/storage";
 import {attestationKey, KEY_LAST_ID, KEY_MODELS, modelAtKey, modelCountKey, modelPosKey, workerKey} from "./keys";
-import {jsonStrings, stringList} from "./msg";
+import {jsonStrings, stringList} from "../../lib/contract";
 import {Worker} from "./worker";
 
 /** Stores a worker's facts only. */

@@ -4,7 +4,7 @@
  * payout_address, worker_pubkey, status, stake, registered_at, last_liveness_at, unbonding_ends_at`.
  */
 import {JsonValue} from "../../lib/json";
-import {field, jsonStrings, stringList, u64Of} from "./msg";
+import {field, jsonStrings, stringList, u64Of} from "../../lib/contract";
 
 export const STATUS_ACTIVE = "active";
 export const STATUS_UNBONDING = "unbonding";

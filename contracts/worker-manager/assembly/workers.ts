@@ -10,12 +10,13 @@ import {fail} from "../../lib/result";
 import {Response} from "../../lib/response";
 import {Storage} from "../../lib/storage";
 import {checkedAdd, parseUint128, U128} from "../../lib/u128";
-import {checkBundleBinding, decodeWorkerPubkey, requireWorkerAccount} from "./binding";
+import {checkBundleBinding, requireWorkerAccount} from "./binding";
+import {decodeWorkerPubkey} from "../../lib/crypto";
 import {checkWorkerUrl} from "./url";
 import {Config, loadConfig} from "./config";
 import {acceptedChallenges} from "./epoch";
 import {operatorKey} from "./keys";
-import {field, statusResponse, stringList, validAddress} from "./msg";
+import {field, statusResponse, stringList, validAddress} from "../../lib/contract";
 import {indexWorker, loadWorker, nextWorkerId, saveAttestation, saveWorkerInfo, unindexWorker} from "./registry";
 import {STATUS_ACTIVE, STATUS_UNBONDING, STATUS_WITHDRAWN, Worker} from "./worker";
 

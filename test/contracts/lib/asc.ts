@@ -1,11 +1,12 @@
 /**
- * Compiles AssemblyScript test modules with the flags of the contracts build, through asc's JS API:
- * - `compileAssemblyScript(entry)` (the runtime-library tests of contracts/lib core) compiles in a child process
- *   (asc-compile.ts) and caches the result by content (sources of contracts/lib and of the test modules, flags,
- *   compiler version), so a module is compiled once however many test files and workers use it;
- * - `compileTestModule(name)` (the crypto, U128, permit and usage tests) compiles `test/contracts/lib/assembly/<name>.ts`
- *   once per process, and `secretWasmProblems` checks a module with wabt the way Secret would: MVP features only,
- *   no f32/f64 anywhere. Runtime-library files that are not written yet are served from `assembly/standins/`.
+ * Compiles the AssemblyScript test modules of the runtime library (`test/contracts/lib/assembly/<name>.ts`) and
+ * checks modules the way Secret would:
+ * - `compileAssemblyScript(entry, flags)` compiles through asc's JS API in a child process (asc-compile.ts) and
+ *   caches the result by content (sources of contracts/lib and of the test modules, flags, compiler version), so a
+ *   module is compiled once however many test files and workers use it;
+ * - `compileTestModule(name, optimize)` is that for a test module run by `as-host.ts`, which answers asc's own
+ *   `abort` import (the contracts' flags route it to `contractAbort` instead, see `CONTRACT_ASC_FLAGS`);
+ * - `secretWasmProblems` checks a module with wabt: MVP features only, no f32/f64 anywhere.
  */
 import {createHash} from 'node:crypto';
 import {execFile} from 'node:child_process';
@@ -19,14 +20,11 @@ import {repoRoot} from '../../helpers/shared.js';
 
 const execFileAsync = promisify(execFile);
 
-/** asc flags of the contracts build (issue 15 design): stub runtime, MVP features only, our own abort. */
-export const CONTRACT_ASC_FLAGS = [
-  '--runtime', 'stub',
-  '-O3', '--converge',
-  '--disable', 'sign-extension,nontrapping-f2i,bulk-memory,mutable-globals',
-  '--use', 'abort=contracts/lib/abort/contractAbort',
-  '--noColors',
-];
+/** The contracts' code generation: stub runtime, every post-MVP feature asc enables by default disabled. */
+const CODEGEN_FLAGS = ['--runtime', 'stub', '--disable', 'sign-extension,nontrapping-f2i,bulk-memory,mutable-globals', '--noColors'];
+
+/** asc flags of the contracts build (issue 15 design): their code generation, optimised, with our own abort. */
+export const CONTRACT_ASC_FLAGS = [...CODEGEN_FLAGS, '-O3', '--converge', '--use', 'abort=contracts/lib/abort/contractAbort'];
 
 /** Folders whose AssemblyScript sources a test module may import. */
 const SOURCE_DIRS = ['contracts/lib', 'test/contracts/lib/assembly'];
@@ -35,8 +33,7 @@ function sourceFingerprint(): string {
   const h = createHash('sha256');
   const ascPackage = readFileSync(path.join(repoRoot, 'node_modules', 'assemblyscript', 'package.json'), 'utf8');
   h.update((JSON.parse(ascPackage) as {version: string}).version);
-  h.update(JSON.stringify(CONTRACT_ASC_FLAGS));
-  for (const dir of SOURCE_DIRS) {
+    for (const dir of SOURCE_DIRS) {
     const abs = path.join(repoRoot, dir);
     for (const name of readdirSync(abs).filter((n) => n.endsWith('.ts')).sort()) {
       h.update(`${dir}/${name}\0`);
@@ -46,9 +43,12 @@ function sourceFingerprint(): string {
   return h.digest('hex');
 }
 
-/** Compiles `entry` (a path relative to the repository root); returns the wasm bytes. Throws with asc's output. */
-export async function compileAssemblyScript(entry: string, extraFlags: string[] = []): Promise<Uint8Array> {
-  const key = createHash('sha256').update(sourceFingerprint()).update(entry).update(JSON.stringify(extraFlags)).digest('hex');
+/**
+ * Compiles `entry` (a path relative to the repository root) with `flags` (default: the contracts build's); returns
+ * the wasm bytes. Throws with asc's output.
+ */
+export async function compileAssemblyScript(entry: string, flags: string[] = CONTRACT_ASC_FLAGS): Promise<Uint8Array> {
+  const key = createHash('sha256').update(sourceFingerprint()).update(entry).update(JSON.stringify(flags)).digest('hex');
   const cacheDir = path.join(os.tmpdir(), 'secretai-asc-cache');
   const cached = path.join(cacheDir, `${key}.wasm`);
   if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
@@ -62,7 +62,7 @@ export async function compileAssemblyScript(entry: string, extraFlags: string[] 
   try {
     if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
     const tmp = `${cached}.${process.pid}.tmp`;
-    const binary = await compile(entry, extraFlags, tmp);
+    const binary = await compile(entry, flags, tmp);
     renameSync(tmp, cached);
     pruneCache(cacheDir);
     return binary;
@@ -110,9 +110,9 @@ function pruneCache(cacheDir: string): void {
 }
 
 /** Runs asc-compile.js (asc's JS API in a child process) and returns the module. */
-async function compile(entry: string, extraFlags: string[], outFile: string): Promise<Uint8Array> {
+async function compile(entry: string, flags: string[], outFile: string): Promise<Uint8Array> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'asc-compile.js');
-  const args = [script, outFile, entry, ...CONTRACT_ASC_FLAGS, ...extraFlags, '--baseDir', repoRoot];
+  const args = [script, outFile, entry, ...flags, '--baseDir', repoRoot];
   try {
     await execFileAsync(process.execPath, args, {cwd: repoRoot, maxBuffer: 16 * 1024 * 1024});
   } catch (e) {
@@ -122,77 +122,12 @@ async function compile(entry: string, extraFlags: string[], outFile: string): Pr
   return new Uint8Array(readFileSync(outFile));
 }
 
-/** The contracts' code-generation flags: stub runtime, every post-MVP feature asc enables by default disabled. */
-export const CONTRACT_FLAGS = ['--runtime', 'stub', '--disable', 'sign-extension,nontrapping-f2i,bulk-memory,mutable-globals'];
-
-const LIB_DIR = path.join(repoRoot, 'contracts', 'lib');
-const STANDIN_DIR = path.join(repoRoot, 'test', 'contracts', 'lib', 'assembly', 'standins');
-
-const cache = new Map<string, Promise<Uint8Array>>();
-
-type Asc = typeof import('assemblyscript/asc').default;
-let ascModule: Promise<Asc> | undefined;
-
 /**
- * Loads asc. Its float helper instantiates a wasm from a `data:` URL with the global `fetch`, and secretjs, once
- * imported, replaces that with cross-fetch, which only speaks HTTP(S): while asc loads, `data:` URLs are answered
- * here.
- */
-function loadAsc(): Promise<Asc> {
-  ascModule ??= (async () => {
-    const current = globalThis.fetch;
-    globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-      if (typeof input === 'string' && input.startsWith('data:')) {
-        const comma = input.indexOf(',');
-        const type = input.slice(5, comma).replace(/;base64$/, '');
-        return new Response(Buffer.from(input.slice(comma + 1), 'base64'), {headers: {'content-type': type}});
-      }
-      return current(input, init);
-    }) as typeof fetch;
-    try {
-      return (await import('assemblyscript/asc')).default;
-    } finally {
-      globalThis.fetch = current;
-    }
-  })();
-  return ascModule;
-}
-
-/**
- * Compiles `test/contracts/lib/assembly/<name>.ts` (optimised with -O3 unless `optimize` is false); throws with
- * asc's diagnostics on failure. Results are cached per process.
+ * Compiles `test/contracts/lib/assembly/<name>.ts` with the contracts' code generation (optimised with -O3 unless
+ * `optimize` is false) and asc's own `abort`; throws with asc's diagnostics on failure.
  */
 export function compileTestModule(name: string, optimize = true): Promise<Uint8Array> {
-  const key = `${name}:${optimize}`;
-  let result = cache.get(key);
-  if (!result) {
-    result = compileTestEntry(`test/contracts/lib/assembly/${name}.ts`, optimize);
-    cache.set(key, result);
-  }
-  return result;
-}
-
-async function compileTestEntry(entry: string, optimize: boolean): Promise<Uint8Array> {
-  let binary: Uint8Array | undefined;
-  const stderr: string[] = [];
-  const asc = await loadAsc();
-  const {error} = await asc.main([entry, '--outFile', 'module.wasm', ...(optimize ? ['-O3'] : ['-O0']), ...CONTRACT_FLAGS], {
-    readFile(name: string, baseDir: string): string | null {
-      const file = path.resolve(repoRoot, baseDir, name);
-      if (existsSync(file)) return readFileSync(file, 'utf8');
-      const standin = path.join(STANDIN_DIR, path.basename(file));
-      if (path.dirname(file) === LIB_DIR && existsSync(standin)) return readFileSync(standin, 'utf8');
-      return null;
-    },
-    writeFile(name: string, contents: Uint8Array | string): void {
-      if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
-    },
-    listFiles: () => [],
-    stdout: {write: () => true} as never,
-    stderr: {write: (chunk: string | Uint8Array) => (stderr.push(String(chunk)), true)} as never,
-  });
-  if (error || !binary) throw new Error(`asc ${entry}: ${error?.message ?? 'no output'}\n${stderr.join('')}`);
-  return binary;
+  return compileAssemblyScript(`test/contracts/lib/assembly/${name}.ts`, [...CODEGEN_FLAGS, optimize ? '-O3' : '-O0']);
 }
 
 /**

@@ -218,7 +218,7 @@ export function query_other(addr: u32): u32 {
 }
 
 export function do_abort(): void {
-  abort("boom");
+  abort("boom", null, 0, 0); // contractAbort takes every argument (no defaults)
 }
 
 export function do_out_of_range(): i32 {

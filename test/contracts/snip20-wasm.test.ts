@@ -1,4 +1,0 @@
-import {wasmContract} from './harness.js';
-import {describeSnip20} from './snip20-cases.js';
-
-describeSnip20(() => wasmContract('snip20'));
