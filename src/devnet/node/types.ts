@@ -37,14 +37,6 @@ export const NESTED_PREFIX = 'dispatch: submessages: ';
 // Public types
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Contract implementations the devnet can run, by name, with their stable code hashes. */
-export interface ContractRegistry {
-  /** Implementations by name (`snip20`, `worker-manager`, …). */
-  readonly contracts: Readonly<Record<string, Contract>>;
-  /** Stable code hash of an implementation: 64 lower-case hex characters. */
-  codeHashOf(name: string): string;
-}
-
 /** An event attribute as the LCD renders it. */
 export interface EventAttribute {
   key: string;
@@ -254,7 +246,6 @@ export type DecodedMsg =
       signer: string;
       codeId: number;
       codeHash: string;
-      implName: string;
       label: string;
       admin: string;
       funds: Coin[];
