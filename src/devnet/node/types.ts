@@ -2,7 +2,7 @@
  * Constants, errors, result shapes and small helpers shared by the parts of the devnet node (ante, bank, wasm,
  * router, chain), over the contract frame of `contracts/common/types.ts`.
  */
-import {ContractError, type Coin, type Contract} from '../../../contracts/common/types.js';
+import {ContractError, type Coin} from '../../../contracts/common/types.js';
 import {sha256, toBase64, utf8} from '../../../contracts/common/encoding.js';
 import {addressFromBytes, type AesSiv} from '../crypto.js';
 import type {ContractRecord, StorageObserver} from '../store.js';
