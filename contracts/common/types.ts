@@ -1,7 +1,7 @@
 /**
- * The contract frame: what a contract is to the devnet, and what the devnet gives a contract.
- * Contracts are pure state machines — no I/O, no clock, no randomness — over these arguments,
- * modelled on CosmWasm (`deps`, `env`, `info`, `Response`).
+ * Shapes shared by the devnet, the contract clients and the portable helpers of `contracts/common` (permits, usage
+ * records): coins, storage and host-function interfaces, the call's env and sender, a contract's response
+ * (attributes, submessages, answer) as the router runs it, and the error a contract reports.
  */
 
 /** A native coin amount; `amount` is a decimal string of base units (uscrt). */
@@ -103,34 +103,4 @@ export class ContractError extends Error {
     super(message);
     this.name = 'ContractError';
   }
-}
-
-/** A contract implementation: three pure entry points plus its identity. */
-export interface Contract<I = unknown, E = unknown, Q = unknown> {
-  /** Contract name, e.g. `snip20`, `worker-manager`. */
-  readonly name: string;
-  /** Semantic version; part of the stable synthetic code hash. */
-  readonly version: string;
-  instantiate(deps: Deps, env: Env, info: MessageInfo, msg: I): Response;
-  execute(deps: Deps, env: Env, info: MessageInfo, msg: E): Response;
-  query(deps: ReadonlyDeps, env: Env, msg: Q): unknown;
-  /**
-   * Optional: the contract's JSON Schemas (the wire interface, `contracts/<name>/schema/*.json`). Entry points
-   * already validate their input against them; this is for tools (clients, the devnet's diagnostics).
-   */
-  readonly schemas?: ContractSchemaSet;
-}
-
-/** The JSON Schemas of one contract's wire interface (draft-07 subset, see `contracts/common/schema.ts`). */
-export interface ContractSchemaSet {
-  instantiate: object;
-  execute: object;
-  query: object;
-  /** Answer schemas keyed by message name (`config`, `balance`, …), plus `execute` for execute `data` answers. */
-  responses: Record<string, object>;
-}
-
-/** Builds an empty response. */
-export function response(data?: unknown): Response {
-  return {data, attributes: [], messages: []};
 }

@@ -1,17 +1,25 @@
 /**
- * Devnet genesis: fixed development accounts, the contract codes of the registry (code ids from 1), and the
- * deployment of the Secret AI contracts through signed instantiate txs of the admin account.
+ * Devnet genesis: fixed development accounts, the contract codes (wasm stored by the admin with `MsgStoreCode`,
+ * code ids from 1), and the deployment of the contracts through signed instantiate txs of the admin account.
  *
  * THE MNEMONICS BELOW ARE PUBLIC. They exist so that every devnet has the same well-known accounts (like anvil's
  * or a cosmos localnet's). Never use them, or addresses derived from them, on a real network.
  */
 import {existsSync, readFileSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
 import {DEVNET_CHAIN_ID} from '../common/networks.js';
-import {sha256Hex, toHex} from '../../contracts/common/encoding.js';
-import {devMeasurementPolicy} from '../attest/dev/measurements.js';
-import {Chain, META, NATIVE_DENOM, type ContractRegistry, type Store} from './node/index.js';
+import {toHex} from '../../contracts/common/encoding.js';
+import {artifactPath, packageRoot} from '../lib/contracts/artifacts.js';
+import {
+  DEVNET_PLAN,
+  devnetManagerSettings,
+  rewardsManagerInitMsg,
+  subscriptionManagerInitMsg,
+  workerManagerInitMsg,
+  type ManagerRefs,
+} from '../lib/contracts/managers.js';
+import {Chain, META, NATIVE_DENOM, type Store} from './node/index.js';
 import {DevSigner, type ContractRef} from './signer.js';
+import {contractCodeHash} from '../lib/contracts/validate.js';
 
 /** A fixed development account. */
 export interface DevAccount {
@@ -78,22 +86,23 @@ export interface DeploymentContext {
 export interface GenesisDeployment {
   /** Key in the genesis result (`paymentToken`, `workerManager`, …). */
   key: string;
-  /** Implementation name in the registry. */
+  /** Name of the code (a key of {@link GenesisSpec.codes}). */
   code: string;
   label: string;
   initMsg(ctx: DeploymentContext): unknown;
 }
 
-/** A genesis: the registry and what to deploy. `C` is the typed view of the deployed contracts. */
+/** One code stored at genesis. */
+export interface GenesisCodeSpec {
+  name: string;
+  /** The contract's wasm (plain or gzipped), stored with `MsgStoreCode`; code hash = SHA-256 of the plain wasm. */
+  wasm: Uint8Array;
+}
+
+/** A genesis: the codes and what to deploy. `C` is the typed view of the deployed contracts. */
 export interface GenesisSpec<C = Record<string, ContractRef>> {
-  registry: ContractRegistry;
-  /** Code names in code-id order (ids from 1); default: the registry's names in insertion order. */
-  codes?: string[];
-  /**
-   * Codes deployed as wasm instead of their TypeScript implementation, by code name: stored by the admin with
-   * `MsgStoreCode` (after the TypeScript codes, in `codes` order); code hash = SHA-256 of the wasm.
-   */
-  wasm?: Record<string, Uint8Array>;
+  /** The codes, stored in this order by the admin (code ids from 1). */
+  codes: GenesisCodeSpec[];
   deployments: GenesisDeployment[];
   /** Typed view of the deployed contracts. */
   contracts(deployed: Record<string, ContractRef>): C;
@@ -101,7 +110,7 @@ export interface GenesisSpec<C = Record<string, ContractRef>> {
   setup?(ctx: DeploymentContext): Array<{contract: string; msg: unknown}>;
 }
 
-/** A registered code. */
+/** A stored code. */
 export interface GenesisCode {
   codeId: number;
   name: string;
@@ -115,8 +124,6 @@ export interface GenesisInfo {
   admin: {address: string; mnemonic: string};
   accounts: DevAccount[];
   codes: GenesisCode[];
-  /** Code names deployed as stored wasm (absent or empty: all TypeScript). */
-  wasmCodes?: string[];
   /** Deployed contracts by deployment key. */
   contracts: Record<string, ContractRef>;
   /** Hex X25519 IO public key of this devnet. */
@@ -131,7 +138,7 @@ export interface SecretAiContracts {
   rewardsManager: ContractRef;
 }
 
-/** Names of the Secret AI contract implementations in `contracts/index.ts`, in code-id order. */
+/** Names of the Secret AI contracts (`contracts/<name>/<name>.wasm`), in code-id order. */
 export const SECRET_AI_CODES = ['snip20', 'worker-manager', 'subscription-manager', 'rewards-manager'] as const;
 
 /** Payment token parameters of the default devnet. */
@@ -139,33 +146,23 @@ export const DEV_TOKEN = {name: 'Secret AI Dev Token', symbol: 'SAIT', decimals:
 /** Genesis payment-token balance of users `a`, `b`, `c`, base units (1 000 SAIT). */
 export const DEV_USER_TOKEN_BALANCE = '1000000000';
 /** Default plan seeded at genesis so that `subscribe --plan basic` works on a fresh devnet. */
-export const DEV_PLAN = {id: 'basic', price: '10000000', period_seconds: 30 * 24 * 3600, token_quota: '1000000'} as const;
+export const DEV_PLAN = DEVNET_PLAN;
 /** Epoch length of the default devnet's worker and rewards managers, seconds. */
-export const DEV_EPOCH_SECONDS = 3600;
+export const DEV_EPOCH_SECONDS = devnetManagerSettings().epochSeconds;
 
-/** RewardsManager protocol fee on the devnet, basis points (5 %). */
-export const DEV_PROTOCOL_FEE_BPS = 500;
-/** Weight of worker-only (not countersigned) records the devnet's RewardsManager counts per worker and epoch. */
-export const DEV_UNCONFIRMED_WEIGHT_CAP = '1000000';
-
-/** Minimum WorkerManager stake on the devnet, uscrt. */
-export const DEV_MIN_STAKE = '1000000';
-/** Unbonding period of the devnet's WorkerManager, seconds. */
-export const DEV_UNBONDING_SECONDS = 600;
-
-function ref(c: ContractRef): {address: string; code_hash: string} {
-  return {address: c.address, code_hash: c.codeHash};
-}
-
-/** Genesis of the Secret AI devnet over a registry holding {@link SECRET_AI_CODES}; `wasm`: codes run as wasm. */
-export function secretAiGenesisSpec(registry: ContractRegistry, wasm?: Record<string, Uint8Array>): GenesisSpec<SecretAiContracts> {
-  const missing = SECRET_AI_CODES.filter((n) => !registry.contracts[n] && !wasm?.[n]);
-  if (missing.length) throw new Error(`contract registry lacks ${missing.join(', ')}`);
-  const others = Object.keys(registry.contracts).filter((n) => !(SECRET_AI_CODES as readonly string[]).includes(n));
+/** Genesis of the Secret AI devnet over the four contracts' wasm (by code name). */
+export function secretAiGenesisSpec(wasm: Record<string, Uint8Array>): GenesisSpec<SecretAiContracts> {
+  const missing = SECRET_AI_CODES.filter((n) => !wasm[n]);
+  if (missing.length) throw new Error(`devnet genesis lacks the wasm of ${missing.join(', ')}`);
+  const settings = devnetManagerSettings();
+  const refs = (ctx: DeploymentContext): ManagerRefs => ({
+    paymentToken: ctx.contracts.paymentToken!,
+    workerManager: ctx.contracts.workerManager,
+    subscriptionManager: ctx.contracts.subscriptionManager,
+    rewardsManager: ctx.contracts.rewardsManager,
+  });
   return {
-    registry,
-    codes: [...SECRET_AI_CODES, ...others],
-    wasm,
+    codes: SECRET_AI_CODES.map((name) => ({name, wasm: wasm[name]!})),
     deployments: [
       {
         key: 'paymentToken',
@@ -188,49 +185,14 @@ export function secretAiGenesisSpec(registry: ContractRegistry, wasm?: Record<st
           minters: [ctx.admin],
         }),
       },
-      {
-        key: 'workerManager',
-        code: 'worker-manager',
-        label: 'secretai-worker-manager',
-        initMsg: (ctx) => ({
-          admin: ctx.admin,
-          payment_token: ref(ctx.contracts.paymentToken!),
-          min_stake: DEV_MIN_STAKE,
-          epoch_seconds: DEV_EPOCH_SECONDS,
-          unbonding_seconds: DEV_UNBONDING_SECONDS,
-          stake_denom: NATIVE_DENOM,
-          allow_loopback_urls: true,
-          accepted_measurements: devMeasurementPolicy(), // exactly what `attest collect --dev` mints
-          subscription_manager: ref(ctx.contracts.subscriptionManager!),
-          rewards_manager: ref(ctx.contracts.rewardsManager!),
-        }),
-      },
+      {key: 'workerManager', code: 'worker-manager', label: 'secretai-worker-manager', initMsg: (ctx) => workerManagerInitMsg(ctx.admin, refs(ctx), settings)},
       {
         key: 'subscriptionManager',
         code: 'subscription-manager',
         label: 'secretai-subscription-manager',
-        initMsg: (ctx) => ({
-          admin: ctx.admin,
-          payment_token: ref(ctx.contracts.paymentToken!),
-          plans: [DEV_PLAN],
-          worker_manager: ref(ctx.contracts.workerManager!),
-          rewards_manager: ref(ctx.contracts.rewardsManager!),
-        }),
+        initMsg: (ctx) => subscriptionManagerInitMsg(ctx.admin, refs(ctx), settings),
       },
-      {
-        key: 'rewardsManager',
-        code: 'rewards-manager',
-        label: 'secretai-rewards-manager',
-        initMsg: (ctx) => ({
-          admin: ctx.admin,
-          payment_token: ref(ctx.contracts.paymentToken!),
-          epoch_seconds: DEV_EPOCH_SECONDS,
-          protocol_fee_bps: DEV_PROTOCOL_FEE_BPS,
-          unconfirmed_weight_cap: DEV_UNCONFIRMED_WEIGHT_CAP,
-          worker_manager: ref(ctx.contracts.workerManager!),
-          subscription_manager: ref(ctx.contracts.subscriptionManager!),
-        }),
-      },
+      {key: 'rewardsManager', code: 'rewards-manager', label: 'secretai-rewards-manager', initMsg: (ctx) => rewardsManagerInitMsg(ctx.admin, refs(ctx), settings)},
     ],
     contracts: (d) => ({
       paymentToken: d.paymentToken!,
@@ -242,100 +204,57 @@ export function secretAiGenesisSpec(registry: ContractRegistry, wasm?: Record<st
 }
 
 /**
- * The switch that makes a devnet's genesis deploy the built contracts (`contracts/<name>/<name>.wasm`) instead of
- * the TypeScript state machines: `SECRETAI_DEVNET_CONTRACTS=wasm`. Off by default until every contract is ported.
+ * The built Secret AI artifacts (`contracts/<name>/<name>.wasm` under `root`, default this package) by code name.
+ * Throws, naming `npm run build`, when one is missing.
  */
-export const CONTRACTS_SWITCH = 'SECRETAI_DEVNET_CONTRACTS';
-
-/** Which contracts a new devnet deploys: `ts` (default) or `wasm` (built artifacts, when all exist). */
-export type GenesisContracts = 'ts' | 'wasm';
-
-/** The contracts choice of the environment ({@link CONTRACTS_SWITCH}). */
-export function genesisContractsFromEnv(env: NodeJS.ProcessEnv = process.env): GenesisContracts {
-  return env[CONTRACTS_SWITCH] === 'wasm' ? 'wasm' : 'ts';
-}
-
-/** The repository's `contracts/` folder (this module runs from `dist/src/devnet/`). */
-const CONTRACTS_DIR = fileURLToPath(new URL('../../../contracts/', import.meta.url));
-
-/** The built Secret AI artifacts (`<dir>/<name>/<name>.wasm`) by code name, or undefined unless all four exist. */
-export function secretAiArtifacts(dir: string = CONTRACTS_DIR): Record<string, Uint8Array> | undefined {
-  const files = SECRET_AI_CODES.map((name) => [name, `${dir}/${name}/${name}.wasm`] as const);
-  if (!files.every(([, file]) => existsSync(file))) return undefined;
+export function secretAiArtifacts(root: string = packageRoot()): Record<string, Uint8Array> {
+  const files = SECRET_AI_CODES.map((name) => [name, artifactPath(root, name)] as const);
+  const missing = files.filter(([, file]) => !existsSync(file)).map(([, file]) => file);
+  if (missing.length) {
+    throw new Error(`the devnet deploys the built contracts, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: run \`npm run build\` first`);
+  }
   return Object.fromEntries(files.map(([name, file]) => [name, new Uint8Array(readFileSync(file))]));
 }
 
-/**
- * The default devnet genesis: the Secret AI contracts as TypeScript, or — with `contracts: 'wasm'` and all four
- * artifacts built — as wasm stored and instantiated at genesis. Falls back to TypeScript when an artifact is missing.
- */
-export async function secretAiGenesis(contracts: GenesisContracts = genesisContractsFromEnv()): Promise<GenesisSpec<SecretAiContracts>> {
-  const registry = await loadSecretAiRegistry();
-  return secretAiGenesisSpec(registry, contracts === 'wasm' ? secretAiArtifacts() : undefined);
+/** The default devnet genesis: the four built Secret AI contracts, stored and instantiated at genesis. */
+export async function secretAiGenesis(): Promise<GenesisSpec<SecretAiContracts>> {
+  return secretAiGenesisSpec(secretAiArtifacts());
 }
 
 /**
- * Loads the Secret AI contract registry from `contracts/index.ts` (compiled next to this module's tree). Throws a
- * clear error when it is not built yet.
- */
-export async function loadSecretAiRegistry(): Promise<ContractRegistry> {
-  const specifier = new URL('../../contracts/index.js', import.meta.url).href;
-  let mod: {CONTRACTS?: Record<string, import('../../contracts/common/types.js').Contract>; codeHashOf?: (n: string) => string};
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch (err) {
-    throw new Error(`cannot load the contract registry contracts/index.js: ${(err as Error).message}`);
-  }
-  if (!mod.CONTRACTS || typeof mod.codeHashOf !== 'function') {
-    throw new Error('contracts/index.js must export CONTRACTS and codeHashOf(name)');
-  }
-  const codeHashOf = mod.codeHashOf;
-  return {contracts: mod.CONTRACTS, codeHashOf: (name) => codeHashOf(name)};
-}
-
-/**
- * Initialises an empty store: chain id, IO key, dev accounts, codes, then instantiates every deployment (one
- * admin-signed tx each, through the execution engine) and any setup messages. Persists and returns the
- * {@link GenesisInfo}. Throws with the decrypted contract error when a deployment fails.
+ * Initialises an empty store: chain id, IO key, dev accounts, then stores every code (one admin-signed
+ * `MsgStoreCode` each), instantiates every deployment (one admin-signed tx each, through the execution engine) and
+ * runs any setup messages. Persists and returns the {@link GenesisInfo}. Throws with the decrypted contract error
+ * when a deployment fails.
  */
 export function createGenesis<C>(store: Store, spec: GenesisSpec<C>, now: () => number = Date.now): GenesisInfo {
-  const codes = spec.codes ?? Object.keys(spec.registry.contracts);
-  const wasm = spec.wasm ?? {};
-  const wasmNames = codes.filter((n) => wasm[n]);
-  const tsNames = codes.filter((n) => !wasm[n]);
   Chain.initialise(
     store,
-    spec.registry,
     {
       chainId: DEVNET_CHAIN_ID,
       balances: DEV_ACCOUNTS.map((a) => ({address: a.address, coins: [{denom: NATIVE_DENOM, amount: a.uscrt}]})),
-      codeNames: tsNames,
-      creator: DEV_ADMIN.address,
     },
     now,
   );
-  const chain = new Chain(store, spec.registry, {now});
+  const chain = new Chain(store, {now});
   const admin = DevSigner.fromMnemonic(DEV_ADMIN.mnemonic);
   if (admin.address !== DEV_ADMIN.address) throw new Error('admin mnemonic does not derive the documented address');
 
-  const codeIds = new Map<string, number>(tsNames.map((n, i) => [n, i + 1]));
-  for (const name of wasmNames) {
-    const stored = admin.run(chain, [admin.storeCode(wasm[name]!)]);
-    codeIds.set(name, stored.codeIds[0]!);
+  const codes = new Map<string, GenesisCode>();
+  for (const {name, wasm} of spec.codes) {
+    if (codes.has(name)) throw new Error(`genesis stores code ${name} twice`);
+    const stored = admin.run(chain, [admin.storeCode(wasm)]);
+    codes.set(name, {codeId: stored.codeIds[0]!, name, codeHash: contractCodeHash(wasm)});
   }
-  const codeIdOf = (name: string): number => {
-    const id = codeIds.get(name);
-    if (id === undefined) throw new Error(`genesis deployment uses code ${name}, which is not registered`);
-    return id;
+  const codeOf = (name: string): GenesisCode => {
+    const code = codes.get(name);
+    if (!code) throw new Error(`genesis deployment uses code ${name}, which is not in the genesis codes`);
+    return code;
   };
-  const codeHashOf = (name: string): string => (wasm[name] ? sha256Hex(wasm[name]!) : spec.registry.codeHashOf(name));
   const planned: Record<string, ContractRef> = {};
   for (const d of spec.deployments) {
-    const codeId = codeIdOf(d.code);
-    planned[d.key] = {
-      address: chain.contractAddress(codeId, admin.address, d.label),
-      codeHash: codeHashOf(d.code),
-    };
+    const code = codeOf(d.code);
+    planned[d.key] = {address: chain.contractAddress(code.codeId, admin.address, d.label), codeHash: code.codeHash};
   }
   const ctx: DeploymentContext = {
     admin: admin.address,
@@ -343,10 +262,8 @@ export function createGenesis<C>(store: Store, spec: GenesisSpec<C>, now: () => 
     contracts: planned,
   };
   for (const d of spec.deployments) {
-    const codeId = codeIdOf(d.code);
-    const result = admin.run(chain, [
-      admin.instantiate(chain, codeId, planned[d.key]!.codeHash, d.label, d.initMsg(ctx), admin.address),
-    ]);
+    const code = codeOf(d.code);
+    const result = admin.run(chain, [admin.instantiate(chain, code.codeId, code.codeHash, d.label, d.initMsg(ctx), admin.address)]);
     if (result.addresses[0] !== planned[d.key]!.address) {
       throw new Error(`genesis: ${d.key} was instantiated at ${result.addresses[0]}, expected ${planned[d.key]!.address}`);
     }
@@ -360,8 +277,7 @@ export function createGenesis<C>(store: Store, spec: GenesisSpec<C>, now: () => 
     chainId: chain.chainId,
     admin: {address: DEV_ADMIN.address, mnemonic: DEV_ADMIN.mnemonic},
     accounts: DEV_ACCOUNTS.map((a) => ({...a})),
-    codes: store.listCodes().map((c) => ({codeId: c.codeId, name: c.name || wasmNames.find((n) => codeIds.get(n) === c.codeId) || '', codeHash: c.codeHash})),
-    wasmCodes: wasmNames.length ? wasmNames : undefined,
+    codes: [...codes.values()],
     contracts: planned,
     ioPublicKey: toHex(chain.ioPublicKey),
   };
@@ -376,19 +292,3 @@ export function genesisInfo(store: Store): GenesisInfo {
   return JSON.parse(raw) as GenesisInfo;
 }
 
-/**
- * Registers codes of the registry that a persisted devnet does not know yet (new contract implementations added
- * after its genesis), with the next code ids. Existing codes keep their ids and stored code hashes.
- */
-export function registerNewCodes(store: Store, registry: ContractRegistry): void {
-  const raw = store.getMeta(META.genesis);
-  const known = new Set([...store.listCodes().map((c) => c.name), ...((raw && (JSON.parse(raw) as GenesisInfo).wasmCodes) || [])]);
-  const fresh = Object.keys(registry.contracts).filter((n) => !known.has(n));
-  if (!fresh.length) return;
-  store.transaction(() => {
-    let next = store.listCodes().reduce((m, c) => Math.max(m, c.codeId), 0) + 1;
-    for (const name of fresh) {
-      store.addCode({codeId: next++, name, codeHash: registry.codeHashOf(name), creator: DEV_ADMIN.address});
-    }
-  });
-}

@@ -19,19 +19,18 @@ import {rememberAdminToken, forgetAdminToken, isDevnetAnswering, readDevnetInfo,
 import {
   createGenesis,
   genesisInfo,
-  registerNewCodes,
   secretAiGenesis,
   type DevAccount,
-  type GenesisContracts,
   type GenesisInfo,
   type GenesisSpec,
   type SecretAiContracts,
 } from './genesis.js';
 import type {ContractRef} from './signer.js';
+import {contractCodeHash} from '../lib/contracts/validate.js';
 
 export type {ContractRef} from './signer.js';
 export type {DevAccount, GenesisInfo, GenesisSpec, SecretAiContracts} from './genesis.js';
-export type {DeploymentContext, GenesisDeployment, GenesisCode} from './genesis.js';
+export type {DeploymentContext, GenesisDeployment, GenesisCode, GenesisCodeSpec} from './genesis.js';
 export {
   DEV_ACCOUNTS,
   DEV_ADMIN,
@@ -41,16 +40,12 @@ export {
   DEV_USER_TOKEN_BALANCE,
   SECRET_AI_CODES,
   genesisInfo,
-  loadSecretAiRegistry,
   secretAiGenesisSpec,
   secretAiGenesis,
   secretAiArtifacts,
-  genesisContractsFromEnv,
-  CONTRACTS_SWITCH,
-  type GenesisContracts,
 } from './genesis.js';
 export {DEVNET_CHAIN_ID} from '../common/networks.js';
-export {GAS, type ContractRegistry} from './node/index.js';
+export {GAS} from './node/index.js';
 
 /** Default port, as the `local` network profile expects (`http://127.0.0.1:1317`). */
 export const DEFAULT_DEVNET_PORT = 1317;
@@ -107,14 +102,8 @@ export interface StartDevnetOptions<C = SecretAiContracts> {
   port?: number;
   /** Listening address. Default {@link DEFAULT_DEVNET_HOST}. */
   host?: string;
-  /** Genesis (registry + deployments). Default: the Secret AI contracts (see {@link StartDevnetOptions.contracts}). */
+  /** Genesis (codes + deployments). Default: the built Secret AI contracts (`contracts/<name>/<name>.wasm`). */
   genesis?: GenesisSpec<C> | (() => Promise<GenesisSpec<C>>);
-  /**
-   * For the default genesis of a new devnet: `ts` deploys the TypeScript contracts of `contracts/index.ts`; `wasm`
-   * the built `contracts/<name>/<name>.wasm` when all four exist (else TypeScript). Default: the environment
-   * switch `SECRETAI_DEVNET_CONTRACTS` (`wasm`), else `ts`.
-   */
-  contracts?: GenesisContracts;
   /** Deployment key of the token the faucet mints (default `paymentToken`). */
   faucetTokenKey?: string;
   /** Wall clock in ms (tests). */
@@ -150,7 +139,7 @@ export interface DevnetHandle<C = SecretAiContracts> {
   contracts: C;
   genesis: GenesisInfo;
   /**
-   * Codes whose implementation changed version since this devnet's genesis: their contracts keep the stored code
+   * Genesis codes whose built wasm changed since this devnet's genesis: their contracts keep the stored code
    * hash (clients must use it); `devnet reset` redeploys with the current hashes. Empty on a fresh devnet.
    */
   staleCodes: Array<{name: string; storedCodeHash: string; currentCodeHash: string}>;
@@ -212,7 +201,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   const spec: GenesisSpec<C> =
     typeof options.genesis === 'function'
       ? await options.genesis()
-      : (options.genesis ?? ((await secretAiGenesis(options.contracts)) as unknown as GenesisSpec<C>));
+      : (options.genesis ?? ((await secretAiGenesis()) as unknown as GenesisSpec<C>));
 
   if (!existsSync(paths.state)) buildGenesis(paths, spec, now);
   const store = Store.open(paths.state);
@@ -220,13 +209,12 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   let genesis: GenesisInfo;
   let staleCodes: DevnetHandle<C>['staleCodes'];
   try {
-    registerNewCodes(store, spec.registry);
-    chain = new Chain(store, spec.registry, {now, commitWindowMs: options.commitWindowMs, debugLog: options.debugLog});
+    chain = new Chain(store, {now, commitWindowMs: options.commitWindowMs, debugLog: options.debugLog});
     genesis = genesisInfo(store);
-    staleCodes = store
-      .listCodes()
-      .filter((c) => spec.registry.contracts[c.name] && spec.registry.codeHashOf(c.name) !== c.codeHash)
-      .map((c) => ({name: c.name, storedCodeHash: c.codeHash, currentCodeHash: spec.registry.codeHashOf(c.name)}));
+    const current = new Map(spec.codes.map((c) => [c.name, contractCodeHash(c.wasm)]));
+    staleCodes = genesis.codes
+      .filter((c) => current.has(c.name) && current.get(c.name) !== c.codeHash)
+      .map((c) => ({name: c.name, storedCodeHash: c.codeHash, currentCodeHash: current.get(c.name)!}));
   } catch (err) {
     store.close();
     throw err;

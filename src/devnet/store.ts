@@ -7,7 +7,6 @@
  * while the fee and sequence of the same tx stay.
  */
 import type {DatabaseSync, StatementSync} from 'node:sqlite';
-import type {ReadonlyStorage, Storage} from '../../contracts/common/types.js';
 import type {ByteStorage} from './vm/index.js';
 import {loadSqlite} from './sqlite.js';
 
@@ -423,46 +422,6 @@ export class Store {
   /** Number of storage entries of a contract (diagnostics and tests). */
   kvCount(contract: string): number {
     return (this.stmt('SELECT COUNT(*) AS n FROM contract_kv WHERE contract = ?').get(contract) as {n: number}).n;
-  }
-
-  /**
-   * The frame's `Storage` for one contract: JSON values, string-ordered `range`. Values are copied on the way in
-   * and out (a contract cannot alias stored state). `observer` sees every operation (gas metering).
-   */
-  contractStorage(contract: string, observer?: StorageObserver): Storage {
-    const store = this;
-    return {
-      get<T = unknown>(key: string): T | undefined {
-        const raw = store.kvGet(contract, key);
-        observer?.onRead(key.length + (raw?.length ?? 0));
-        return raw === undefined ? undefined : (JSON.parse(raw) as T);
-      },
-      set(key: string, value: unknown): void {
-        if (typeof key !== 'string') throw new TypeError('storage key must be a string');
-        const raw = JSON.stringify(value);
-        if (raw === undefined) throw new TypeError(`storage value for ${JSON.stringify(key)} is not JSON-serialisable`);
-        observer?.onWrite(key.length + raw.length);
-        store.kvSet(contract, key, raw);
-      },
-      remove(key: string): void {
-        observer?.onRemove();
-        store.kvRemove(contract, key);
-      },
-      range<T = unknown>(prefix: string, opts?: {startAfter?: string; limit?: number}): Array<[string, T]> {
-        const limit = opts?.limit ?? Number.MAX_SAFE_INTEGER;
-        const rows = store.kvRange(contract, prefix, opts?.startAfter, limit);
-        return rows.map(([k, v]) => {
-          observer?.onRead(k.length + v.length);
-          return [k, JSON.parse(v) as T];
-        });
-      },
-    };
-  }
-
-  /** Read-only view of a contract's storage (queries). */
-  readonlyContractStorage(contract: string, observer?: StorageObserver): ReadonlyStorage {
-    const {get, range} = this.contractStorage(contract, observer);
-    return {get, range};
   }
 
   /** A stored-wasm contract's storage: bytes to bytes, in the `contract_store` table of the same database. */

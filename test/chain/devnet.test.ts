@@ -47,7 +47,7 @@ let mnemonicA: string;
 
 beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'secretai-chain-'));
-  devnet = await startDevnet({home, port: 0, genesis: probeGenesis()});
+  devnet = await startDevnet({home, port: 0, genesis: probeGenesis});
   const {probe: probeRef, ...secretAi} = devnet.contracts;
   profile = {...BUILTIN_PROFILES.local, lcdUrl: devnet.url, contracts: secretAi};
   clients = clientsFor(profile);
@@ -57,7 +57,7 @@ beforeAll(async () => {
   a = await signingClient(profile, mnemonicA);
   b = await signingClient(profile, acct('b').mnemonic);
   expect(a.address).toBe(acct('a').address);
-});
+}, 300_000);
 
 afterAll(async () => {
   await devnet?.stop();

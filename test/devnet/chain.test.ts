@@ -1,27 +1,32 @@
 /**
  * The state machine in-process: group commit (a tx is answered only once committed; txs of one event-loop turn
- * share one commit), genesis determinism, the contract Api.
+ * share one commit), genesis determinism.
  */
-import {describe, expect, it, afterEach} from '@jest/globals';
+import {afterEach, beforeAll, describe, expect, it} from '@jest/globals';
 import {join} from 'node:path';
 import {Chain, Store} from '../../src/devnet/node/index.js';
-import {DEV_ACCOUNTS, createGenesis, genesisInfo} from '../../src/devnet/genesis.js';
+import {DEV_ACCOUNTS, createGenesis, genesisInfo, type GenesisSpec} from '../../src/devnet/genesis.js';
 import {DevSigner} from '../../src/devnet/signer.js';
 import {sha256} from '../../contracts/common/encoding.js';
 import {secp256k1PublicKey, signSecp256k1Sha256, pubkeyToAddress} from '../../src/devnet/crypto.js';
-import {genesis, tempHome} from './fixtures.js';
+import {genesis, tempHome, type TestContracts} from './fixtures.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
+let spec: GenesisSpec<TestContracts>;
+beforeAll(async () => {
+  spec = await genesis();
+}, 300_000);
+
 function freshChain(): {chain: Chain; path: string} {
   const {home, cleanup} = tempHome('secretai-chain-');
   const path = join(home, 'state.db');
   const store = Store.open(path);
-  createGenesis(store, genesis);
-  const chain = new Chain(store, genesis.registry);
+  createGenesis(store, spec);
+  const chain = new Chain(store);
   cleanups.push(() => {
     store.close();
     cleanup();
@@ -123,18 +128,3 @@ describe('genesis', () => {
   });
 });
 
-describe('contract Api', () => {
-  it('validates addresses and verifies secp256k1 over digests and messages', () => {
-    const {chain} = freshChain();
-    const priv = new Uint8Array(32).fill(9);
-    const pub = secp256k1PublicKey(priv);
-    const msg = new TextEncoder().encode('permit sign doc');
-    const sig = signSecp256k1Sha256(msg, priv);
-    expect(chain.api.secp256k1Verify(sha256(msg), sig, pub)).toBe(true);
-    expect(chain.api.secp256k1VerifySha256!(msg, sig, pub)).toBe(true);
-    expect(chain.api.secp256k1Verify(sha256(new Uint8Array(1)), sig, pub)).toBe(false);
-    expect(chain.api.pubkeyToAddress(pub)).toBe(pubkeyToAddress(pub));
-    expect(chain.api.addrValidate(pubkeyToAddress(pub))).toBe(true);
-    expect(chain.api.addrValidate('secret1invalid')).toBe(false);
-  });
-});

@@ -18,7 +18,9 @@ import {
   startDevnet,
   stopDevnet,
 } from '../../src/devnet/index.js';
-import {echoContract, genesis, tempHome, testRegistry} from './fixtures.js';
+import {genesis, genesisOf, tempHome} from './fixtures.js';
+import {testContractWasm} from './wasm-fixtures.js';
+import {contractCodeHash} from '../../src/lib/contracts/validate.js';
 import {TX, clientFor, executeAnswer, startTestDevnet} from './helpers.js';
 
 const FIXTURES_MODULE = fileURLToPath(new URL('./fixtures.js', import.meta.url));
@@ -88,11 +90,11 @@ describe('devnet persistence', () => {
     const first = await startDevnet({home: dir, port: 0, genesis});
     expect(first.staleCodes).toEqual([]);
     await first.stop();
-    const bumped = {...echoContract, version: '2.0.0'};
-    const registry = {contracts: {...testRegistry.contracts, echo: bumped}, codeHashOf: (n: string) => (n === 'echo' ? 'f'.repeat(64) : testRegistry.codeHashOf(n))};
-    const second = await startDevnet({home: dir, port: 0, genesis: {...genesis, registry}});
+    // the echo code of the next start is other wasm (the token's): a rebuilt contract
+    const token = await testContractWasm('token');
+    const second = await startDevnet({home: dir, port: 0, genesis: genesisOf(token, token)});
     cleanups.push(() => second.stop());
-    expect(second.staleCodes).toEqual([{name: 'echo', storedCodeHash: first.contracts.echo.codeHash, currentCodeHash: 'f'.repeat(64)}]);
+    expect(second.staleCodes).toEqual([{name: 'echo', storedCodeHash: first.contracts.echo.codeHash, currentCodeHash: contractCodeHash(token)}]);
     expect(second.contracts.echo.codeHash).toBe(first.contracts.echo.codeHash);
     expect(second.chain.queryPlain(second.contracts.echo.address, {count: {}})).toEqual({count: 0});
   });

@@ -237,10 +237,15 @@ describe('rejected transactions leave no trace', () => {
     );
   });
 
-  it('code that is not wasm, or gzip that does not unzip → code 13, nothing stored', async () => {
+  it('code that is not wasm, gzip that does not unzip, or wasm that breaks the contract rules → code 13 with the violations, nothing stored', async () => {
     const store = (wasm: Uint8Array) => () => t.clients.a.tx.broadcast([new MsgStoreCode({sender: t.wallets.a.address, wasm_byte_code: wasm, source: '', builder: ''})], TX);
-    await expectRejectedWithoutTrace(store(new Uint8Array([0, 97, 115, 109])), /code 13 .*not a valid WebAssembly module: create wasm contract failed/);
-    await expectRejectedWithoutTrace(store(new Uint8Array([0x1f, 0x8b, 0x08, 0, 1, 2, 3])), /code 13 .*cannot gunzip the uploaded code/);
+    await expectRejectedWithoutTrace(store(new Uint8Array([0, 97, 115, 109])), /code 13 .*invalid wasm: format: not a valid WebAssembly module.*: create wasm contract failed/);
+    await expectRejectedWithoutTrace(store(new Uint8Array([0x1f, 0x8b, 0x08, 0, 1, 2, 3])), /code 13 .*invalid wasm: format: gzip data is corrupt/);
+    // an empty module: well-formed wasm, but no memory and none of the exports a contract must have
+    await expectRejectedWithoutTrace(
+      store(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])),
+      /code 13 .*invalid wasm: .*memory: .*exports: does not export interface_version_8.*: create wasm contract failed/,
+    );
   });
 
   it('invalid recipient address → code 7', async () => {

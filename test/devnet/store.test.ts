@@ -20,27 +20,20 @@ describe('devnet store', () => {
     return {store, path};
   }
 
-  it('implements the frame Storage with JSON values and ordered prefix ranges', () => {
+  it('keeps each contract\'s byte storage apart', () => {
     const {store} = open();
-    const s = store.contractStorage('secret1contract');
-    const other = store.contractStorage('secret1other');
-    for (const k of ['b/2', 'a/1', 'b/10', 'b/1', 'c', 'b']) s.set(k, {k});
-    other.set('b/3', 'not mine');
-    expect(s.get('a/1')).toEqual({k: 'a/1'});
-    expect(s.get('missing')).toBeUndefined();
-    expect(s.range('b/').map(([k]) => k)).toEqual(['b/1', 'b/10', 'b/2']);
-    expect(s.range('b/', {startAfter: 'b/1'}).map(([k]) => k)).toEqual(['b/10', 'b/2']);
-    expect(s.range('b/', {startAfter: 'a'}).map(([k]) => k)).toEqual(['b/1', 'b/10', 'b/2']);
-    expect(s.range('b/', {limit: 2}).map(([k]) => k)).toEqual(['b/1', 'b/10']);
-    expect(s.range('').map(([k]) => k)).toEqual(['a/1', 'b', 'b/1', 'b/10', 'b/2', 'c']);
-    expect(s.range('zz')).toEqual([]);
-    s.remove('b/10');
-    expect(s.range('b/').map(([k]) => k)).toEqual(['b/1', 'b/2']);
-    // values are copies
-    const v = s.get<{k: string}>('c')!;
-    v.k = 'mutated';
-    expect(s.get('c')).toEqual({k: 'c'});
-    expect(() => s.set('x', undefined)).toThrow(TypeError);
+    const s = store.contractByteStorage('secret1contract');
+    const other = store.contractByteStorage('secret1other');
+    const bytes = (t: string) => new TextEncoder().encode(t);
+    s.set(bytes('a'), bytes('1'));
+    other.set(bytes('a'), bytes('not mine'));
+    expect(s.get(bytes('a'))).toEqual(bytes('1'));
+    expect(s.get(bytes('missing'))).toBeUndefined();
+    s.set(bytes('a'), bytes('2'));
+    expect(s.get(bytes('a'))).toEqual(bytes('2'));
+    s.remove(bytes('a'));
+    expect(s.get(bytes('a'))).toBeUndefined();
+    expect(other.get(bytes('a'))).toEqual(bytes('not mine'));
   });
 
   it('rolls back a savepoint but keeps earlier writes of the same transaction', () => {

@@ -8,10 +8,10 @@ import {join} from 'node:path';
 import {gzipSync} from 'node:zlib';
 import {sha256Hex} from '../../contracts/common/encoding.js';
 import {Chain, Store} from '../../src/devnet/node/index.js';
-import {DEV_ACCOUNTS, DEV_ADMIN, createGenesis, genesisInfo} from '../../src/devnet/genesis.js';
+import {DEV_ACCOUNTS, DEV_ADMIN, createGenesis, genesisInfo, type GenesisSpec} from '../../src/devnet/genesis.js';
 import {DevSigner, DevTxError, type ContractRef} from '../../src/devnet/signer.js';
 import {constantContractWat, counterContractWat, watToWasm} from '../helpers/wat.js';
-import {genesis, tempHome} from './fixtures.js';
+import {genesis, tempHome, type TestContracts} from './fixtures.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -27,12 +27,17 @@ const admin = DevSigner.fromMnemonic(DEV_ADMIN.mnemonic);
 const a = DevSigner.fromMnemonic(DEV_ACCOUNTS[1]!.mnemonic);
 const b = DevSigner.fromMnemonic(DEV_ACCOUNTS[2]!.mnemonic);
 
+let spec: GenesisSpec<TestContracts>;
+beforeAll(async () => {
+  spec = await genesis();
+}, 300_000);
+
 function freshChain(): {chain: Chain; path: string; echo: ContractRef} {
   const {home, cleanup} = tempHome('secretai-wasm-code-');
   const path = join(home, 'state.db');
   const store = Store.open(path);
-  createGenesis(store, genesis);
-  const chain = new Chain(store, genesis.registry);
+  createGenesis(store, spec);
+  const chain = new Chain(store);
   cleanups.push(() => {
     store.close();
     cleanup();
@@ -172,7 +177,7 @@ describe('a stored wasm contract', () => {
     a.run(chain, [a.execute(chain, c, {increment: {}})], gas);
     const reopened = Store.open(path);
     cleanups.unshift(() => reopened.close());
-    const again = new Chain(reopened, genesis.registry);
+    const again = new Chain(reopened);
     expect(again.queryPlain(c.address, {count: {}})).toEqual({count: 1});
   });
 });

@@ -4,7 +4,7 @@
  * decrypts for the right code hash, addresses and coins valid), all without changing state, so that a malformed tx
  * changes nothing.
  */
-import type {Coin, Contract} from '../../../contracts/common/types.js';
+import type {Coin} from '../../../contracts/common/types.js';
 import {toBase64, toHex} from '../../../contracts/common/encoding.js';
 import {
   addressFromBytes,
@@ -14,9 +14,9 @@ import {
   SECP256K1_PUBKEY_LENGTH,
   type IoKey,
 } from '../crypto.js';
-import {isWasmCode, type AccountRecord, type Store} from '../store.js';
-import {codeHashOf, unpackWasm, VmError} from '../vm/index.js';
-import {validateWasm} from './validate-wasm.js';
+import type {AccountRecord, Store} from '../store.js';
+import {validateContract} from '../../lib/contracts/validate.js';
+import {unpackWasm, VmError} from '../vm/index.js';
 import {
   AuthInfo,
   MsgExecuteContract,
@@ -53,8 +53,6 @@ export interface AnteContext {
   readonly io: IoKey;
   /** Height of the last block. */
   readonly height: number;
-  /** The implementation of a code name; throws a `TxError` when there is none. */
-  implementationOf(name: string): Contract;
 }
 
 /** A tx that passed CheckTx, ready for DeliverTx. */
@@ -321,15 +319,18 @@ export class Ante {
       builder: m.builder,
     };
     if (m.wasm_byte_code.length === 0) throw new TxError(13, 'compute', 'wasm code is empty: invalid');
+    const checked = validateContract(m.wasm_byte_code);
+    if (!checked.ok) {
+      const problems = checked.violations.map((v) => `${v.rule}: ${v.message}`).join('; ');
+      throw new TxError(13, 'compute', `invalid wasm: ${problems}: create wasm contract failed`);
+    }
     let wasm: Uint8Array;
     try {
       wasm = unpackWasm(m.wasm_byte_code);
     } catch (err) {
       throw new TxError(13, 'compute', `${(err as VmError).message}: create wasm contract failed`);
     }
-    const problems = validateWasm(wasm);
-    if (problems.length) throw new TxError(13, 'compute', `invalid wasm: ${problems.join('; ')}: create wasm contract failed`);
-    return {kind: 'storeCode', signer, wasm, codeHash: codeHashOf(wasm), source: m.source, builder: m.builder, json};
+    return {kind: 'storeCode', signer, wasm, codeHash: checked.codeHash!, source: m.source, builder: m.builder, json};
   }
 
   private validateMessage(raw: RawMsg, labels: Set<string>): DecodedMsg {
@@ -353,7 +354,6 @@ export class Ante {
       };
       const contract = this.node.store.getContract(contractAddr);
       if (!contract) throw new TxError(9, 'compute', `contract ${contractAddr} not found: not found`);
-      if (!isWasmCode(contract)) this.node.implementationOf(contract.name);
       const input = this.openInput(m.msg, contract.codeHash, 'execute');
       return {kind: 'execute', signer, contract, funds, input, json};
     }
@@ -374,7 +374,6 @@ export class Ante {
       const codeId = Number(m.code_id);
       const code = Number.isSafeInteger(codeId) ? this.node.store.getCode(codeId) : undefined;
       if (!code) throw new TxError(9, 'compute', `code id ${m.code_id} not found: not found`);
-      if (!isWasmCode(code)) this.node.implementationOf(code.name);
       if (!m.label.trim()) throw new TxError(13, 'compute', 'label is required: invalid');
       if (this.node.store.getContractByLabel(m.label) || labels.has(m.label)) {
         throw new TxError(6, 'compute', `label ${JSON.stringify(m.label)} already exists: contract account already exists`);
@@ -387,7 +386,6 @@ export class Ante {
         signer,
         codeId,
         codeHash: code.codeHash,
-        implName: code.name,
         label: m.label,
         admin: m.admin,
         funds,

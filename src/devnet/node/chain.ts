@@ -11,7 +11,7 @@
  *
  * The LCD adapter reads the node only through {@link DevnetNode}; tests and tools may drive a `Chain` directly.
  */
-import type {Api, Coin, Contract} from '../../../contracts/common/types.js';
+import type {Coin} from '../../../contracts/common/types.js';
 import {sha256, toBase64, toHex} from '../../../contracts/common/encoding.js';
 import {IoKey} from '../crypto.js';
 import {META, type AccountRecord, type CodeRecord, type ContractRecord, type Store} from '../store.js';
@@ -20,7 +20,6 @@ import {BankModule} from './bank.js';
 import {TxMsgData, TYPE_URL, type Any} from './codec.js';
 import {Router} from './router.js';
 import {
-  CODE_HASH_RE,
   GAS,
   GasMeter,
   TxError,
@@ -31,7 +30,6 @@ import {
   rfc3339,
   validateCoins,
   type BroadcastResult,
-  type ContractRegistry,
   type DecodedMsg,
   type DecodedTx,
   type ExecContext,
@@ -112,7 +110,6 @@ export class Chain implements DevnetNode {
   readonly store: Store;
   readonly chainId: string;
   readonly io: IoKey;
-  readonly registry: ContractRegistry;
   readonly bank: BankModule;
   readonly wasm: WasmModule;
   readonly router: Router;
@@ -122,9 +119,8 @@ export class Chain implements DevnetNode {
   /** Where wasm contracts' `debug` messages go. */
   readonly debugLog?: (contract: string, message: string) => void;
 
-  constructor(store: Store, registry: ContractRegistry, options: ChainOptions = {}) {
+  constructor(store: Store, options: ChainOptions = {}) {
     this.store = store;
-    this.registry = registry;
     this.now = options.now ?? Date.now;
     this.commitWindowMs = options.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS;
     this.debugLog = options.debugLog;
@@ -134,19 +130,9 @@ export class Chain implements DevnetNode {
     this.chainId = chainId;
     this.io = new IoKey(new Uint8Array(Buffer.from(ioHex, 'hex')));
     this.bank = new BankModule(store);
-    this.wasm = new WasmModule(this, store, registry, this.bank);
+    this.wasm = new WasmModule(this, store, this.bank);
     this.router = new Router(this.bank, this.wasm);
     this.ante = new Ante(this);
-  }
-
-  /** The implementation of a code name; `TxError` code 9 when the registry has none. */
-  implementationOf(name: string): Contract {
-    return this.wasm.implementationOf(name);
-  }
-
-  /** Host functions given to contracts. */
-  get api(): Api {
-    return this.wasm.api;
   }
 
   /** Raw 32-byte X25519 public key that clients encrypt contract inputs for. */
@@ -155,13 +141,12 @@ export class Chain implements DevnetNode {
   }
 
   /**
-   * Initialises an empty database: chain id, a fresh IO key, height 1, genesis accounts and balances, codes of the
-   * registry (code ids from 1 in the order given). Runs in one transaction.
+   * Initialises an empty database: chain id, a fresh IO key, height 1, genesis accounts and balances (codes are
+   * stored afterwards with `MsgStoreCode`). Runs in one transaction.
    */
   static initialise(
     store: Store,
-    registry: ContractRegistry,
-    genesis: {chainId: string; balances: Array<{address: string; coins: Coin[]}>; codeNames: string[]; creator: string},
+    genesis: {chainId: string; balances: Array<{address: string; coins: Coin[]}>},
     now: () => number = Date.now,
   ): void {
     store.transaction(() => {
@@ -177,11 +162,6 @@ export class Chain implements DevnetNode {
           store.setBalance(address, c.denom, store.getBalance(address, c.denom) + BigInt(c.amount));
         }
       }
-      genesis.codeNames.forEach((name, i) => {
-        const codeHash = registry.codeHashOf(name);
-        if (!CODE_HASH_RE.test(codeHash)) throw new Error(`code hash of ${name} is not 64 lower-case hex characters`);
-        store.addCode({codeId: i + 1, name, codeHash, creator: genesis.creator});
-      });
     });
   }
 

@@ -4,8 +4,8 @@
  * code path as secretjs does over HTTP.
  *
  *   const store = Store.open(path);            // or a fresh file per test
- *   Chain.initialise(store, registry, {...});  // or createGenesis(store, spec) from the devnet's entry
- *   const node = new Chain(store, registry);
+ *   Chain.initialise(store, {...});  // or createGenesis(store, spec) from the devnet's entry
+ *   const node = new Chain(store);
  *   node.broadcast(signer.sign(node, [signer.execute(node, contract, msg).any]));
  */
 export {Chain, DEFAULT_COMMIT_WINDOW_MS, type ChainOptions, type DevnetNode} from './chain.js';
@@ -20,7 +20,6 @@ export {
   TxError,
   rfc3339,
   type BroadcastResult,
-  type ContractRegistry,
   type EventAttribute,
   type SimulateResult,
   type TxEvent,

@@ -1,14 +1,13 @@
 /**
- * Runs one contract entry point, whatever the contract is: a TypeScript implementation of the registry (by name)
- * or stored wasm (by code id, through the wasm host of `src/devnet/vm`). Both give the wasm module the same result:
- * attributes, custom events, submessages and the answer bytes; both report a contract error by throwing
+ * Runs one contract entry point of stored wasm (by code id, through the wasm host of `src/devnet/vm`): gives the
+ * wasm module attributes, custom events, submessages and the answer bytes; reports a contract error by throwing
  * `ContractError`/`ContractFailure` and a VM failure by throwing `VmError`.
  */
-import {ContractError, type Api, type Contract, type Env, type MessageInfo, type Querier} from '../../../contracts/common/types.js';
+import {ContractError, type MessageInfo} from '../../../contracts/common/types.js';
 import {concatBytes, fromUtf8, sha256, u64be, utf8} from '../../../contracts/common/encoding.js';
-import {isWasmCode, type ContractRecord, type Store} from '../store.js';
+import type {ContractRecord, Store} from '../store.js';
 import {ContractFailure, OutOfGasError, VmError, WasmVm, toFrameMessage, type FrameSubMsg, type HostEnvironment, type QueryChainAnswer, type VmEnv, type VmGasMeter} from '../vm/index.js';
-import {GasMeter, MAX_CALL_DEPTH, WASM_GAS, answerBytes, contractErrorText, type ContractRegistry} from './types.js';
+import {GasMeter, MAX_CALL_DEPTH, WASM_GAS, contractErrorText} from './types.js';
 
 /** A contract message: its exact bytes and, on demand, its JSON value. */
 export class MsgInput {
@@ -17,7 +16,7 @@ export class MsgInput {
     private valueOf: {value: unknown} | undefined,
   ) {}
 
-  /** A message given as a JSON value (a TypeScript contract's submessage or query). */
+  /** A message given as a JSON value (a devnet tool's query). */
   static fromValue(value: unknown): MsgInput {
     return new MsgInput(undefined, {value});
   }
@@ -48,7 +47,7 @@ export class MsgInput {
 /** What one `instantiate`/`execute` produced. */
 export interface RunResult {
   attributes: Array<{key: string; value: string; plaintext: boolean}>;
-  /** Custom events (`wasm-<type>` on chain); TypeScript contracts have none. */
+  /** Custom events (`wasm-<type>` on chain). */
   events: Array<{type: string; attributes: Array<{key: string; value: string; plaintext: boolean}>}>;
   messages: FrameSubMsg[];
   /** The answer bytes, or undefined. */
@@ -75,23 +74,14 @@ export interface RunnerContext {
   debugLog?(contract: string, message: string): void;
 }
 
-/** Runs contracts of both kinds. */
+/** Runs stored contract code through the wasm host. */
 export class ContractRunner {
   readonly vm = new WasmVm();
 
   constructor(
     private readonly node: RunnerContext,
     private readonly store: Store,
-    private readonly registry: ContractRegistry,
-    private readonly api: Api,
   ) {}
-
-  /** The implementation of a code name; throws when the registry has none (callers check first). */
-  private implementation(name: string): Contract {
-    const impl = this.registry.contracts[name];
-    if (!impl) throw new VmError(`no devnet implementation for contract code ${JSON.stringify(name)}`);
-    return impl;
-  }
 
   private compiled(contract: ContractRecord) {
     return this.vm.load(contract.codeHash, () => {
@@ -110,36 +100,20 @@ export class ContractRunner {
     };
   }
 
-  private frameEnv(contract: ContractRecord, height: number, time: number): Env {
-    return {block: {height, time, chain_id: this.node.chainId}, contract: {address: contract.address, code_hash: contract.codeHash}};
-  }
-
   /** Runs `instantiate`/`execute`. */
   run(op: 'instantiate' | 'execute', contract: ContractRecord, info: MessageInfo, input: MsgInput, ctx: RunContext): RunResult {
-    if (isWasmCode(contract)) {
-      const env = this.vmEnv(contract, ctx.height, ctx.time, ctx.txHash);
-      const host = this.host(contract, 0, ctx.gas);
-      const storage = this.store.contractByteStorage(contract.address);
-      const outcome = this.vm.run(this.compiled(contract), op, env, info, input.bytes, {storage, readonly: false, host, gas: ctx.gas});
-      if (!outcome.ok) throw new ContractFailure(outcome.error);
-      const r = outcome.value;
-      const attr = (a: {key: string; value: string; encrypted: boolean}) => ({key: a.key, value: a.value, plaintext: !a.encrypted});
-      return {
-        attributes: r.attributes.map(attr),
-        events: r.events.map((e) => ({type: e.type, attributes: e.attributes.map(attr)})),
-        messages: r.messages.map(toFrameMessage),
-        data: r.data ?? undefined,
-      };
-    }
-    const impl = this.implementation(contract.name);
-    const deps = {storage: this.store.contractStorage(contract.address, ctx.gas), api: this.api, querier: this.querier(0)};
-    const env = this.frameEnv(contract, ctx.height, ctx.time);
-    const response = op === 'execute' ? impl.execute(deps, env, info, input.value) : impl.instantiate(deps, env, info, input.value);
+    const env = this.vmEnv(contract, ctx.height, ctx.time, ctx.txHash);
+    const host = this.host(contract, 0, ctx.gas);
+    const storage = this.store.contractByteStorage(contract.address);
+    const outcome = this.vm.run(this.compiled(contract), op, env, info, input.bytes, {storage, readonly: false, host, gas: ctx.gas});
+    if (!outcome.ok) throw new ContractFailure(outcome.error);
+    const r = outcome.value;
+    const attr = (a: {key: string; value: string; encrypted: boolean}) => ({key: a.key, value: a.value, plaintext: !a.encrypted});
     return {
-      attributes: (response?.attributes ?? []).map((a) => ({key: String(a.key), value: String(a.value), plaintext: !!a.plaintext})),
-      events: [],
-      messages: response?.messages ?? [],
-      data: answerBytes(response?.data),
+      attributes: r.attributes.map(attr),
+      events: r.events.map((e) => ({type: e.type, attributes: e.attributes.map(attr)})),
+      messages: r.messages.map(toFrameMessage),
+      data: r.data ?? undefined,
     };
   }
 
@@ -149,43 +123,14 @@ export class ContractRunner {
    */
   query(contract: ContractRecord, input: MsgInput, depth: number, gas: VmGasMeter = new GasMeter(WASM_GAS.queryLimit)): Uint8Array {
     if (depth > MAX_CALL_DEPTH) throw new ContractError(`query depth exceeds ${MAX_CALL_DEPTH}`);
-    const height = this.node.height;
-    const time = this.node.currentTime();
-    if (isWasmCode(contract)) {
-      const storage = this.store.contractByteStorage(contract.address);
-      const ctx = {storage, readonly: true, host: this.host(contract, depth, gas), gas};
-      const outcome = this.vm.query(this.compiled(contract), this.vmEnv(contract, height, time), input.bytes, ctx);
-      if (!outcome.ok) throw new ContractFailure(outcome.error);
-      return outcome.value;
-    }
-    const impl = this.implementation(contract.name);
-    const deps = {storage: this.store.readonlyContractStorage(contract.address), api: this.api, querier: this.querier(depth)};
-    const answer = impl.query(deps, this.frameEnv(contract, height, time), input.value);
-    return answerBytes(answer === undefined ? null : answer)!;
+    const storage = this.store.contractByteStorage(contract.address);
+    const ctx = {storage, readonly: true, host: this.host(contract, depth, gas), gas};
+    const outcome = this.vm.query(this.compiled(contract), this.vmEnv(contract, this.node.height, this.node.currentTime()), input.bytes, ctx);
+    if (!outcome.ok) throw new ContractFailure(outcome.error);
+    return outcome.value;
   }
 
-  /** The cross-contract querier of a TypeScript contract at query depth `depth`. */
-  private querier(depth: number): Querier {
-    return {
-      queryContract: <T = unknown>(contractAddr: string, codeHash: string, msg: unknown): T => {
-        const target = this.store.getContract(contractAddr);
-        if (!target) throw new ContractError(`Querier system error: contract ${contractAddr} not found`);
-        if (String(codeHash).toLowerCase() !== target.codeHash) {
-          throw new ContractError(`Querier system error: code hash mismatch for contract ${contractAddr}`);
-        }
-        try {
-          // JSON round trips on both sides: the contracts share no objects, as across a real chain boundary.
-          return JSON.parse(fromUtf8(this.query(target, MsgInput.fromValue(JSON.parse(JSON.stringify(msg))), depth + 1))) as T;
-        } catch (err) {
-          if (err instanceof ContractError && err.message.startsWith('Querier system error')) throw err;
-          if (err instanceof OutOfGasError) throw err;
-          throw new ContractError(`Querier contract error: ${contractErrorText(err)}`);
-        }
-      },
-    };
-  }
-
-  /** What a wasm contract at query depth `depth` gets from the chain: `query_chain`, `debug`. */
+  /** What a contract at query depth `depth` gets from the chain: `query_chain`, `debug`. */
   private host(contract: ContractRecord, depth: number, gas: VmGasMeter): HostEnvironment {
     return {
       queryChain: (request) => this.queryChain(request, depth, gas),

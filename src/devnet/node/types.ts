@@ -2,7 +2,7 @@
  * Constants, errors, result shapes and small helpers shared by the parts of the devnet node (ante, bank, wasm,
  * router, chain), over the contract frame of `contracts/common/types.ts`.
  */
-import {ContractError, type Coin, type Contract} from '../../../contracts/common/types.js';
+import {ContractError, type Coin} from '../../../contracts/common/types.js';
 import {sha256, toBase64, utf8} from '../../../contracts/common/encoding.js';
 import {addressFromBytes, type AesSiv} from '../crypto.js';
 import type {ContractRecord, StorageObserver} from '../store.js';
@@ -36,14 +36,6 @@ export const NESTED_PREFIX = 'dispatch: submessages: ';
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
 // ---------------------------------------------------------------------------------------------------------------
-
-/** Contract implementations the devnet can run, by name, with their stable code hashes. */
-export interface ContractRegistry {
-  /** Implementations by name (`snip20`, `worker-manager`, …). */
-  readonly contracts: Readonly<Record<string, Contract>>;
-  /** Stable code hash of an implementation: 64 lower-case hex characters. */
-  codeHashOf(name: string): string;
-}
 
 /** An event attribute as the LCD renders it. */
 export interface EventAttribute {
@@ -254,7 +246,6 @@ export type DecodedMsg =
       signer: string;
       codeId: number;
       codeHash: string;
-      implName: string;
       label: string;
       admin: string;
       funds: Coin[];

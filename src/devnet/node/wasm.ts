@@ -1,20 +1,12 @@
 /**
  * The wasm ("compute") module of the node: stores uploaded code (`MsgStoreCode`), instantiates and executes
  * contracts with their encrypted inputs and outputs (§4–§6), records their events, answers encrypted and plaintext
- * queries. A contract runs either as a TypeScript implementation of the registry or as stored wasm through the wasm
- * host ({@link ContractRunner}); submessages of both go back through the router.
+ * queries. Every contract is stored wasm, run through the wasm host ({@link ContractRunner}); its submessages go back
+ * through the router.
  */
-import type {Api, Coin, Contract} from '../../../contracts/common/types.js';
+import type {Coin} from '../../../contracts/common/types.js';
 import {concatBytes, fromUtf8, sha256, toBase64, u64be, utf8} from '../../../contracts/common/encoding.js';
-import {
-  addressBytes,
-  addressFromBytes,
-  isSecretAddress,
-  pubkeyToAddress,
-  verifySecp256k1Prehashed,
-  verifySecp256k1Sha256,
-  type IoKey,
-} from '../crypto.js';
+import {addressBytes, addressFromBytes, type IoKey} from '../crypto.js';
 import type {ContractRecord, Store} from '../store.js';
 import {OutOfGasError, VmError, type FrameSubMsg, type FrameWasmExecute} from '../vm/index.js';
 import type {BankModule} from './bank.js';
@@ -31,7 +23,6 @@ import {
   encryptAnswer,
   encryptError,
   validateCoins,
-  type ContractRegistry,
   type DecodedMsg,
   type EventAttribute,
   type ExecContext,
@@ -42,7 +33,7 @@ export interface WasmContext extends RunnerContext {
   readonly io: IoKey;
 }
 
-/** A submessage a contract returns (TypeScript contracts' frame messages are a subset). */
+/** A submessage a contract returns. */
 export type SubMsg = FrameSubMsg;
 /** The `wasm_execute` submessage. */
 export type WasmExecuteMsg = FrameWasmExecute;
@@ -74,9 +65,7 @@ function eventAttributes(ctx: ExecContext, attributes: ReadonlyArray<{key: strin
 
 /** Contracts: code upload, execution, instantiation, queries. */
 export class WasmModule {
-  /** Host functions given to TypeScript contracts. */
-  readonly api: Api;
-  /** Runs both kinds of contract. */
+  /** Runs the contracts. */
   readonly runner: ContractRunner;
   /** Set by the router that owns this module. */
   router!: SubmessageDispatcher;
@@ -84,24 +73,9 @@ export class WasmModule {
   constructor(
     private readonly node: WasmContext,
     private readonly store: Store,
-    private readonly registry: ContractRegistry,
     private readonly bank: BankModule,
   ) {
-    this.api = {
-      addrValidate: (addr) => isSecretAddress(addr),
-      sha256: (data) => sha256(data),
-      secp256k1Verify: (hash, sig, pubkey) => verifySecp256k1Prehashed(hash, sig, pubkey),
-      secp256k1VerifySha256: (message, sig, pubkey) => verifySecp256k1Sha256(message, sig, pubkey, {dangerousAllowHighS: true}),
-      pubkeyToAddress: (pubkey) => pubkeyToAddress(pubkey),
-    };
-    this.runner = new ContractRunner(node, store, registry, this.api);
-  }
-
-  /** The implementation of a code name; `TxError` code 9 when the registry has none. */
-  implementationOf(name: string): Contract {
-    const impl = this.registry.contracts[name];
-    if (!impl) throw new TxError(9, 'compute', `no devnet implementation for contract code ${JSON.stringify(name)}: not found`);
-    return impl;
+    this.runner = new ContractRunner(node, store);
   }
 
   /** Top-level `MsgStoreCode`: the (validated, unzipped) wasm under the next code id. */
@@ -148,7 +122,7 @@ export class WasmModule {
       label: m.label,
       admin: m.admin,
       creator: m.signer,
-      name: m.implName,
+      name: '',
       createdHeight: ctx.height,
     };
     this.store.addContract(contract);

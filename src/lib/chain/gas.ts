@@ -2,7 +2,8 @@
  * Explicit gas limits per operation (secretjs's default of 25 000 is too low for any contract call;
  * `secret-lcd-devnet.md` §12). Figures are generous for the real chain (Secret Network contract calls cost roughly
  * 30 000–200 000 gas; stored bytes and tx bytes dominate large messages) and pass the devnet's deterministic gas
- * model, which charges tx bytes, input bytes and storage reads and writes like the Cosmos SDK KV store.
+ * model, which runs the contracts' wasm and charges its instructions and imports besides tx bytes, input bytes and
+ * storage reads and writes like the Cosmos SDK KV store (a SNIP-20 `send` into a manager uses about 400 000).
  * The fee paid is `ceil(gasLimit × gasPrice)` uscrt whatever is used, so limits are not padded without reason.
  */
 
@@ -11,21 +12,21 @@ export const GAS_LIMITS = {
   /** A native `MsgSend` of uscrt. */
   bankSend: 40_000,
   /** A contract call with a small message and little storage (default when nothing better is known). */
-  execute: 200_000,
+  execute: 400_000,
   /** SNIP-20 `transfer` (two balance writes, history). */
-  snip20Transfer: 180_000,
+  snip20Transfer: 350_000,
   /** SNIP-20 `send` with a `receive` callback into a second contract. */
-  snip20Send: 400_000,
+  snip20Send: 800_000,
   /** SNIP-20 `create_viewing_key` / `set_viewing_key`. */
-  snip20ViewingKey: 150_000,
+  snip20ViewingKey: 300_000,
   /** SNIP-20 `deposit` / `redeem` (with a bank transfer). */
-  snip20DepositRedeem: 200_000,
+  snip20DepositRedeem: 400_000,
   /** SNIP-20 / SNIP-24 `revoke_permit`. */
-  snip20RevokePermit: 120_000,
+  snip20RevokePermit: 250_000,
   /** An admin or bookkeeping call that touches a handful of keys. */
-  admin: 250_000,
+  admin: 500_000,
   /** Instantiating a contract (its `instantiate` may register with a token through a sub-message). */
-  instantiate: 500_000,
+  instantiate: 1_000_000,
 } as const;
 
 /** Gas charged per byte of uploaded contract code (unzipped), with margin: compilation and storage of the code. */

@@ -65,7 +65,7 @@ export function checkModels(models: string[]): string[] {
 
 /** Checks a worker URL locally with the contract's own rule (loopback only where dev attestation is allowed). */
 export async function checkUrl(ctx: Context, url: string): Promise<string> {
-  const {checkWorkerUrl} = await import('../../../contracts/worker-manager/binding.js');
+  const {checkWorkerUrl} = await import('./url.js');
   try {
     return checkWorkerUrl(url, ctx.profile.attestation.allowDev);
   } catch (e) {
