@@ -32,7 +32,7 @@ export function decodeStringSpan(src: string, start: i32, end: i32): string {
   const p = new Parser(src, false);
   p.pos = start;
   const s = p.string();
-  if (s === null) abort("invalid string in a lazily parsed document");
+  if (s === null) throw new Error("invalid string in a lazily parsed document");
   return s as string;
 }
 
@@ -397,6 +397,6 @@ export function parseJson(text: string): JsonValue | null {
 export function parseJsonLazy(text: string): JsonValue {
   const p = new Parser(text, true);
   const v = p.value(0);
-  if (v === null) abort("invalid JSON in a lazily parsed document");
+  if (v === null) throw new Error("invalid JSON in a lazily parsed document");
   return v as JsonValue;
 }

@@ -197,7 +197,7 @@ export class JsonValue {
     }
     if (this.kind == JsonKind.Object) p.objectInto(this, 0);
     else p.arrayInto(this, 0);
-    if (p.err !== null) abort("invalid JSON in a lazily parsed document");
+    if (p.err !== null) throw new Error("invalid JSON in a lazily parsed document");
   }
 
   // -- kind tests and accessors ------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ function pattern(source: string): Pattern {
   if (cache.has(source)) return cache.get(source);
   const p = compilePattern(source);
   if (p === null) {
-    abort("unsupported pattern " + source);
+    throw new Error("unsupported pattern " + source);
     unreachable();
   }
   cache.set(source, p as Pattern);
@@ -208,7 +208,7 @@ class Validator {
 
   resolveRef(ref: string): JsonValue {
     const target = lookupRef(this.root, ref);
-    if (target === null) abort("unresolved $ref " + ref);
+    if (target === null) throw new Error("unresolved $ref " + ref);
     return target as JsonValue;
   }
 
