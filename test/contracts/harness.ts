@@ -9,9 +9,10 @@
 import {createHash, createPublicKey, verify as nodeVerify} from 'node:crypto';
 import {fromBech32, toBech32} from 'secretjs';
 import {compileSchema, type SchemaValidator} from '../../contracts/common/schema.js';
-import type {Api, Coin, Contract, Deps, Env, MessageInfo, Querier, ReadonlyDeps, Response, Storage} from '../../contracts/common/types.js';
+import type {Api, Coin, Deps, Env, MessageInfo, Querier, ReadonlyDeps, Response, Storage} from '../../contracts/common/types.js';
+import type {Contract} from './wasm-contract.js';
 
-export {wasmContract, type WasmContract, type WasmContractOptions} from './wasm-contract.js';
+export {wasmContract, type Contract, type WasmContract, type WasmContractOptions} from './wasm-contract.js';
 
 /** Storage over a Map of JSON strings: `get` returns a fresh copy, so callers cannot alias stored state. */
 export class MemoryStorage implements Storage {

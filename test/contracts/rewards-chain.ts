@@ -13,7 +13,8 @@
 import {createHash} from 'node:crypto';
 import {secp256k1} from '@noble/curves/secp256k1.js';
 import {toBase64} from '../../contracts/common/encoding.js';
-import type {Contract, Deps, Env, MessageInfo, Querier, Response} from '../../contracts/common/types.js';
+import type {Deps, Env, MessageInfo, Querier, Response} from '../../contracts/common/types.js';
+import type {Contract} from './wasm-contract.js';
 import type * as RM from '../../contracts/rewards-manager/types.js';
 import type {WorkerInfo} from '../../contracts/worker-manager/types.js';
 import {MemoryStorage, nodeApi, testAddress, wasmContract} from './harness.js';

@@ -1,7 +1,7 @@
 import {beforeAll, beforeEach, describe, expect, it} from '@jest/globals';
 import {createHash} from 'node:crypto';
 import type {ExecuteMsg, InstantiateMsg, Permit, QueryMsg} from '../../contracts/snip20/types.js';
-import type {Contract} from '../../contracts/common/types.js';
+import type {Contract} from './wasm-contract.js';
 import {ContractHarness, testAddress} from './harness.js';
 import {address, signPermit} from './accounts.js';
 

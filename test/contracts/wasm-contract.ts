@@ -14,7 +14,26 @@ import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {concatBytes, sha256, toHex, u64be, utf8} from '../../contracts/common/encoding.js';
-import {ContractError, type Contract, type ContractSchemaSet, type Env, type Querier, type ReadonlyStorage, type Response, type Storage} from '../../contracts/common/types.js';
+import {ContractError, type Deps, type Env, type MessageInfo, type Querier, type ReadonlyDeps, type ReadonlyStorage, type Response, type Storage} from '../../contracts/common/types.js';
+
+/** The JSON Schemas of one contract's wire interface (`contracts/<name>/schema/*.json`). */
+export interface ContractSchemaSet {
+  instantiate: object;
+  execute: object;
+  query: object;
+  /** Answer schemas keyed by message name (`config`, `balance`, …), plus `execute` for execute `data` answers. */
+  responses: Record<string, object>;
+}
+
+/** A contract under test, called with the frame arguments the harness gives (storage, host functions, querier). */
+export interface Contract<I = unknown, E = unknown, Q = unknown> {
+  readonly name: string;
+  readonly version: string;
+  readonly schemas?: ContractSchemaSet;
+  instantiate(deps: Deps, env: Env, info: MessageInfo, msg: I): Response;
+  execute(deps: Deps, env: Env, info: MessageInfo, msg: E): Response;
+  query(deps: ReadonlyDeps, env: Env, msg: Q): unknown;
+}
 import {GasMeter} from '../../src/devnet/node/types.js';
 import {
   WasmVm,

@@ -9,7 +9,7 @@ import type {Coin} from './amounts.js';
 import {eventValues, type ChainClient, type SigningClient, type TxResult, type TxSettings} from './client.js';
 import {ChainRequestError, isErrorLike, normalizeChainError} from './errors.js';
 import {gasForStoreCode} from './gas.js';
-import {loadComputeGateway, loadSecretjs} from './secretjs.js';
+import {loadQueryKit, loadSecretjs} from './secretjs.js';
 
 /** Code stored on a chain. */
 export interface CodeInfo {
@@ -56,7 +56,7 @@ function creatorText(creator: unknown): string {
 
 /** Every code stored on the chain (Secret's `codes` query has no pagination). */
 export async function listCodes(chain: ChainClient): Promise<CodeInfo[]> {
-  const {Query} = await loadComputeGateway();
+  const {compute: Query} = await loadQueryKit();
   let res;
   try {
     res = await Query.Codes({}, gatewayOpts(chain));
@@ -81,7 +81,7 @@ export async function findCodeByHash(chain: ChainClient, codeHash: string, prefe
 
 /** The contract with this label (labels are unique on a chain), or null. */
 export async function contractByLabel(chain: ChainClient, label: string): Promise<ContractInfo | null> {
-  const {Query} = await loadComputeGateway();
+  const {compute: Query} = await loadQueryKit();
   let address: string | undefined;
   try {
     ({contract_address: address} = await Query.AddressByLabel({label}, gatewayOpts(chain)));
