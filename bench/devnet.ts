@@ -25,9 +25,11 @@ import {join} from 'node:path';
 import {createHash} from 'node:crypto';
 import {Worker, isMainThread, parentPort, workerData} from 'node:worker_threads';
 import {report, spread} from './lib.js';
+import {GAS_LIMITS} from '../src/lib/chain/gas.js';
 import {EncryptionUtilsImpl, MsgExecuteContract, SecretNetworkClient, Wallet} from 'secretjs';
 
-const GAS_LIMIT = 200_000;
+/** The client's gas limit of a SNIP-20 transfer (the devnet runs the token's wasm). */
+const GAS_LIMIT = GAS_LIMITS.snip20Transfer;
 
 interface SenderSpec {
   mnemonic: string;
