@@ -4,9 +4,13 @@
  * order; a repeated key keeps its first position and its last value), `stringify` byte-identical to
  * `JSON.stringify` (same escaping, lone surrogates as `\udXXX`), `canonical` with keys sorted by UTF-16 code
  * units as `Array.prototype.sort` does. Numbers are kept as their decimal text (see `number.ts`): no floats.
+ * Parsing is in `json-parse.ts`, writing in `json-write.ts`; this module exports both.
  */
-import { StringBuilder } from "./bytes";
-import { IntegerValue, integerValue, jsonNumberText, NUM_INTEGER, numberClass, numbersEqual } from "./number";
+import { decodeStringSpan, Parser } from "./json-parse";
+import { IntegerValue, integerValue, NUM_INTEGER, numberClass } from "./number";
+
+export { jsonError, parseJson, parseJsonLazy } from "./json-parse";
+export { canonical, jsonEqual, quoteJson, stringify, writeJsonString } from "./json-write";
 
 export enum JsonKind {
   Null,
@@ -89,20 +93,23 @@ export function sortStrings(list: string[]): void {
  * `items` are read-only views: change a value with `set`, `remove` and `push`.
  */
 export class JsonValue {
-  kind: JsonKind;
+  private k: u8;
   private flag: bool = false;
   /** A string's value or a number's text, once known. */
   private text: string | null = null;
   private names: string[] | null = null;
   private children: JsonValue[] | null = null;
   private index: Map<string, i32> | null = null;
-  /** While not expanded: the source text and the value's span [start, end) in it. */
+  /** While not expanded: the source text and where the value starts in it. */
   private src: string | null = null;
   private start: i32 = 0;
-  private end: i32 = 0;
 
   constructor(kind: JsonKind) {
-    this.kind = kind;
+    this.k = <u8>kind;
+  }
+
+  get kind(): JsonKind {
+    return <JsonKind>this.k;
   }
 
   // -- construction ------------------------------------------------------------------------------------------
@@ -151,12 +158,11 @@ export class JsonValue {
     return s === null ? JsonValue.null_() : JsonValue.str(s);
   }
 
-  /** An unexpanded value over `src[start, end)` (see `parseJsonLazy`). */
-  static lazy(kind: JsonKind, src: string, start: i32, end: i32): JsonValue {
+  /** An unexpanded container or string starting at `src[start]` (see `parseJsonLazy`). */
+  static lazy(kind: JsonKind, src: string, start: i32): JsonValue {
     const v = new JsonValue(kind);
     v.src = src;
     v.start = start;
-    v.end = end;
     return v;
   }
 
@@ -182,12 +188,13 @@ export class JsonValue {
     const src = this.src;
     if (src === null) return;
     this.src = null;
-    if (this.kind == JsonKind.String) {
-      this.text = decodeStringSpan(src, this.start, this.end);
-      return;
-    }
     const p = new Parser(src, true);
     p.pos = this.start;
+    if (this.kind == JsonKind.String) {
+      p.skipString();
+      this.text = decodeStringSpan(src, this.start, p.pos);
+      return;
+    }
     if (this.kind == JsonKind.Object) p.objectInto(this, 0);
     else p.arrayInto(this, 0);
     if (p.err !== null) abort("invalid JSON in a lazily parsed document");
@@ -482,497 +489,5 @@ export class JsonValue {
     this.names = ks;
     this.children = vs;
     if (n > INDEX_THRESHOLD) this.reindex();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Parsing
-// ---------------------------------------------------------------------------------------------------------------
-
-let lastError: string = "";
-
-/** Why the last `parseJson` returned null. */
-export function jsonError(): string {
-  return lastError;
-}
-
-function hexDigit(h: i32): i32 {
-  if (h >= 0x30 && h <= 0x39) return h - 0x30;
-  if (h >= 0x61 && h <= 0x66) return h - 0x61 + 10;
-  if (h >= 0x41 && h <= 0x46) return h - 0x41 + 10;
-  return -1;
-}
-
-/** The value of a string literal spanning `src[start, end)` (quotes included) of well-formed JSON. */
-function decodeStringSpan(src: string, start: i32, end: i32): string {
-  let plain = true;
-  for (let i = start + 1; i < end - 1; i++) {
-    if (src.charCodeAt(i) == 0x5c) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) return src.substring(start + 1, end - 1);
-  const p = new Parser(src, false);
-  p.pos = start;
-  const s = p.string();
-  if (s === null) abort("invalid string in a lazily parsed document");
-  return s as string;
-}
-
-class Parser {
-  pos: i32 = 0;
-  err: string | null = null;
-  /** Member names and values of the containers being parsed, as a stack. */
-  private names: string[] = [];
-  private children: JsonValue[] = [];
-
-  /** `lazy`: containers and strings below the top are kept unexpanded (for trusted, well-formed text). */
-  constructor(
-    public text: string,
-    public lazy: bool,
-  ) {}
-
-  fail(message: string): JsonValue | null {
-    if (this.err === null) this.err = message + " at position " + this.pos.toString();
-    return null;
-  }
-
-  unexpected(): JsonValue | null {
-    if (this.pos >= this.text.length) return this.fail("Unexpected end of JSON input");
-    return this.fail("Unexpected token " + this.text.charAt(this.pos));
-  }
-
-  skipWhitespace(): void {
-    const t = this.text;
-    while (this.pos < t.length) {
-      const c = t.charCodeAt(this.pos);
-      if (c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09) this.pos++;
-      else break;
-    }
-  }
-
-  literal(word: string): bool {
-    if (this.text.length - this.pos < word.length) return false;
-    for (let i = 0; i < word.length; i++) if (this.text.charCodeAt(this.pos + i) != word.charCodeAt(i)) return false;
-    this.pos += word.length;
-    return true;
-  }
-
-  /** Skips a string literal starting at its opening quote (lazy mode). */
-  skipString(): void {
-    const t = this.text;
-    this.pos++;
-    while (this.pos < t.length) {
-      const c = t.charCodeAt(this.pos);
-      if (c == 0x22) {
-        this.pos++;
-        return;
-      }
-      this.pos += c == 0x5c ? 2 : 1;
-    }
-  }
-
-  /** Skips a container starting at its opening bracket (lazy mode). */
-  skipContainer(): void {
-    const t = this.text;
-    let depth = 0;
-    while (this.pos < t.length) {
-      const c = t.charCodeAt(this.pos);
-      if (c == 0x22) {
-        this.skipString();
-        continue;
-      }
-      this.pos++;
-      if (c == 0x7b || c == 0x5b) depth++;
-      else if (c == 0x7d || c == 0x5d) {
-        depth--;
-        if (depth == 0) return;
-      }
-    }
-  }
-
-  value(depth: i32): JsonValue | null {
-    this.skipWhitespace();
-    const t = this.text;
-    if (this.pos >= t.length) return this.unexpected();
-    const c = t.charCodeAt(this.pos);
-    if (c == 0x7b || c == 0x5b) {
-      const kind = c == 0x7b ? JsonKind.Object : JsonKind.Array;
-      if (this.lazy) {
-        const start = this.pos;
-        this.skipContainer();
-        return JsonValue.lazy(kind, t, start, this.pos);
-      }
-      const v = new JsonValue(kind);
-      return (kind == JsonKind.Object ? this.objectInto(v, depth + 1) : this.arrayInto(v, depth + 1)) ? v : null;
-    }
-    if (c == 0x22) {
-      if (this.lazy) {
-        const start = this.pos;
-        this.skipString();
-        return JsonValue.lazy(JsonKind.String, t, start, this.pos);
-      }
-      const s = this.string();
-      return s === null ? null : JsonValue.str(s);
-    }
-    if (c == 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    if (this.literal("true")) return JsonValue.bool(true);
-    if (this.literal("false")) return JsonValue.bool(false);
-    if (this.literal("null")) return JsonValue.null_();
-    return this.unexpected();
-  }
-
-  digits(): i32 {
-    const start = this.pos;
-    const t = this.text;
-    while (this.pos < t.length) {
-      const c = t.charCodeAt(this.pos);
-      if (c < 0x30 || c > 0x39) break;
-      this.pos++;
-    }
-    return this.pos - start;
-  }
-
-  number(): JsonValue | null {
-    const t = this.text;
-    const start = this.pos;
-    if (t.charCodeAt(this.pos) == 0x2d) this.pos++;
-    if (this.pos < t.length && t.charCodeAt(this.pos) == 0x30) this.pos++;
-    else if (this.digits() == 0) return this.unexpected();
-    if (this.pos < t.length && t.charCodeAt(this.pos) == 0x2e) {
-      this.pos++;
-      if (this.digits() == 0) return this.unexpected();
-    }
-    if (this.pos < t.length && (t.charCodeAt(this.pos) | 0x20) == 0x65) {
-      this.pos++;
-      if (this.pos < t.length && (t.charCodeAt(this.pos) == 0x2b || t.charCodeAt(this.pos) == 0x2d)) this.pos++;
-      if (this.digits() == 0) return this.unexpected();
-    }
-    return JsonValue.num(t.substring(start, this.pos));
-  }
-
-  /** Parses a string starting at the opening quote; null on error. */
-  string(): string | null {
-    const t = this.text;
-    this.pos++; // opening quote
-    const start = this.pos;
-    // Fast path: no escapes.
-    while (this.pos < t.length) {
-      const c = t.charCodeAt(this.pos);
-      if (c == 0x22) {
-        const s = t.substring(start, this.pos);
-        this.pos++;
-        return s;
-      }
-      if (c == 0x5c || c < 0x20) break;
-      this.pos++;
-    }
-    const sb = new StringBuilder();
-    sb.str(t.substring(start, this.pos));
-    while (true) {
-      if (this.pos >= t.length) {
-        this.fail("Unterminated string in JSON");
-        return null;
-      }
-      const c = t.charCodeAt(this.pos);
-      if (c == 0x22) {
-        this.pos++;
-        return sb.toString();
-      }
-      if (c < 0x20) {
-        this.fail("Bad control character in string literal in JSON");
-        return null;
-      }
-      if (c != 0x5c) {
-        sb.code(c);
-        this.pos++;
-        continue;
-      }
-      this.pos++;
-      if (this.pos >= t.length) {
-        this.fail("Unterminated string in JSON");
-        return null;
-      }
-      const e = t.charCodeAt(this.pos);
-      this.pos++;
-      if (e == 0x22 || e == 0x5c || e == 0x2f) sb.code(e);
-      else if (e == 0x62) sb.code(0x08);
-      else if (e == 0x66) sb.code(0x0c);
-      else if (e == 0x6e) sb.code(0x0a);
-      else if (e == 0x72) sb.code(0x0d);
-      else if (e == 0x74) sb.code(0x09);
-      else if (e == 0x75) {
-        let v = 0;
-        for (let i = 0; i < 4; i++) {
-          const d = this.pos < t.length ? hexDigit(t.charCodeAt(this.pos)) : -1;
-          if (d < 0) {
-            this.fail("Bad Unicode escape in JSON");
-            return null;
-          }
-          v = (v << 4) | d;
-          this.pos++;
-        }
-        sb.code(v);
-      } else {
-        this.pos--;
-        this.fail("Bad escaped character in JSON");
-        return null;
-      }
-    }
-    return null;
-  }
-
-  /** Parses the array at `pos` (its `[`) into `arr`; false on error. */
-  arrayInto(arr: JsonValue, depth: i32): bool {
-    if (depth > MAX_JSON_DEPTH) {
-      this.fail("JSON nested too deeply");
-      return false;
-    }
-    this.pos++;
-    const base = this.children.length;
-    this.skipWhitespace();
-    if (this.pos < this.text.length && this.text.charCodeAt(this.pos) == 0x5d) {
-      this.pos++;
-      return true;
-    }
-    while (true) {
-      const v = this.value(depth);
-      if (v === null) return false;
-      this.children.push(v);
-      this.skipWhitespace();
-      if (this.pos >= this.text.length) {
-        this.unexpected();
-        return false;
-      }
-      const c = this.text.charCodeAt(this.pos);
-      this.pos++;
-      if (c == 0x2c) continue;
-      if (c == 0x5d) break;
-      this.pos--;
-      this.unexpected();
-      return false;
-    }
-    const top = this.children.length;
-    arr.adopt(null, 0, this.children, base, top);
-    this.children.length = base;
-    return true;
-  }
-
-  /** Parses the object at `pos` (its `{`) into `obj`; false on error. */
-  objectInto(obj: JsonValue, depth: i32): bool {
-    if (depth > MAX_JSON_DEPTH) {
-      this.fail("JSON nested too deeply");
-      return false;
-    }
-    this.pos++;
-    const base = this.children.length;
-    const nameBase = this.names.length;
-    this.skipWhitespace();
-    if (this.pos < this.text.length && this.text.charCodeAt(this.pos) == 0x7d) {
-      this.pos++;
-      return true;
-    }
-    while (true) {
-      this.skipWhitespace();
-      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x22) {
-        this.unexpected();
-        return false;
-      }
-      const key = this.string();
-      if (key === null) return false;
-      this.skipWhitespace();
-      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x3a) {
-        this.unexpected();
-        return false;
-      }
-      this.pos++;
-      const v = this.value(depth);
-      if (v === null) return false;
-      this.names.push(key);
-      this.children.push(v);
-      this.skipWhitespace();
-      if (this.pos >= this.text.length) {
-        this.unexpected();
-        return false;
-      }
-      const c = this.text.charCodeAt(this.pos);
-      this.pos++;
-      if (c == 0x2c) continue;
-      if (c == 0x7d) break;
-      this.pos--;
-      this.unexpected();
-      return false;
-    }
-    const top = this.children.length;
-    obj.adopt(this.names, nameBase, this.children, base, top);
-    this.children.length = base;
-    this.names.length = nameBase;
-    return true;
-  }
-}
-
-/** Parses JSON text (RFC 8259, as `JSON.parse`); null on malformed input, with the reason in `jsonError()`. */
-export function parseJson(text: string): JsonValue | null {
-  const p = new Parser(text, false);
-  const v = p.value(0);
-  if (v !== null) {
-    p.skipWhitespace();
-    if (p.pos < text.length) {
-      p.unexpected();
-    } else {
-      lastError = "";
-      return v;
-    }
-  }
-  const err = p.err;
-  lastError = err !== null ? err : "Invalid JSON";
-  return null;
-}
-
-/**
- * Parses trusted, well-formed JSON (a schema compiled into the contract) lazily: containers and strings are
- * expanded when first read. Malformed text is a bug: it aborts when the broken part is reached.
- */
-export function parseJsonLazy(text: string): JsonValue {
-  const p = new Parser(text, true);
-  const v = p.value(0);
-  if (v === null) abort("invalid JSON in a lazily parsed document");
-  return v as JsonValue;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Writing
-// ---------------------------------------------------------------------------------------------------------------
-
-const HEX = "0123456789abcdef";
-
-function escapeUnit(sb: StringBuilder, c: i32): void {
-  sb.code(0x5c).code(0x75);
-  sb.code(HEX.charCodeAt((c >> 12) & 15));
-  sb.code(HEX.charCodeAt((c >> 8) & 15));
-  sb.code(HEX.charCodeAt((c >> 4) & 15));
-  sb.code(HEX.charCodeAt(c & 15));
-}
-
-/** Writes `s` as a JSON string literal exactly as `JSON.stringify` does. */
-export function writeJsonString(sb: StringBuilder, s: string): void {
-  sb.code(0x22);
-  const n = s.length;
-  let run = 0; // start of the pending run of characters that need no escaping
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    let plain = c >= 0x20 && c != 0x22 && c != 0x5c && (c & 0xf800) != 0xd800;
-    if ((c & 0xf800) == 0xd800) {
-      // A surrogate is plain only as part of a well-formed pair.
-      if (c <= 0xdbff && i + 1 < n && (s.charCodeAt(i + 1) & 0xfc00) == 0xdc00) {
-        i++;
-        continue;
-      }
-    }
-    if (plain) continue;
-    if (i > run) sb.str(s.substring(run, i));
-    run = i + 1;
-    if (c == 0x22) sb.code(0x5c).code(0x22);
-    else if (c == 0x5c) sb.code(0x5c).code(0x5c);
-    else if (c == 0x08) sb.code(0x5c).code(0x62);
-    else if (c == 0x0c) sb.code(0x5c).code(0x66);
-    else if (c == 0x0a) sb.code(0x5c).code(0x6e);
-    else if (c == 0x0d) sb.code(0x5c).code(0x72);
-    else if (c == 0x09) sb.code(0x5c).code(0x74);
-    else escapeUnit(sb, c);
-  }
-  if (n > run) sb.str(run == 0 ? s : s.substring(run, n));
-  sb.code(0x22);
-}
-
-/** `JSON.stringify` of a string. */
-export function quoteJson(s: string): string {
-  const sb = new StringBuilder();
-  writeJsonString(sb, s);
-  return sb.toString();
-}
-
-function write(sb: StringBuilder, v: JsonValue, sorted: bool): void {
-  switch (v.kind) {
-    case JsonKind.Null:
-      sb.str("null");
-      break;
-    case JsonKind.Bool:
-      sb.str(v.asBool() ? "true" : "false");
-      break;
-    case JsonKind.Number:
-      sb.str(jsonNumberText(v.numText));
-      break;
-    case JsonKind.String:
-      writeJsonString(sb, v.asString());
-      break;
-    case JsonKind.Array: {
-      sb.code(0x5b);
-      const items = v.items;
-      for (let i = 0; i < items.length; i++) {
-        if (i > 0) sb.code(0x2c);
-        write(sb, items[i], sorted);
-      }
-      sb.code(0x5d);
-      break;
-    }
-    default: {
-      sb.code(0x7b);
-      let keys = v.keys;
-      if (sorted) {
-        keys = keys.slice(0);
-        sortStrings(keys);
-      }
-      for (let i = 0; i < keys.length; i++) {
-        if (i > 0) sb.code(0x2c);
-        writeJsonString(sb, keys[i]);
-        sb.code(0x3a);
-        write(sb, sorted ? (v.get(keys[i]) as JsonValue) : v.values[i], sorted);
-      }
-      sb.code(0x7d);
-    }
-  }
-}
-
-/** `JSON.stringify(value)`: members in the object's order, no whitespace, `JSON.stringify`'s escaping. */
-export function stringify(v: JsonValue): string {
-  const sb = new StringBuilder();
-  write(sb, v, false);
-  return sb.toString();
-}
-
-/** Canonical JSON: like `stringify` with every object's keys sorted by UTF-16 code units (recursively). */
-export function canonical(v: JsonValue): string {
-  const sb = new StringBuilder();
-  write(sb, v, true);
-  return sb.toString();
-}
-
-/** Deep equality of JSON values as `jsonEqual` in `contracts/common/schema.ts` (numbers by value, key order ignored). */
-export function jsonEqual(a: JsonValue, b: JsonValue): bool {
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case JsonKind.Null:
-      return true;
-    case JsonKind.Bool:
-      return a.asBool() == b.asBool();
-    case JsonKind.Number:
-      return numbersEqual(a.numText, b.numText);
-    case JsonKind.String:
-      return a.asString() == b.asString();
-    case JsonKind.Array: {
-      if (a.items.length != b.items.length) return false;
-      for (let i = 0; i < a.items.length; i++) if (!jsonEqual(a.items[i], b.items[i])) return false;
-      return true;
-    }
-    default: {
-      if (a.keys.length != b.keys.length) return false;
-      for (let i = 0; i < a.keys.length; i++) {
-        const other = b.get(a.keys[i]);
-        if (other === null || !jsonEqual(a.values[i], other)) return false;
-      }
-      return true;
-    }
   }
 }

@@ -84,20 +84,23 @@ function isStrictBase64(s: string): bool {
   return true;
 }
 
+function isPairAt(s: string, i: i32): bool {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) == 0xdc00;
+}
+
 function codePoints(s: string): i32[] {
-  const out = new Array<i32>(0);
   const n = s.length;
+  let count = 0;
+  for (let i = 0; i < n; i++, count++) if (isPairAt(s, i)) i++;
+  const out = new Array<i32>(count);
+  let o = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        out.push(0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00));
-        i++;
-        continue;
-      }
-    }
-    out.push(c);
+    if (isPairAt(s, i)) {
+      unchecked((out[o++] = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(i + 1) - 0xdc00)));
+      i++;
+    } else unchecked((out[o++] = c));
   }
   return out;
 }

@@ -1,18 +1,128 @@
 /**
- * Compiles AssemblyScript test modules with asc's JS API and the contracts' code-generation rules (stub runtime,
- * MVP features only), and checks a module with wabt the way Secret would: MVP features only, no f32/f64 anywhere.
+ * Compiles AssemblyScript test modules with the flags of the contracts build, through asc's JS API (in a child
+ * process: asc-compile.ts), and caches the result by content (sources of contracts/lib and of the test modules,
+ * flags, compiler version), so a module is compiled once however many test files and workers use it.
  *
- * `compileAssemblyScript` uses the flags of the contracts build and caches by content (sources of contracts/lib
- * and of the test modules, flags, compiler version), so a module is compiled once however many test files use it.
- * `compileTestModule` compiles `test/contracts/lib/assembly/<name>.ts`; runtime-library files that are not written
- * yet are served from `assembly/standins/` (see its README).
+ * `compileTestModule` and `secretWasmProblems` (the crypto tests): compile `test/contracts/lib/assembly/<name>.ts`
+ * in this process (runtime-library files not written yet are served from `assembly/standins/`, see its README) and
+ * check a module with wabt the way Secret would: MVP features only, no f32/f64 anywhere.
  */
 import wabt from 'wabt';
 import {createHash} from 'node:crypto';
-import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {execFile} from 'node:child_process';
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
 import {repoRoot} from '../../helpers/shared.js';
+
+const execFileAsync = promisify(execFile);
+
+/** asc flags of the contracts build (issue 15 design): stub runtime, MVP features only, our own abort. */
+export const CONTRACT_ASC_FLAGS = [
+  '--runtime', 'stub',
+  '-O3', '--converge',
+  '--disable', 'sign-extension,nontrapping-f2i,bulk-memory,mutable-globals',
+  '--use', 'abort=contracts/lib/abort/contractAbort',
+  '--noColors',
+];
+
+/** Folders whose AssemblyScript sources a test module may import. */
+const SOURCE_DIRS = ['contracts/lib', 'test/contracts/lib/assembly'];
+
+function sourceFingerprint(): string {
+  const h = createHash('sha256');
+  const ascPackage = readFileSync(path.join(repoRoot, 'node_modules', 'assemblyscript', 'package.json'), 'utf8');
+  h.update((JSON.parse(ascPackage) as {version: string}).version);
+  h.update(JSON.stringify(CONTRACT_ASC_FLAGS));
+  for (const dir of SOURCE_DIRS) {
+    const abs = path.join(repoRoot, dir);
+    for (const name of readdirSync(abs).filter((n) => n.endsWith('.ts')).sort()) {
+      h.update(`${dir}/${name}\0`);
+      h.update(readFileSync(path.join(abs, name)));
+    }
+  }
+  return h.digest('hex');
+}
+
+/** Compiles `entry` (a path relative to the repository root); returns the wasm bytes. Throws with asc's output. */
+export async function compileAssemblyScript(entry: string, extraFlags: string[] = []): Promise<Uint8Array> {
+  const key = createHash('sha256').update(sourceFingerprint()).update(entry).update(JSON.stringify(extraFlags)).digest('hex');
+  const cacheDir = path.join(os.tmpdir(), 'secretai-asc-cache');
+  const cached = path.join(cacheDir, `${key}.wasm`);
+  if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
+  mkdirSync(cacheDir, {recursive: true});
+  // One compiler per module at a time: other test workers wait for its result instead of compiling it again.
+  const lock = `${cached}.lock`;
+  while (!tryLock(lock)) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
+  }
+  try {
+    if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
+    const tmp = `${cached}.${process.pid}.tmp`;
+    const binary = await compile(entry, extraFlags, tmp);
+    renameSync(tmp, cached);
+    pruneCache(cacheDir);
+    return binary;
+  } finally {
+    rmSync(lock, {force: true});
+  }
+}
+
+/** Takes the lock (holding this process id); false while a live compiler holds it. A dead holder's lock is removed. */
+function tryLock(lock: string): boolean {
+  try {
+    const fd = openSync(lock, 'wx');
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch {
+    if (!holderAlive(lock)) rmSync(lock, {force: true});
+    return false;
+  }
+}
+
+function holderAlive(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return Date.now() - statSync(lock).mtimeMs < 60_000; // being written
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Modules compiled from sources that changed since are dropped after a week. */
+const CACHE_DAYS = 7;
+
+function pruneCache(cacheDir: string): void {
+  const cutoff = Date.now() - CACHE_DAYS * 24 * 3600 * 1000;
+  for (const name of readdirSync(cacheDir).filter((n) => n.endsWith('.wasm'))) {
+    try {
+      if (statSync(path.join(cacheDir, name)).mtimeMs < cutoff) rmSync(path.join(cacheDir, name), {force: true});
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+}
+
+/** Runs asc-compile.js (asc's JS API in a child process) and returns the module. */
+async function compile(entry: string, extraFlags: string[], outFile: string): Promise<Uint8Array> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'asc-compile.js');
+  const args = [script, outFile, entry, ...CONTRACT_ASC_FLAGS, ...extraFlags, '--baseDir', repoRoot];
+  try {
+    await execFileAsync(process.execPath, args, {cwd: repoRoot, maxBuffer: 16 * 1024 * 1024});
+  } catch (e) {
+    const err = e as {stderr?: string; message: string};
+    throw new Error(`asc failed for ${entry}: ${err.stderr || err.message}`);
+  }
+  return new Uint8Array(readFileSync(outFile));
+}
+
+// --- crypto test modules -------------------------------------------------------------------------------------
 
 /** The contracts' code-generation flags: stub runtime, every post-MVP feature asc enables by default disabled. */
 export const CONTRACT_FLAGS = ['--runtime', 'stub', '--disable', 'sign-extension,nontrapping-f2i,bulk-memory,mutable-globals'];
@@ -58,13 +168,13 @@ export function compileTestModule(name: string, optimize = true): Promise<Uint8A
   const key = `${name}:${optimize}`;
   let result = cache.get(key);
   if (!result) {
-    result = compile(`test/contracts/lib/assembly/${name}.ts`, optimize);
+    result = compileInProcess(`test/contracts/lib/assembly/${name}.ts`, optimize);
     cache.set(key, result);
   }
   return result;
 }
 
-async function compile(entry: string, optimize: boolean): Promise<Uint8Array> {
+async function compileInProcess(entry: string, optimize: boolean): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
   const stderr: string[] = [];
   const asc = await loadAsc();
@@ -115,64 +225,4 @@ export async function secretWasmProblems(binary: Uint8Array): Promise<string[]> 
   } finally {
     module.destroy();
   }
-}
-
-/** asc flags of the contracts build (issue 15 design): stub runtime, MVP features only, our own abort. */
-export const CONTRACT_ASC_FLAGS = [
-  '--runtime', 'stub',
-  '-O3', '--converge',
-  '--disable', 'sign-extension,nontrapping-f2i,bulk-memory,mutable-globals',
-  '--use', 'abort=contracts/lib/abort/contractAbort',
-  '--noColors',
-];
-
-/** Folders whose AssemblyScript sources a test module may import. */
-const SOURCE_DIRS = ['contracts/lib', 'test/contracts/lib/assembly'];
-
-function sourceFingerprint(): string {
-  const h = createHash('sha256');
-  const ascPackage = readFileSync(path.join(repoRoot, 'node_modules', 'assemblyscript', 'package.json'), 'utf8');
-  h.update((JSON.parse(ascPackage) as {version: string}).version);
-  h.update(JSON.stringify(CONTRACT_ASC_FLAGS));
-  for (const dir of SOURCE_DIRS) {
-    const abs = path.join(repoRoot, dir);
-    for (const name of readdirSync(abs).filter((n) => n.endsWith('.ts')).sort()) {
-      h.update(`${dir}/${name}\0`);
-      h.update(readFileSync(path.join(abs, name)));
-    }
-  }
-  return h.digest('hex');
-}
-
-/** Compiles `entry` (a path relative to the repository root); returns the wasm bytes. Throws with asc's output. */
-export async function compileAssemblyScript(entry: string, extraFlags: string[] = []): Promise<Uint8Array> {
-  const key = createHash('sha256').update(sourceFingerprint()).update(entry).update(JSON.stringify(extraFlags)).digest('hex');
-  const cacheDir = path.join(os.tmpdir(), 'secretai-asc-cache');
-  const cached = path.join(cacheDir, `${key}.wasm`);
-  if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
-
-  const asc = await loadAsc();
-  let binary: Uint8Array | undefined;
-  const errors: string[] = [];
-  const {error} = await asc.main([entry, ...CONTRACT_ASC_FLAGS, ...extraFlags, '--outFile', 'out.wasm'], {
-    readFile: (name, baseDir) => {
-      const file = path.resolve(baseDir, name);
-      return existsSync(file) ? readFileSync(file, 'utf8') : null;
-    },
-    writeFile: (name, contents) => {
-      if (name.endsWith('out.wasm')) binary = typeof contents === 'string' ? new TextEncoder().encode(contents) : contents;
-    },
-    listFiles: (dirname, baseDir) => {
-      const dir = path.resolve(baseDir, dirname);
-      return existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.ts')) : null;
-    },
-    stdout: {write: () => true} as never,
-    stderr: {write: (s: string | Uint8Array) => (errors.push(String(s)), true)} as never,
-  });
-  if (error || !binary) throw new Error(`asc failed for ${entry}: ${error?.message ?? 'no output'}\n${errors.join('')}`);
-  mkdirSync(cacheDir, {recursive: true});
-  const tmp = `${cached}.${process.pid}.tmp`;
-  writeFileSync(tmp, binary);
-  renameSync(tmp, cached);
-  return binary;
 }

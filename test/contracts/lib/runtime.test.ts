@@ -107,6 +107,19 @@ describe('module rules', () => {
       expect([name, /\(memory \(;0;\) \d+\)/.test(text)]).toEqual([name, true]);
     }
   });
+
+  it('the library adds nothing to the start function: it only sets the stub runtime\'s heap offset (foldable by the build)', async () => {
+    const w = await wabt();
+    for (const [name, bytes] of Object.entries(binaries)) {
+      const mod = w.readWasm(bytes, {readDebugNames: false});
+      const text = mod.toText({foldExprs: false});
+      mod.destroy();
+      const start = /\(start (\d+)\)/.exec(text);
+      expect([name, start !== null]).toEqual([name, true]);
+      const body = new RegExp(`\\(func \\(;${start![1]};\\) \\(type \\d+\\)\\n([\\s\\S]*?)\\)\\n`).exec(text);
+      expect([name, body![1]!.trim().split('\n').map((l) => l.trim().replace(/ \d+/g, ' N'))]).toEqual([name, ['i32.const N', 'global.set N']]);
+    }
+  });
 });
 
 describe('bytes', () => {

@@ -1,14 +1,15 @@
 // Test entry points over the runtime library: each takes Regions (UTF-8 text or bytes) and returns a Region.
 import { fromBase64, fromHex, toBase64, toHex, utf8Decode, utf8DecodeStrict, utf8Encode } from "../../../../contracts/lib/bytes";
 import { Coin, Env, Info } from "../../../../contracts/lib/env";
-import { canonical, JsonValue, jsonError, parseJson, quoteJson, stringify } from "../../../../contracts/lib/json";
+import { canonical, jsonEqual, JsonValue, jsonError, parseJson, parseJsonLazy, quoteJson, stringify } from "../../../../contracts/lib/json";
 import { readRegion, writeRegion } from "../../../../contracts/lib/memory";
 import { compareNumbers, jsonNumberText, numberClass } from "../../../../contracts/lib/number";
 import { compilePattern } from "../../../../contracts/lib/pattern";
 import { queryContract } from "../../../../contracts/lib/querier";
 import { errorJson, queryResultJson, Response } from "../../../../contracts/lib/response";
 import { fail, failed, failure, resetFailure } from "../../../../contracts/lib/result";
-import { schemaProblem, validate } from "../../../../contracts/lib/schema";
+import { validate } from "../../../../contracts/lib/schema";
+import { schemaProblem } from "../../../../contracts/lib/schema-check";
 import { IndexedList, Storage } from "../../../../contracts/lib/storage";
 
 export * from "../../../../contracts/lib/exports";
@@ -25,6 +26,14 @@ function out(s: string): u32 {
 export function json_roundtrip(input: u32): u32 {
   const v = parseJson(text(input));
   return out(v === null ? "ERR:" + jsonError() : "OK:" + stringify(v));
+}
+
+/** Parses lazily (trusted text), then writes back; also checks the lazy value equals the eager one. */
+export function json_lazy_roundtrip(input: u32): u32 {
+  const t = text(input);
+  const lazy = parseJsonLazy(t);
+  const eager = parseJson(t) as JsonValue;
+  return out((jsonEqual(parseJsonLazy(t), eager) ? "EQ:" : "NE:") + stringify(lazy));
 }
 
 export function json_canonical(input: u32): u32 {
