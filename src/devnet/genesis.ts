@@ -5,8 +5,10 @@
  * THE MNEMONICS BELOW ARE PUBLIC. They exist so that every devnet has the same well-known accounts (like anvil's
  * or a cosmos localnet's). Never use them, or addresses derived from them, on a real network.
  */
+import {existsSync, readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {DEVNET_CHAIN_ID} from '../common/networks.js';
-import {toHex} from '../../contracts/common/encoding.js';
+import {sha256Hex, toHex} from '../../contracts/common/encoding.js';
 import {devMeasurementPolicy} from '../attest/dev/measurements.js';
 import {Chain, META, NATIVE_DENOM, type ContractRegistry, type Store} from './node/index.js';
 import {DevSigner, type ContractRef} from './signer.js';
@@ -87,6 +89,11 @@ export interface GenesisSpec<C = Record<string, ContractRef>> {
   registry: ContractRegistry;
   /** Code names in code-id order (ids from 1); default: the registry's names in insertion order. */
   codes?: string[];
+  /**
+   * Codes deployed as wasm instead of their TypeScript implementation, by code name: stored by the admin with
+   * `MsgStoreCode` (after the TypeScript codes, in `codes` order); code hash = SHA-256 of the wasm.
+   */
+  wasm?: Record<string, Uint8Array>;
   deployments: GenesisDeployment[];
   /** Typed view of the deployed contracts. */
   contracts(deployed: Record<string, ContractRef>): C;
@@ -108,6 +115,8 @@ export interface GenesisInfo {
   admin: {address: string; mnemonic: string};
   accounts: DevAccount[];
   codes: GenesisCode[];
+  /** Code names deployed as stored wasm (absent or empty: all TypeScript). */
+  wasmCodes?: string[];
   /** Deployed contracts by deployment key. */
   contracts: Record<string, ContractRef>;
   /** Hex X25519 IO public key of this devnet. */
@@ -148,14 +157,15 @@ function ref(c: ContractRef): {address: string; code_hash: string} {
   return {address: c.address, code_hash: c.codeHash};
 }
 
-/** Genesis of the Secret AI devnet over a registry holding {@link SECRET_AI_CODES}. */
-export function secretAiGenesisSpec(registry: ContractRegistry): GenesisSpec<SecretAiContracts> {
-  const missing = SECRET_AI_CODES.filter((n) => !registry.contracts[n]);
+/** Genesis of the Secret AI devnet over a registry holding {@link SECRET_AI_CODES}; `wasm`: codes run as wasm. */
+export function secretAiGenesisSpec(registry: ContractRegistry, wasm?: Record<string, Uint8Array>): GenesisSpec<SecretAiContracts> {
+  const missing = SECRET_AI_CODES.filter((n) => !registry.contracts[n] && !wasm?.[n]);
   if (missing.length) throw new Error(`contract registry lacks ${missing.join(', ')}`);
   const others = Object.keys(registry.contracts).filter((n) => !(SECRET_AI_CODES as readonly string[]).includes(n));
   return {
     registry,
     codes: [...SECRET_AI_CODES, ...others],
+    wasm,
     deployments: [
       {
         key: 'paymentToken',
@@ -232,6 +242,39 @@ export function secretAiGenesisSpec(registry: ContractRegistry): GenesisSpec<Sec
 }
 
 /**
+ * The switch that makes a devnet's genesis deploy the built contracts (`contracts/<name>/<name>.wasm`) instead of
+ * the TypeScript state machines: `SECRETAI_DEVNET_CONTRACTS=wasm`. Off by default until every contract is ported.
+ */
+export const CONTRACTS_SWITCH = 'SECRETAI_DEVNET_CONTRACTS';
+
+/** Which contracts a new devnet deploys: `ts` (default) or `wasm` (built artifacts, when all exist). */
+export type GenesisContracts = 'ts' | 'wasm';
+
+/** The contracts choice of the environment ({@link CONTRACTS_SWITCH}). */
+export function genesisContractsFromEnv(env: NodeJS.ProcessEnv = process.env): GenesisContracts {
+  return env[CONTRACTS_SWITCH] === 'wasm' ? 'wasm' : 'ts';
+}
+
+/** The repository's `contracts/` folder (this module runs from `dist/src/devnet/`). */
+const CONTRACTS_DIR = fileURLToPath(new URL('../../../contracts/', import.meta.url));
+
+/** The built Secret AI artifacts (`<dir>/<name>/<name>.wasm`) by code name, or undefined unless all four exist. */
+export function secretAiArtifacts(dir: string = CONTRACTS_DIR): Record<string, Uint8Array> | undefined {
+  const files = SECRET_AI_CODES.map((name) => [name, `${dir}/${name}/${name}.wasm`] as const);
+  if (!files.every(([, file]) => existsSync(file))) return undefined;
+  return Object.fromEntries(files.map(([name, file]) => [name, new Uint8Array(readFileSync(file))]));
+}
+
+/**
+ * The default devnet genesis: the Secret AI contracts as TypeScript, or — with `contracts: 'wasm'` and all four
+ * artifacts built — as wasm stored and instantiated at genesis. Falls back to TypeScript when an artifact is missing.
+ */
+export async function secretAiGenesis(contracts: GenesisContracts = genesisContractsFromEnv()): Promise<GenesisSpec<SecretAiContracts>> {
+  const registry = await loadSecretAiRegistry();
+  return secretAiGenesisSpec(registry, contracts === 'wasm' ? secretAiArtifacts() : undefined);
+}
+
+/**
  * Loads the Secret AI contract registry from `contracts/index.ts` (compiled next to this module's tree). Throws a
  * clear error when it is not built yet.
  */
@@ -257,13 +300,16 @@ export async function loadSecretAiRegistry(): Promise<ContractRegistry> {
  */
 export function createGenesis<C>(store: Store, spec: GenesisSpec<C>, now: () => number = Date.now): GenesisInfo {
   const codes = spec.codes ?? Object.keys(spec.registry.contracts);
+  const wasm = spec.wasm ?? {};
+  const wasmNames = codes.filter((n) => wasm[n]);
+  const tsNames = codes.filter((n) => !wasm[n]);
   Chain.initialise(
     store,
     spec.registry,
     {
       chainId: DEVNET_CHAIN_ID,
       balances: DEV_ACCOUNTS.map((a) => ({address: a.address, coins: [{denom: NATIVE_DENOM, amount: a.uscrt}]})),
-      codeNames: codes,
+      codeNames: tsNames,
       creator: DEV_ADMIN.address,
     },
     now,
@@ -272,17 +318,23 @@ export function createGenesis<C>(store: Store, spec: GenesisSpec<C>, now: () => 
   const admin = DevSigner.fromMnemonic(DEV_ADMIN.mnemonic);
   if (admin.address !== DEV_ADMIN.address) throw new Error('admin mnemonic does not derive the documented address');
 
+  const codeIds = new Map<string, number>(tsNames.map((n, i) => [n, i + 1]));
+  for (const name of wasmNames) {
+    const stored = admin.run(chain, [admin.storeCode(wasm[name]!)]);
+    codeIds.set(name, stored.codeIds[0]!);
+  }
   const codeIdOf = (name: string): number => {
-    const i = codes.indexOf(name);
-    if (i < 0) throw new Error(`genesis deployment uses code ${name}, which is not registered`);
-    return i + 1;
+    const id = codeIds.get(name);
+    if (id === undefined) throw new Error(`genesis deployment uses code ${name}, which is not registered`);
+    return id;
   };
+  const codeHashOf = (name: string): string => (wasm[name] ? sha256Hex(wasm[name]!) : spec.registry.codeHashOf(name));
   const planned: Record<string, ContractRef> = {};
   for (const d of spec.deployments) {
     const codeId = codeIdOf(d.code);
     planned[d.key] = {
       address: chain.contractAddress(codeId, admin.address, d.label),
-      codeHash: spec.registry.codeHashOf(d.code),
+      codeHash: codeHashOf(d.code),
     };
   }
   const ctx: DeploymentContext = {
@@ -308,7 +360,8 @@ export function createGenesis<C>(store: Store, spec: GenesisSpec<C>, now: () => 
     chainId: chain.chainId,
     admin: {address: DEV_ADMIN.address, mnemonic: DEV_ADMIN.mnemonic},
     accounts: DEV_ACCOUNTS.map((a) => ({...a})),
-    codes: store.listCodes().map((c) => ({codeId: c.codeId, name: c.name, codeHash: c.codeHash})),
+    codes: store.listCodes().map((c) => ({codeId: c.codeId, name: c.name || wasmNames.find((n) => codeIds.get(n) === c.codeId) || '', codeHash: c.codeHash})),
+    wasmCodes: wasmNames.length ? wasmNames : undefined,
     contracts: planned,
     ioPublicKey: toHex(chain.ioPublicKey),
   };
@@ -328,7 +381,8 @@ export function genesisInfo(store: Store): GenesisInfo {
  * after its genesis), with the next code ids. Existing codes keep their ids and stored code hashes.
  */
 export function registerNewCodes(store: Store, registry: ContractRegistry): void {
-  const known = new Set(store.listCodes().map((c) => c.name));
+  const raw = store.getMeta(META.genesis);
+  const known = new Set([...store.listCodes().map((c) => c.name), ...((raw && (JSON.parse(raw) as GenesisInfo).wasmCodes) || [])]);
   const fresh = Object.keys(registry.contracts).filter((n) => !known.has(n));
   if (!fresh.length) return;
   store.transaction(() => {

@@ -19,10 +19,10 @@ import {rememberAdminToken, forgetAdminToken, isDevnetAnswering, readDevnetInfo,
 import {
   createGenesis,
   genesisInfo,
-  loadSecretAiRegistry,
   registerNewCodes,
-  secretAiGenesisSpec,
+  secretAiGenesis,
   type DevAccount,
+  type GenesisContracts,
   type GenesisInfo,
   type GenesisSpec,
   type SecretAiContracts,
@@ -43,6 +43,11 @@ export {
   genesisInfo,
   loadSecretAiRegistry,
   secretAiGenesisSpec,
+  secretAiGenesis,
+  secretAiArtifacts,
+  genesisContractsFromEnv,
+  CONTRACTS_SWITCH,
+  type GenesisContracts,
 } from './genesis.js';
 export {DEVNET_CHAIN_ID} from '../common/networks.js';
 export {GAS, type ContractRegistry} from './node/index.js';
@@ -102,8 +107,14 @@ export interface StartDevnetOptions<C = SecretAiContracts> {
   port?: number;
   /** Listening address. Default {@link DEFAULT_DEVNET_HOST}. */
   host?: string;
-  /** Genesis (registry + deployments). Default: the Secret AI contracts from `contracts/index.ts`. */
+  /** Genesis (registry + deployments). Default: the Secret AI contracts (see {@link StartDevnetOptions.contracts}). */
   genesis?: GenesisSpec<C> | (() => Promise<GenesisSpec<C>>);
+  /**
+   * For the default genesis of a new devnet: `ts` deploys the TypeScript contracts of `contracts/index.ts`; `wasm`
+   * the built `contracts/<name>/<name>.wasm` when all four exist (else TypeScript). Default: the environment
+   * switch `SECRETAI_DEVNET_CONTRACTS` (`wasm`), else `ts`.
+   */
+  contracts?: GenesisContracts;
   /** Deployment key of the token the faucet mints (default `paymentToken`). */
   faucetTokenKey?: string;
   /** Wall clock in ms (tests). */
@@ -201,7 +212,7 @@ export async function startDevnet<C>(options: StartDevnetOptions<C>): Promise<De
   const spec: GenesisSpec<C> =
     typeof options.genesis === 'function'
       ? await options.genesis()
-      : (options.genesis ?? (secretAiGenesisSpec(await loadSecretAiRegistry()) as unknown as GenesisSpec<C>));
+      : (options.genesis ?? ((await secretAiGenesis(options.contracts)) as unknown as GenesisSpec<C>));
 
   if (!existsSync(paths.state)) buildGenesis(paths, spec, now);
   const store = Store.open(paths.state);
