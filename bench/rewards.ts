@@ -1,7 +1,8 @@
 /**
  * RewardsManager cost benchmark: time and stored bytes of `close_epoch`, `report_work` per record and
  * `claim_rewards` with 10 and 10 000 workers over 1 and 100 epochs, side by side, driving the contracts directly in
- * Node (payment token, WorkerManager and RewardsManager on the contract test chain, test/contracts/rewards-chain.ts).
+ * Node (payment token, WorkerManager and RewardsManager on the contract test chain, test/contracts/rewards-chain.ts;
+ * the RewardsManager runs as its built wasm through the devnet's wasm host).
  *
  *   npx node --expose-gc dist/bench/rewards.js [--rounds 21]
  *
@@ -62,6 +63,8 @@ function meter(chain: RewardsChain): {gas: number} {
     const st = inst.storage;
     const get = st.get.bind(st);
     const set = st.set.bind(st);
+    const getRaw = st.getRaw.bind(st);
+    const setRaw = st.setRaw.bind(st);
     const remove = st.remove.bind(st);
     st.get = <T>(key: string): T | undefined => {
       const v = get<T>(key);
@@ -71,6 +74,16 @@ function meter(chain: RewardsChain): {gas: number} {
     st.set = (key: string, value: unknown) => {
       m.gas += GAS.storageWriteFlat + GAS.storageWritePerByte * (key.length + JSON.stringify(value).length);
       set(key, value);
+    };
+    // A wasm contract (the RewardsManager) reads and writes the stored text as is.
+    st.getRaw = (key: string): string | undefined => {
+      const v = getRaw(key);
+      m.gas += GAS.storageReadFlat + GAS.storageReadPerByte * (key.length + (v === undefined ? 0 : v.length));
+      return v;
+    };
+    st.setRaw = (key: string, text: string) => {
+      m.gas += GAS.storageWriteFlat + GAS.storageWritePerByte * (key.length + text.length);
+      setRaw(key, text);
     };
     st.remove = (key: string) => {
       m.gas += GAS.storageRemoveFlat;

@@ -5,23 +5,12 @@
  * their JSON text, parsed once per call and cached. A malformed schema is a bug: it aborts (trap); the build
  * runs `schemaProblem` on every schema first.
  */
-import { canonical, JsonKind, jsonEqual, JsonValue, parseJson, parseJsonLazy, quoteJson, stringify } from "./json";
+import { JsonKind, jsonEqual, JsonValue, parseJsonLazy, quoteJson, stringify } from "./json";
 import { compareNumbers, jsonNumberText, NUM_INFINITE, NUM_INTEGER, numberClass } from "./number";
 import { compilePattern, Pattern } from "./pattern";
 
 /** How many issues an error message lists before summarising the rest. */
 const MAX_ISSUES_IN_MESSAGE: i32 = 3;
-
-// Keyword sets as delimited strings (static data: no allocation at start-up).
-const ANNOTATION_KEYWORDS = ",$schema,$id,$comment,title,description,default,examples,";
-// prettier-ignore
-const VALIDATION_KEYWORDS = ",$ref,type,properties,required,additionalProperties,oneOf,anyOf,allOf,enum,const,pattern,minLength,maxLength,items,minItems,maxItems,uniqueItems,minimum,maximum,definitions,$defs,";
-const JSON_TYPES = ",object,array,string,integer,number,boolean,null,";
-
-/** Whether `word` is one of the comma-delimited words of `set`. */
-function inSet(set: string, word: string): bool {
-  return word.indexOf(",") < 0 && set.indexOf("," + word + ",") >= 0;
-}
 
 /** A path as a linked list from the leaf up: a member name, or an array index when `index >= 0`. */
 class Seg {
@@ -143,7 +132,8 @@ function codePointLength(s: string): i32 {
   return n;
 }
 
-function typeList(t: JsonValue): string[] {
+/** The type names of a `type` keyword (a string or an array of strings). */
+export function typeList(t: JsonValue): string[] {
   const out = new Array<string>(0);
   if (t.isArray) {
     const items = t.items;
@@ -216,23 +206,8 @@ function pattern(source: string): Pattern {
 class Validator {
   constructor(public root: JsonValue) {}
 
-  /** The target of a local `$ref`, or null when it cannot be resolved. */
-  lookupRef(ref: string): JsonValue | null {
-    let table: JsonValue | null = null;
-    let name = "";
-    if (ref.startsWith("#/definitions/")) {
-      table = this.root.get("definitions");
-      name = ref.substring(14);
-    } else if (ref.startsWith("#/$defs/")) {
-      table = this.root.get("$defs");
-      name = ref.substring(8);
-    }
-    if (table === null || !table.isObject) return null;
-    return table.get(name);
-  }
-
   resolveRef(ref: string): JsonValue {
-    const target = this.lookupRef(ref);
+    const target = lookupRef(this.root, ref);
     if (target === null) abort("unresolved $ref " + ref);
     return target as JsonValue;
   }
@@ -462,6 +437,21 @@ class Validator {
   }
 }
 
+/** The target of a local `$ref` (`#/definitions/X`, `#/$defs/X`) in `root`, or null when it cannot be resolved. */
+export function lookupRef(root: JsonValue, ref: string): JsonValue | null {
+  let table: JsonValue | null = null;
+  let name = "";
+  if (ref.startsWith("#/definitions/")) {
+    table = root.get("definitions");
+    name = ref.substring(14);
+  } else if (ref.startsWith("#/$defs/")) {
+    table = root.get("$defs");
+    name = ref.substring(8);
+  }
+  if (table === null || !table.isObject) return null;
+  return table.get(name);
+}
+
 /** Smallest depth among the issues (how far the alternative got before failing). */
 function reach(issues: Issue[]): i32 {
   let m = i32.MAX_VALUE;
@@ -478,108 +468,4 @@ export function validate(schemaJson: string, root: string, value: JsonValue): st
   const issues = new Array<Issue>(0);
   new Validator(schema).validateAt(schema, value, null, 0, issues);
   return issues.length == 0 ? null : formatIssues(root, issues);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Checking a schema itself (the build and the tests run this on every schema)
-// ---------------------------------------------------------------------------------------------------------------
-
-function isNonNegativeInteger(v: JsonValue): bool {
-  return v.isInteger() && v.fitsU64();
-}
-
-function checkNode(v: Validator, schema: JsonValue, where: string): string | null {
-  if (!schema.isObject) return where + ": a schema must be an object";
-  for (let i = 0; i < schema.keys.length; i++) {
-    const key = schema.keys[i];
-    if (!inSet(ANNOTATION_KEYWORDS, key) && !inSet(VALIDATION_KEYWORDS, key)) return where + ': unsupported keyword "' + key + '"';
-  }
-  const ref = schema.get("$ref");
-  if (ref !== null) {
-    for (let i = 0; i < schema.keys.length; i++) {
-      const key = schema.keys[i];
-      if (key != "$ref" && key != "definitions" && key != "$defs" && !inSet(ANNOTATION_KEYWORDS, key)) {
-        return where + ": $ref cannot have sibling keywords";
-      }
-    }
-    if (!ref.isString || v.lookupRef(ref.asString()) === null) return where + ": unresolved $ref " + canonical(ref);
-  }
-  const type = schema.get("type");
-  if (type !== null) {
-    if (!type.isString && !type.isArray) return where + ": bad type";
-    const types = typeList(type);
-    for (let i = 0; i < types.length; i++) if (!inSet(JSON_TYPES, types[i])) return where + ': unknown type "' + types[i] + '"';
-  }
-  const pat = schema.get("pattern");
-  if (pat !== null && (!pat.isString || compilePattern(pat.asString()) === null)) return where + ": unsupported pattern " + stringify(pat);
-  const required = schema.get("required");
-  if (required !== null) {
-    if (!required.isArray) return where + ': "required" must be an array of strings';
-    for (let i = 0; i < required.items.length; i++) if (!required.items[i].isString) return where + ': "required" must be an array of strings';
-  }
-  const enumeration = schema.get("enum");
-  if (enumeration !== null && !enumeration.isArray) return where + ': "enum" must be an array';
-  const counts = "minLength,maxLength,minItems,maxItems".split(",");
-  for (let i = 0; i < counts.length; i++) {
-    const c = schema.get(counts[i]);
-    if (c !== null && !isNonNegativeInteger(c)) return where + ': "' + counts[i] + '" must be a non-negative integer';
-  }
-  const bounds = "minimum,maximum".split(",");
-  for (let i = 0; i < bounds.length; i++) {
-    const b = schema.get(bounds[i]);
-    if (b !== null && !b.isNumber) return where + ': "' + bounds[i] + '" must be a number';
-  }
-  const unique = schema.get("uniqueItems");
-  if (unique !== null && !unique.isBool) return where + ': "uniqueItems" must be a boolean';
-  const props = schema.get("properties");
-  if (props !== null) {
-    if (!props.isObject) return where + ': "properties" must be an object';
-    for (let i = 0; i < props.keys.length; i++) {
-      const p = checkNode(v, props.values[i], where + "/properties/" + props.keys[i]);
-      if (p !== null) return p;
-    }
-  }
-  const additional = schema.get("additionalProperties");
-  if (additional !== null) {
-    if (additional.isObject) {
-      const p = checkNode(v, additional, where + "/additionalProperties");
-      if (p !== null) return p;
-    } else if (!additional.isBool) return where + ': "additionalProperties" must be a boolean or a schema';
-  }
-  const items = schema.get("items");
-  if (items !== null) {
-    const p = checkNode(v, items, where + "/items");
-    if (p !== null) return p;
-  }
-  const lists = "oneOf,anyOf,allOf".split(",");
-  for (let k = 0; k < lists.length; k++) {
-    const list = schema.get(lists[k]);
-    if (list === null) continue;
-    if (!list.isArray || list.items.length == 0) return where + ': "' + lists[k] + '" must be a non-empty array';
-    for (let i = 0; i < list.items.length; i++) {
-      const p = checkNode(v, list.items[i], where + "/" + lists[k] + "/" + i.toString());
-      if (p !== null) return p;
-    }
-  }
-  const tables = "definitions,$defs".split(",");
-  for (let k = 0; k < tables.length; k++) {
-    const table = schema.get(tables[k]);
-    if (table === null) continue;
-    if (!table.isObject) return where + ': "' + tables[k] + '" must be an object';
-    for (let i = 0; i < table.keys.length; i++) {
-      const p = checkNode(v, table.values[i], where + "/" + tables[k] + "/" + table.keys[i]);
-      if (p !== null) return p;
-    }
-  }
-  return null;
-}
-
-/**
- * What is wrong with a schema for this validator (unsupported keyword or pattern, unresolved `$ref`, malformed
- * keyword), or null when it can be used. Mirrors the checks `contracts/common/schema.ts` runs at compile time.
- */
-export function schemaProblem(schemaJson: string): string | null {
-  const schema = parseJson(schemaJson);
-  if (schema === null) return "schema is not valid JSON";
-  return checkNode(new Validator(schema), schema, "#");
 }

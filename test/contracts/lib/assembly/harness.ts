@@ -8,7 +8,8 @@ import { compilePattern } from "../../../../contracts/lib/pattern";
 import { queryContract } from "../../../../contracts/lib/querier";
 import { errorJson, queryResultJson, Response } from "../../../../contracts/lib/response";
 import { fail, failed, failure, resetFailure } from "../../../../contracts/lib/result";
-import { schemaProblem, validate } from "../../../../contracts/lib/schema";
+import { validate } from "../../../../contracts/lib/schema";
+import { schemaProblem } from "../../../../contracts/lib/schema-check";
 import { IndexedList, Storage } from "../../../../contracts/lib/storage";
 
 export * from "../../../../contracts/lib/exports";
