@@ -5,6 +5,10 @@
  * thread), so client-side signing and encryption do not compete with the devnet's event loop.
  *
  *   npx node dist/bench/devnet.js [--rounds 5] [--txs 400] [--accounts 16] [--workers 2] [--queries 200]
+ *     [--wasm snip20=path/to/snip20.wasm …]
+ *
+ * Contracts: the built `contracts/<name>/<name>.wasm`, run by the devnet's wasm host; `--wasm name=file` deploys
+ * that code from another wasm file instead. The JSON output names the code hashes that ran (`contracts`).
  *
  * Figures, medians over the rounds:
  * - pipelinedExecutesPerSecond: every account streams transfers with explicit sequences and `waitForCommit: false`.
@@ -19,15 +23,17 @@
  * - devnetQueryLatencyMs: the devnet's share: the same query encrypted once by secretjs, then sent repeatedly over
  *   keep-alive HTTP (decrypt, run, encrypt on the devnet).
  */
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createHash} from 'node:crypto';
 import {Worker, isMainThread, parentPort, workerData} from 'node:worker_threads';
 import {report, spread} from './lib.js';
+import {GAS_LIMITS} from '../src/lib/chain/gas.js';
 import {EncryptionUtilsImpl, MsgExecuteContract, SecretNetworkClient, Wallet} from 'secretjs';
 
-const GAS_LIMIT = 200_000;
+/** The client's gas limit of a SNIP-20 transfer (the devnet runs the token's wasm). */
+const GAS_LIMIT = GAS_LIMITS.snip20Transfer;
 
 interface SenderSpec {
   mnemonic: string;
@@ -53,6 +59,11 @@ type Reply = {type: 'done'; hashes: string[]} | {type: 'ready'} | {type: 'error'
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Every value of a repeatable `--name value` option. */
+function args(name: string): string[] {
+  return process.argv.flatMap((a, i) => (a === `--${name}` && process.argv[i + 1] ? [process.argv[i + 1]!] : []));
 }
 
 function median(values: number[]): number {
@@ -252,8 +263,15 @@ function inThreadDriver(target: Target, specs: SenderSpec[]): Driver {
 }
 
 async function main(): Promise<void> {
-  const {devnetAdmin, startDevnet} = await import('../src/devnet/index.js');
+  const {devnetAdmin, secretAiArtifacts, secretAiGenesisSpec, startDevnet} = await import('../src/devnet/index.js');
   type DevnetHandle = import('../src/devnet/index.js').DevnetHandle;
+  const wasmFiles = Object.fromEntries(
+    args('wasm').map((spec) => {
+      const [name, file] = spec.split('=');
+      if (!name || !file) throw new Error(`--wasm takes name=file, got ${spec}`);
+      return [name, new Uint8Array(readFileSync(file))];
+    }),
+  );
   const ROUNDS = arg('rounds', 5);
   const TXS = arg('txs', 400);
   const ACCOUNTS = arg('accounts', 16);
@@ -263,7 +281,7 @@ async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'secretai-devnet-bench-'));
   let devnet: DevnetHandle;
   try {
-    devnet = await startDevnet({home, port: 0});
+    devnet = await startDevnet({home, port: 0, genesis: async () => secretAiGenesisSpec({...secretAiArtifacts(), ...wasmFiles})});
   } catch (err) {
     rmSync(home, {recursive: true, force: true});
     throw err;
@@ -356,6 +374,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify(
         {
+          contracts: Object.fromEntries(devnet.genesis.codes.map((c) => [c.name, c.codeHash])),
           accounts: ACCOUNTS,
           workers: WORKERS,
           txsPerRound: perAccount * ACCOUNTS,
@@ -366,6 +385,11 @@ async function main(): Promise<void> {
           queryLatencyMs: Number(median(queries).toFixed(2)),
           devnetQueryLatencyMs: Number(median(devnetQueries).toFixed(2)),
           height: devnet.chain.height,
+          wasmHost: (() => {
+            const st = devnet.chain.wasm.runner.vm.stats;
+            const per = (x: number) => Number((x / Math.max(1, st.calls)).toFixed(3));
+            return {calls: st.calls, instantiateMsPerCall: per(st.instantiateMs), runMsPerCall: per(st.runMs), instructionsPerCall: Math.round(st.instructions / Math.max(1, st.calls))};
+          })(),
           groupCommit: {
             commits: devnet.chain.commitStats.commits,
             txsPerCommit: Number((devnet.chain.commitStats.txs / Math.max(1, devnet.chain.commitStats.commits)).toFixed(2)),

@@ -20,20 +20,36 @@ describe('devnet store', () => {
     return {store, path};
   }
 
-  it('keeps each contract\'s byte storage apart', () => {
+  it('keeps the storage of a wasm contract as bytes per contract, binary keys and empty values included', () => {
     const {store} = open();
     const s = store.contractByteStorage('secret1contract');
     const other = store.contractByteStorage('secret1other');
-    const bytes = (t: string) => new TextEncoder().encode(t);
-    s.set(bytes('a'), bytes('1'));
-    other.set(bytes('a'), bytes('not mine'));
-    expect(s.get(bytes('a'))).toEqual(bytes('1'));
-    expect(s.get(bytes('missing'))).toBeUndefined();
-    s.set(bytes('a'), bytes('2'));
-    expect(s.get(bytes('a'))).toEqual(bytes('2'));
-    s.remove(bytes('a'));
-    expect(s.get(bytes('a'))).toBeUndefined();
-    expect(other.get(bytes('a'))).toEqual(bytes('not mine'));
+    s.set(Uint8Array.of(0xff, 0), Uint8Array.of(1, 2, 3));
+    s.set(Uint8Array.of(0x61), new Uint8Array(0));
+    other.set(Uint8Array.of(0xff, 0), Uint8Array.of(9));
+    expect(s.get(Uint8Array.of(0xff, 0))).toEqual(Uint8Array.of(1, 2, 3));
+    expect(s.get(Uint8Array.of(0x61))).toEqual(new Uint8Array(0));
+    expect(s.get(Uint8Array.of(0xff))).toBeUndefined();
+    s.set(Uint8Array.of(0xff, 0), Uint8Array.of(4));
+    expect(s.get(Uint8Array.of(0xff, 0))).toEqual(Uint8Array.of(4));
+    s.remove(Uint8Array.of(0xff, 0));
+    expect(s.get(Uint8Array.of(0xff, 0))).toBeUndefined();
+    expect(other.get(Uint8Array.of(0xff, 0))).toEqual(Uint8Array.of(9));
+    expect(store.byteStorageCount('secret1contract')).toBe(1);
+  });
+
+  it('stores codes with one code id sequence (a code without wasm reads back none)', () => {
+    const {store} = open();
+    store.addCode({codeId: 1, name: 'echo', codeHash: 'aa'.repeat(32), creator: 'secret1a'});
+    expect(store.nextCodeId()).toBe(2);
+    store.addWasmCode({codeId: 2, codeHash: 'bb'.repeat(32), creator: 'secret1b', source: 'src', builder: 'b'}, Uint8Array.of(0, 97, 115, 109));
+    expect(store.listCodes()).toEqual([
+      {codeId: 1, name: 'echo', codeHash: 'aa'.repeat(32), creator: 'secret1a', source: '', builder: ''},
+      {codeId: 2, name: '', codeHash: 'bb'.repeat(32), creator: 'secret1b', source: 'src', builder: 'b'},
+    ]);
+    expect(store.getCodeWasm(2)).toEqual(Uint8Array.of(0, 97, 115, 109));
+    expect(store.getCodeWasm(1)).toBeUndefined();
+    expect(store.nextCodeId()).toBe(3);
   });
 
   it('rolls back a savepoint but keeps earlier writes of the same transaction', () => {

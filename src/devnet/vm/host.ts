@@ -68,9 +68,22 @@ function asVmError(err: unknown, call: CallState): unknown {
   return err;
 }
 
+/** Where a host's time goes (diagnostics and benchmarks; never used for gas or results). */
+export interface VmStats {
+  /** Entry-point calls. */
+  calls: number;
+  /** Wall time creating instances, ms. */
+  instantiateMs: number;
+  /** Wall time inside calls (contract code and imports), ms. */
+  runMs: number;
+  /** Wasm instructions metered. */
+  instructions: number;
+}
+
 /** Runs contract code. One instance per devnet (or test); it caches compiled modules by code hash. */
 export class WasmVm {
   readonly codes = new CodeCache();
+  readonly stats: VmStats = {calls: 0, instantiateMs: 0, runMs: 0, instructions: 0};
 
   /** The compiled code of `codeHash`, compiling `load()` the first time. */
   load(codeHash: string, load: () => Uint8Array): CompiledCode {
@@ -85,12 +98,16 @@ export class WasmVm {
   call(code: CompiledCode, entry: string, args: Uint8Array[], ctx: CallContext): Uint8Array {
     const call = new CallState(ctx);
     call.charge(WASM_GAS.instance);
+    const started = performance.now();
     let instance: WasmInstance;
     try {
       instance = new Wasm.Instance(code.module, {env: buildImports(call)});
     } catch (err) {
       throw new VmError(`cannot instantiate the contract: ${(err as Error).message}`);
     }
+    const instantiated = performance.now();
+    this.stats.calls++;
+    this.stats.instantiateMs += instantiated - started;
     const fn = instance.exports[entry];
     if (typeof fn !== 'function') throw new VmError(`contract does not export ${entry}`);
     try {
@@ -102,6 +119,9 @@ export class WasmVm {
       return out;
     } catch (err) {
       throw asVmError(err, call);
+    } finally {
+      this.stats.runMs += performance.now() - instantiated;
+      this.stats.instructions += call.instructionCount;
     }
   }
 

@@ -8,7 +8,7 @@
  *   const code = vm.load(codeHash, () => wasmBytes);
  *   const outcome = vm.run(code, 'execute', env, {sender, funds: []}, utf8(JSON.stringify(msg)), ctx);
  */
-export {WasmVm, envJson, type EntryPoint, type VmEnv, type VmInfo} from './host.js';
+export {WasmVm, envJson, type EntryPoint, type VmEnv, type VmInfo, type VmStats} from './host.js';
 export {
   DCAP_UNAVAILABLE,
   type ByteStorage,
