@@ -101,13 +101,40 @@ function toolVersions(): {asc: string; binaryen: string} {
   }
 }
 
-/** Loads asc and binaryen, with a clear error when they are not installed. */
-async function loadTools(): Promise<Tools> {
-  try {
-    return {asc: (await import('assemblyscript/asc')) as Asc, binaryen: (await import('binaryen')).default};
-  } catch (err) {
-    throw new Error(`${MISSING_TOOLS}: ${(err as Error).message}`);
-  }
+let tools: Promise<Tools> | undefined;
+
+/** A `data:` URL's bytes as the Response Node's own fetch gives (only base64 payloads occur here). */
+function dataUrlResponse(url: string): Response {
+  const comma = url.indexOf(',');
+  const meta = url.slice(5, comma);
+  const mime = meta.split(';')[0] || 'text/plain';
+  const body = meta.endsWith(';base64') ? Buffer.from(url.slice(comma + 1), 'base64') : Buffer.from(decodeURIComponent(url.slice(comma + 1)));
+  return new Response(body, {headers: {'content-type': mime}});
+}
+
+/**
+ * Loads asc and binaryen once per process, with a clear error when they are not installed. asc instantiates a small
+ * helper module from a `data:` URL with `fetch`, which Node's own fetch serves; secretjs replaces the runtime's fetch
+ * with a polyfill that refuses anything but HTTP(S), so while the compilers load, `data:` URLs are answered here and
+ * every other request goes to the current fetch.
+ */
+function loadTools(): Promise<Tools> {
+  tools ??= (async () => {
+    const fetch = globalThis.fetch;
+    try {
+      globalThis.fetch = (input, init) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        return url.startsWith('data:') ? Promise.resolve(dataUrlResponse(url)) : fetch(input, init);
+      };
+      return {asc: (await import('assemblyscript/asc')) as Asc, binaryen: (await import('binaryen')).default};
+    } catch (err) {
+      tools = undefined;
+      throw new Error(`${MISSING_TOOLS}: ${(err as Error).message}`);
+    } finally {
+      globalThis.fetch = fetch;
+    }
+  })();
+  return tools;
 }
 
 /** The asc command line of a contract (paths relative to the root, which is asc's base directory). */
