@@ -14,11 +14,13 @@
  *   `worker report` submits this line instead of the pending one (it counts in full).
  *
  * Every line is one JSON document followed by `\n`; a reader ignores a last line without its `\n` (a crash in the
- * middle of a write). Appends from concurrent requests are grouped: one write and one fsync per group.
+ * middle of a write). Appends from concurrent requests are grouped: one write and one fsync per group. The write
+ * (to the page cache, tens of microseconds) is made in place, so only the fsync goes through the thread pool before
+ * a record may be sent: one round trip instead of two.
  * `worker report` removes lines only after their transaction committed (its own business; this module only
  * appends).
  */
-import {mkdirSync, readFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, writeSync} from 'node:fs';
 import {open, type FileHandle} from 'node:fs/promises';
 import path from 'node:path';
 import type {SignedUsageRecord, UsageRecord} from '../../../../contracts/common/usage.js';
@@ -82,10 +84,14 @@ class DurableAppender {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const data = this.queue.splice(0).join('');
+      const data = Buffer.from(this.queue.splice(0).join(''));
       const waiters = this.waiters.splice(0);
       try {
-        await this.fh.write(data);
+        for (let off = 0; off < data.length; ) {
+          const n = writeSync(this.fh.fd, data, off);
+          if (n <= 0) throw new Error('the usage log took no bytes');
+          off += n;
+        }
         await this.fh.sync();
         for (const w of waiters) w.resolve();
       } catch (e) {
