@@ -13,7 +13,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const PACK_FILE = path.join(root, 'dist', 'oclif-pack.cjs');
+const PACK_FILE = path.join(root, 'dist', 'oclif-pack.cjs');
 
 /** The specifiers of @oclif/core's public entries (its package.json `exports`, less the package.json itself). */
 export function oclifEntries(exportsMap: Record<string, unknown>): string[] {
@@ -47,9 +47,7 @@ async function main(): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node22',
-    // Less to read and hash on every start; names are kept (oclif's messages and stack traces use them).
-    minifyWhitespace: true,
-    minifySyntax: true,
+    // Not minified: measured, it loads no faster, and oclif's stack traces stay readable.
     outfile: PACK_FILE,
     logLevel: 'warning',
   });
