@@ -14,7 +14,7 @@ const wallet = new Wallet(process.env.MNEMONIC);
 const client = new SecretNetworkClient({url: devnet.url, chainId: devnet.chainId, wallet, walletAddress: wallet.address});
 const token = devnet.contracts.paymentToken;
 const subs = devnet.contracts.subscriptionManager;
-const tx = {gasLimit: 200_000, broadcastCheckIntervalMs: 100};
+const tx = {gasLimit: 800_000, broadcastCheckIntervalMs: 100};
 const out = {address: wallet.address};
 
 // 1. account and balance

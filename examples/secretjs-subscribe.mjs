@@ -15,7 +15,7 @@ const wallet = new Wallet(process.env.MNEMONIC);
 const client = new SecretNetworkClient({url: devnet.url, chainId: devnet.chainId, wallet, walletAddress: wallet.address});
 const token = devnet.contracts.paymentToken;
 const subs = devnet.contracts.subscriptionManager;
-const tx = {gasLimit: 300_000, broadcastCheckIntervalMs: 100};
+const tx = {gasLimit: 800_000, broadcastCheckIntervalMs: 100};
 const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64');
 
 const tokenPermit = await client.utils.accessControl.permit.sign(wallet.address, devnet.chainId, 'example-token', [token.address], ['balance'], false);

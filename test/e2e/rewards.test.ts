@@ -129,7 +129,7 @@ describe('usage → epoch close → rewards claim on a devnet', () => {
       {sender: addresses.payer!, contract_address: contracts.paymentToken.address, code_hash: contracts.paymentToken.codeHash,
         // secretjs's type lacks `recipient_code_hash`, which the token needs to call the RewardsManager back.
         msg: {send: {recipient: rm.address, recipient_code_hash: rm.codeHash, amount: String(REVENUE), msg: Buffer.from(JSON.stringify({revenue: {}})).toString('base64')}} as never},
-      {gasLimit: 400_000},
+      {gasLimit: 800_000},
     );
     expect(tx.code).toBe(0);
     expect(await cli(['epoch', 'status'])).toMatchObject({epoch, revenue: String(REVENUE), totalWeight: String(w1 + w2)});

@@ -16,7 +16,7 @@ export const GAS_LIMITS = {
   /** SNIP-20 `transfer` (two balance writes, history). */
   snip20Transfer: 350_000,
   /** SNIP-20 `send` with a `receive` callback into a second contract. */
-  snip20Send: 800_000,
+  snip20Send: 1_600_000,
   /** SNIP-20 `create_viewing_key` / `set_viewing_key`. */
   snip20ViewingKey: 300_000,
   /** SNIP-20 `deposit` / `redeem` (with a bank transfer). */
@@ -42,8 +42,12 @@ export function gasForStoreCode(codeBytes: number): number {
 /** Gas charged per byte of a message that is broadcast and stored (tx bytes + input bytes + storage write), with margin. */
 export const GAS_PER_STORED_BYTE = 60;
 
-/** Gas charged per byte of a message that is broadcast but not stored (tx bytes + input bytes), with margin. */
-export const GAS_PER_PASSED_BYTE = 20;
+/**
+ * Gas charged per byte of a message that is broadcast but not stored, with margin: tx bytes and input bytes, and the
+ * wasm that parses and checks it (usage reports: the RewardsManager verifies each record's signatures and queries the
+ * other managers, several hundred thousand gas per record of about 600 bytes on the devnet's wasm gas model).
+ */
+export const GAS_PER_PASSED_BYTE = 4000;
 
 /**
  * Gas for a contract call whose size is dominated by its JSON payload: `base` plus a per-byte charge.
