@@ -26,7 +26,7 @@ export const GAS_LIMITS = {
   /** An admin or bookkeeping call that touches a handful of keys. */
   admin: 500_000,
   /** RewardsManager `close_epoch` / `claim_rewards` (reads every touched epoch, pays out through a SNIP-20 transfer). */
-  rewardsPayout: 5_000_000,
+  rewardsPayout: 2_000_000,
   /** Instantiating a contract (its `instantiate` may register with a token through a sub-message). */
   instantiate: 1_000_000,
 } as const;

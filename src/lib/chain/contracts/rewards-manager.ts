@@ -32,7 +32,7 @@ export const MAX_REPORT_RECORDS = 1000;
  */
 export const REPORT_GAS_PER_RECORD = 150_000;
 /** Gas of a report beyond its records: the cross-contract queries to the WorkerManager and SubscriptionManager. */
-export const REPORT_GAS_BASE = 5_000_000;
+export const REPORT_GAS_BASE = 1_500_000;
 
 /** The Secret AI RewardsManager. */
 export class RewardsManagerClient extends ContractClient<RewardsManagerQuery, RewardsManagerExecute> {
