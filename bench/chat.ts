@@ -15,7 +15,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {median, msSince, repoRoot} from './lib.js';
+import {median, msSince, repoRoot, report, spread} from './lib.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const home = mkdtempSync(path.join(os.tmpdir(), 'secretai-bench-chat-'));
@@ -103,6 +103,10 @@ async function main(): Promise<void> {
     console.log(`  secretai --version     ${f(median(versionMs))}  (${(median(versionMs) / base).toFixed(1)}× bare node)`);
     console.log(`  chat, cold cache       ${f(median(cold))}  (${(median(cold) / base).toFixed(1)}× bare node)`);
     console.log(`  chat, warm cache       ${f(median(warm))}  (${(median(warm) / base).toFixed(1)}× bare node; target < 300 ms, goal 150 ms)`);
+    report([
+      {name: 'chat cold cache, process start → first token', median: median(cold), spread: spread(cold), unit: 'ms', ratio: median(cold) / base, baseline: 'bare node'},
+      {name: 'chat warm cache, process start → first token', median: median(warm), spread: spread(warm), unit: 'ms', ratio: median(warm) / base, baseline: 'bare node'},
+    ]);
     const names: Array<[string, string]> = [
       ['startup', 'start-up (process start → chat service)'],
       ['credentials', 'credentials (key store, keyring, secretjs)'],

@@ -21,7 +21,7 @@
  */
 import {signUsageRecord, type SignedUsageRecord, type UsageRecord} from '../contracts/common/usage.js';
 import {GAS} from '../src/devnet/index.js';
-import {median} from './lib.js';
+import {jsonMode, median, report, type BenchResult} from './lib.js';
 import {ADMIN, REWARDS_MANAGER, RewardsChain, type TestWorker} from '../test/contracts/rewards-chain.js';
 
 const HOUR = 3600;
@@ -185,7 +185,18 @@ async function main(): Promise<void> {
         `${fmt(r.reportMsPerRecord)} (${ratio(r.reportMsPerRecord, base.reportMsPerRecord)}) | ${fmt(r.report1000MsPerRecord)} | ${r.storedBytes} | ${r.closeBytes} / ${r.claimBytes} / ${r.reportBytesPerRecord}`,
     );
   }
-  console.log(JSON.stringify({rounds: ROUNDS, results}));
+  const rows: BenchResult[] = [];
+  for (const r of results.slice(1)) {
+    const scale = `${r.workers} workers × ${r.epochs} epochs`;
+    const against = `${base.workers} workers × ${base.epochs} epoch`;
+    rows.push(
+      {name: `rewards close_epoch gas, ${scale}`, median: r.closeGas, spread: null, unit: 'gas', ratio: r.closeGas / base.closeGas, baseline: against},
+      {name: `rewards claim_rewards gas, ${scale}`, median: r.claimGas, spread: null, unit: 'gas', ratio: r.claimGas / base.claimGas, baseline: against},
+      {name: `rewards report_work gas per record, ${scale}`, median: r.reportGasPerRecord, spread: null, unit: 'gas', ratio: r.reportGasPerRecord / base.reportGasPerRecord, baseline: against},
+    );
+  }
+  report(rows);
+  if (!jsonMode) console.log(JSON.stringify({rounds: ROUNDS, results}));
 }
 
 await main();
