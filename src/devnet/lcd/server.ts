@@ -7,7 +7,8 @@
  * the matching HTTP status; repeated slashes are collapsed; POST bodies of the LCD routes are parsed as JSON whatever
  * the content type (secretjs sends `text/plain`). Admin actions are stricter (see `admin.ts`).
  */
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {IncomingMessage, Server, ServerResponse} from 'node:http';
+import {http} from '../../common/node-http.js';
 import {QueryError, TxError, type DevnetNode} from '../node/index.js';
 import type {GenesisInfo} from '../genesis.js';
 import {ADMIN_PREFIX, adminRoutes, checkAdminRequest} from './admin.js';
@@ -49,7 +50,7 @@ export function createDevnetServer(options: DevnetServerOptions): Server {
   ];
   const guard = {token: options.adminToken, host: options.host};
 
-  const server = createServer({maxHeaderSize: MAX_HEADER_BYTES}, (req, res) => {
+  const server = http.createServer({maxHeaderSize: MAX_HEADER_BYTES}, (req, res) => {
     void handle(req, res);
   });
   // Clients (undici's fetch: 4 s) close idle keep-alive connections before the server does, so a request is never

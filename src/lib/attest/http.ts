@@ -3,8 +3,8 @@
  * (system CAs, or the ones given), and GETs against a worker that record the TLS certificate it presented
  * (no CA required: the attestation binding is what authenticates that certificate, attestation.md §4).
  */
-import http from 'node:http';
-import https from 'node:https';
+import {http, https} from '../../common/node-http.js';
+import type {IncomingMessage} from 'node:http';
 import type {TLSSocket} from 'node:tls';
 import type {HttpGet, HttpResponse} from './fetch/http.js';
 
@@ -38,7 +38,7 @@ function request(url: string, opts: RequestOptions & {insecure?: boolean; method
     const headers: Record<string, string> = {'user-agent': 'secretai', accept: '*/*', ...(opts.headers ?? {})};
     if (opts.body) headers['content-length'] = String(opts.body.length);
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const onResponse = (res: http.IncomingMessage) => {
+    const onResponse = (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let peerCertDer: Uint8Array | undefined;

@@ -6,7 +6,7 @@
  */
 import {createHash} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
-import https from 'node:https';
+import {https} from '../../common/node-http.js';
 import type {Duplex} from 'node:stream';
 import tls from 'node:tls';
 import {readBody} from '../worker/backends/upstream.js';

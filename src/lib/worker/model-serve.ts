@@ -3,7 +3,8 @@
  * for development and as the upstream of other servers. Stops by draining: no new connections, running responses
  * finish (up to a grace period), then idle connections close.
  */
-import http from 'node:http';
+import {http} from '../../common/node-http.js';
+import type {Server as HttpServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {UsageError} from '../errors.js';
 import type {InferenceBackend} from './backend.js';
@@ -35,7 +36,7 @@ export interface ModelServeResult {
 
 export interface RunningModelServer {
   result: ModelServeResult;
-  server: http.Server;
+  server: HttpServer;
   /** Drains and stops (idempotent); resolves once the server is closed. */
   stop(): Promise<void>;
   /** Resolves when the server has stopped. */

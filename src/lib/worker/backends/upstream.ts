@@ -3,8 +3,8 @@
  * on keep-alive agents, status → typed errors, NDJSON lines as they arrive, and the local token estimate used when
  * an upstream does not report its counts.
  */
-import http from 'node:http';
-import https from 'node:https';
+import {http, https} from '../../../common/node-http.js';
+import type {Agent, IncomingMessage} from 'node:http';
 import {StringDecoder} from 'node:string_decoder';
 import {oneLine} from '../../errors.js';
 import {abortError, BackendRequestError, UpstreamError, type ChatMessage} from '../backend.js';
@@ -21,7 +21,7 @@ const MAX_ERROR_CHARS = 300;
 export const ESTIMATE_BYTES_PER_TOKEN = 4;
 
 /** A keep-alive agent for one upstream; its backend's `close()` destroys it so no socket outlives the server. */
-export function upstreamAgent(url: string): http.Agent {
+export function upstreamAgent(url: string): Agent {
   return new URL(url).protocol === 'https:' ? new https.Agent({keepAlive: true}) : new http.Agent({keepAlive: true});
 }
 
@@ -32,7 +32,7 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Connection pool (see {@link upstreamAgent}); default: a new connection per request. */
-  agent?: http.Agent;
+  agent?: Agent;
 }
 
 /**
@@ -40,7 +40,7 @@ export interface UpstreamRequest {
  * (the upstream does not know the model), any other status, a connection failure or a timeout an
  * {@link UpstreamError}; an abort rejects with an `AbortError`.
  */
-export function upstreamRequest(r: UpstreamRequest): Promise<http.IncomingMessage> {
+export function upstreamRequest(r: UpstreamRequest): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (r.signal?.aborted) {
       reject(abortError(r.signal));
@@ -93,7 +93,7 @@ export async function upstreamJson(r: UpstreamRequest): Promise<unknown> {
 }
 
 /** Reads a whole body as UTF-8, up to `limit` bytes. */
-export async function readBody(res: http.IncomingMessage, limit: number): Promise<string> {
+export async function readBody(res: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of res as AsyncIterable<Buffer>) {
@@ -108,7 +108,7 @@ export async function readBody(res: http.IncomingMessage, limit: number): Promis
 }
 
 /** The lines of a streamed body as they arrive (NDJSON), without line ends; blank lines skipped. */
-export async function* bodyLines(res: http.IncomingMessage, signal: AbortSignal): AsyncGenerator<string> {
+export async function* bodyLines(res: IncomingMessage, signal: AbortSignal): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   try {

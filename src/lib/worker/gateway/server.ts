@@ -15,7 +15,8 @@
  * No chain access here: the epoch and the key checker come in as functions, so tests and benchmarks run it alone.
  */
 import {randomBytes} from 'node:crypto';
-import https from 'node:https';
+import {https} from '../../../common/node-http.js';
+import type {Server as HttpsServer} from 'node:https';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {fromBase64, toBase64} from '../../../../contracts/common/encoding.js';
@@ -66,7 +67,7 @@ export interface RunningGateway {
   url: string;
   host: string;
   port: number;
-  server: https.Server;
+  server: HttpsServer;
   /** Stops accepting, lets running responses finish (bounded by the grace period), closes. Idempotent. */
   stop(): Promise<void>;
   /** Resolves once the server has stopped. */

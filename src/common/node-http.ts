@@ -1,0 +1,15 @@
+/**
+ * Node's `http` and `https` modules, loaded with `require`.
+ *
+ * An ES `import` of a built-in module builds its whole export list, reading every export once. Node 22's `http`
+ * exports `WebSocket`, `CloseEvent` and `MessageEvent` as lazy getters backed by its bundled undici, so an ES import
+ * of `node:http` (or of `node:https`, which loads it) compiles and runs undici — about 70–130 ms on these machines —
+ * even when nothing uses those classes. `require` leaves the getters untouched. Every module of the CLI takes the
+ * two modules from here; `import type` of their types is free.
+ */
+import module from 'node:module';
+
+const require = module.createRequire(import.meta.url);
+
+export const http = require('node:http') as typeof import('node:http');
+export const https = require('node:https') as typeof import('node:https');
