@@ -26,6 +26,10 @@
  * The domains, the weight and the canonical JSON text come from `portable/usage-core.ts`, the one source the wasm
  * RewardsManager (`contracts/lib/usage.ts`) compiles too.
  *
+ * **Keys.** A signer is a raw 32-byte private key (signed here on `@noble/curves`) or a {@link UsageSigningKey}: a
+ * key held elsewhere that signs SHA-256 of the same message the same way (the CLI's is on Node's native crypto).
+ * Either gives the same bytes; a key's signature is checked for the compact low-S form before it is used.
+ *
  * Pure: no I/O, no clock. Verification runs on a contract host's `Api` (a contract passes `deps.api`), and
  * otherwise on `@noble/curves` (secp256k1).
  */
@@ -46,6 +50,19 @@ export {OUTPUT_TOKEN_WEIGHT, USAGE_DOMAIN_SUBSCRIBER, USAGE_DOMAIN_WORKER} from 
 
 /** Which party signs. */
 export type UsageSigner = 'worker' | 'subscriber';
+
+/**
+ * A secp256k1 signing key held outside this module: its 33-byte compressed public key, and deterministic ECDSA
+ * (RFC 6979) over SHA-256 of a message, as a 64-byte compact r‖s with low S — what {@link signUsage} computes
+ * from a raw key, so either gives the same signature.
+ */
+export interface UsageSigningKey {
+  readonly publicKey: Uint8Array;
+  signSha256(message: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+/** A usage signer's key: a raw 32-byte secp256k1 private key, or a {@link UsageSigningKey}. */
+export type UsageKey = Uint8Array | UsageSigningKey;
 
 /** The host functions verification needs: a contract passes its `deps.api`; elsewhere {@link nobleVerifyApi}. */
 export type UsageVerifyApi = Pick<Api, 'sha256' | 'secp256k1Verify' | 'secp256k1VerifySha256'>;
@@ -104,28 +121,35 @@ export function usageSigningDigest(record: UsageRecord, signer: UsageSigner): Ui
   return sha256(usageSigningMessage(record, signer));
 }
 
-/** 33-byte compressed public key of a 32-byte secp256k1 private key. */
-export function usagePublicKey(privateKey: Uint8Array): Uint8Array {
-  checkPrivateKey(privateKey);
-  return secp256k1.getPublicKey(privateKey, true);
+/** 33-byte compressed public key of a 32-byte secp256k1 private key (or of a {@link UsageSigningKey}). */
+export function usagePublicKey(key: UsageKey): Uint8Array {
+  if (isSigningKey(key)) return checkPublicKey(key.publicKey);
+  checkPrivateKey(key);
+  return secp256k1.getPublicKey(key, true);
 }
 
 /** Signs a record as `signer`: 64-byte compact r‖s, low S, deterministic (RFC 6979). */
-export async function signUsage(record: UsageRecord, signer: UsageSigner, privateKey: Uint8Array): Promise<Uint8Array> {
-  checkPrivateKey(privateKey);
-  return secp256k1.sign(usageSigningDigest(record, signer), privateKey, {prehash: false, lowS: true, format: 'compact'});
+export async function signUsage(record: UsageRecord, signer: UsageSigner, key: UsageKey): Promise<Uint8Array> {
+  if (isSigningKey(key)) {
+    // The key signs SHA-256 of the message itself: the digest below is over exactly these bytes.
+    const sig = await key.signSha256(usageSigningMessage(record, signer));
+    if (!ArrayBuffer.isView(sig) || !isLowSCompactSignature(sig)) throw new UsageRecordError('the signing key gave no 64-byte low-S signature');
+    return sig;
+  }
+  checkPrivateKey(key);
+  return secp256k1.sign(usageSigningDigest(record, signer), key, {prehash: false, lowS: true, format: 'compact'});
 }
 
 /** The record with the worker's signature (base64), as `report_work` takes it. */
-export async function signUsageRecord(record: UsageRecord, workerPrivateKey: Uint8Array): Promise<SignedUsageRecord> {
+export async function signUsageRecord(record: UsageRecord, workerKey: UsageKey): Promise<SignedUsageRecord> {
   const r = validateUsageRecord(record);
-  return {record: {...r}, worker_signature: toBase64(await signUsage(r, 'worker', workerPrivateKey))};
+  return {record: {...r}, worker_signature: toBase64(await signUsage(r, 'worker', workerKey))};
 }
 
 /** Adds the subscriber's countersignature and public key to a worker-signed record. */
-export async function countersignUsageRecord(signed: SignedUsageRecord, subscriberPrivateKey: Uint8Array): Promise<SignedUsageRecord> {
-  const sig = await signUsage(signed.record, 'subscriber', subscriberPrivateKey);
-  return {...signed, subscriber_signature: toBase64(sig), subscriber_pubkey: toBase64(usagePublicKey(subscriberPrivateKey))};
+export async function countersignUsageRecord(signed: SignedUsageRecord, subscriberKey: UsageKey): Promise<SignedUsageRecord> {
+  const sig = await signUsage(signed.record, 'subscriber', subscriberKey);
+  return {...signed, subscriber_signature: toBase64(sig), subscriber_pubkey: toBase64(usagePublicKey(subscriberKey))};
 }
 
 /** True when `signature` is a 64-byte r‖s with 0 < r < n and 0 < s ≤ n/2. */
@@ -204,6 +228,17 @@ function decode(b64: string): Uint8Array {
   } catch {
     return new Uint8Array(0);
   }
+}
+
+function isSigningKey(key: UsageKey): key is UsageSigningKey {
+  return typeof (key as Partial<UsageSigningKey>)?.signSha256 === 'function';
+}
+
+function checkPublicKey(k: Uint8Array): Uint8Array {
+  if (!ArrayBuffer.isView(k) || k.length !== SECP256K1_COMPRESSED_PUBKEY_BYTES || (k[0] !== 0x02 && k[0] !== 0x03)) {
+    throw new UsageRecordError('a secp256k1 public key is 33 bytes, compressed');
+  }
+  return k;
 }
 
 function checkPrivateKey(k: Uint8Array): void {

@@ -19,7 +19,7 @@ describe('keyring', () => {
     expect(Buffer.from(info.pubkey, 'base64')).toHaveLength(33);
   });
 
-  it('derives address and public key through the chain layer, which alone loads secretjs', async () => {
+  it('derives address and public key as secretjs does, without loading secretjs', async () => {
     const w = new Wallet(MNEMONIC);
     expect(await deriveKey(MNEMONIC)).toEqual({address: w.address, pubkey: w.publicKey});
     const dir = path.join(repoRoot, 'src', 'lib', 'keys');

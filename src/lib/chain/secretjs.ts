@@ -18,7 +18,6 @@ import type * as ComputeGatewayModule from 'secretjs/dist/grpc_gateway/secret/co
 import type * as EncryptionModule from 'secretjs/dist/encryption.js';
 import type * as AuthQueryModule from 'secretjs/dist/query/auth.js';
 import type * as BankQueryModule from 'secretjs/dist/query/bank.js';
-import type * as WalletModule from 'secretjs/dist/wallet_proto.js';
 import {lcdFetch, type LcdRequestInit} from './lcd-fetch.js';
 
 export type Secretjs = typeof SecretjsModule;
@@ -48,7 +47,6 @@ const RUNTIME_FETCH: FetchFn | undefined = isPolyfill(globalThis.fetch) ? undefi
 const lcdTimeouts = new Map<string, number>();
 let loaded: Promise<Secretjs> | undefined;
 let kit: Promise<QueryKit> | undefined;
-let walletModule: Promise<typeof WalletModule> | undefined;
 
 /**
  * Registers an LCD base URL (no trailing slash) and the timeout, in ms, of every request under it.
@@ -151,29 +149,4 @@ export function ioKeyOf(enc: EncryptionUtilsImpl): Promise<Uint8Array> {
 export function refetchIoKey(enc: EncryptionUtilsImpl): Promise<Uint8Array> {
   (enc as unknown as IoKeyHolder).consensusIoPubKey = new Uint8Array();
   return ioKeyOf(enc);
-}
-
-/**
- * secretjs's `Wallet` class from its own module (the same class the library exports), without the rest of the
- * library: about half of the full import. For deriving keys; signing clients load the whole library.
- */
-function loadWallet(): Promise<typeof WalletModule> {
-  walletModule ??= import('secretjs/dist/wallet_proto.js') as Promise<typeof WalletModule>;
-  return walletModule;
-}
-
-/** Address and 33-byte compressed public key of a mnemonic, derived by secretjs's own `Wallet` (so they always agree with it). */
-export async function walletIdentity(mnemonic: string): Promise<{address: string; pubkey: Uint8Array}> {
-  const {Wallet} = await loadWallet();
-  const w = new Wallet(mnemonic);
-  return {address: w.address, pubkey: w.publicKey};
-}
-
-/**
- * The 32-byte secp256k1 private key of a mnemonic, derived by secretjs's own `Wallet` (the key a worker signs usage
- * records and liveness reports with, and a subscriber countersigns them with). The caller keeps it in memory only.
- */
-export async function walletPrivateKey(mnemonic: string): Promise<Uint8Array> {
-  const {Wallet} = await loadWallet();
-  return new Wallet(mnemonic).privateKey;
 }

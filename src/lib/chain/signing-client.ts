@@ -1,6 +1,7 @@
 /**
  * The signing chain client: a wallet from a mnemonic, with an encryption seed derived from the key so that a later
- * process with the same key can decrypt its own past txs (`secret-lcd-devnet.md` §3a). It loads the whole secretjs.
+ * process with the same key can decrypt its own past txs (`secret-lcd-devnet.md` §3a). It loads the whole secretjs;
+ * the key is derived and txs are signed on Node's native crypto ({@link NativeWallet}).
  *
  * Quirks handled here (§3, §8, §10): failed txs that do not throw; the `data` of an execute wrapped in
  * `MsgExecuteContractResponse`; secretjs's 6 s poll interval and 25 000 default gas; sequence mismatches.
@@ -8,13 +9,15 @@
 import {concatBytes, sha256, sha256Hex, utf8} from '../../../contracts/common/encoding.js';
 import type {SecretNetworkClient, TxOptions, TxResponse, Wallet} from 'secretjs';
 import {SecretaiError, UsageError} from '../errors.js';
+import {deriveAccount} from '../keys/hd.js';
 import {normalizeMnemonic} from '../keys/index.js';
 import {parseAddress} from './address.js';
 import {USCRT, type Coin} from './amounts.js';
 import {BroadcastRejectedError, normalizeChainError, TxFailedError, TxTimeoutError, type ChainErrorContext} from './errors.js';
 import {GAS_LIMITS, gasForStoreCode} from './gas.js';
 import {ChainClient, checkCodeHash, type ChainClientOptions, type ClientProfile, type ContractRef} from './read-client.js';
-import {loadSecretjs, type Secretjs} from './secretjs.js';
+import type {Secretjs} from './secretjs.js';
+import {NativeWallet} from './signer.js';
 import {MSG_EXECUTE_CONTRACT, MSG_SEND, toTxResult, type ChainEvent, type TxResult} from './tx-results.js';
 
 /** Domain tag of the tx encryption seed: seed = SHA-256(tag ‖ secp256k1 private key). */
@@ -73,8 +76,10 @@ export class SigningClient extends ChainClient {
   /** 33-byte compressed secp256k1 public key of the signer. */
   readonly publicKey: Uint8Array;
 
-  constructor(profile: ClientProfile, wallet: Wallet, seed: Uint8Array, opts: ChainClientOptions = {}) {
-    super(profile, opts, {wallet, seed});
+  constructor(profile: ClientProfile, wallet: NativeWallet, seed: Uint8Array, opts: ChainClientOptions = {}) {
+    // The client hands the wallet to secretjs, which only calls the members NativeWallet has (`Wallet` is a class
+    // with private fields, so no other type is assignable to it).
+    super(profile, opts, {wallet: wallet as unknown as Wallet, seed});
     this.address = wallet.address;
     this.publicKey = wallet.publicKey;
   }
@@ -234,15 +239,16 @@ export function encryptionSeedFor(privateKey: Uint8Array): Uint8Array {
  * from the key ({@link encryptionSeedFor}), so the same key decrypts its own txs in any later process.
  */
 export async function signingClient(profile: ClientProfile, mnemonic: string, opts: ChainClientOptions = {}): Promise<SigningClient> {
-  // secretjs would make a random wallet from an empty string and accept any words: check first (BIP-39 checksum).
+  // Derivation takes any words: check them first (BIP-39 word list and checksum).
   const words = await normalizeMnemonic(mnemonic);
-  const sjs = await loadSecretjs();
-  let wallet: Wallet;
+  let wallet: NativeWallet;
+  let privateKey: Uint8Array;
   try {
-    wallet = new sjs.Wallet(words);
+    ({privateKey} = deriveAccount(words));
+    wallet = new NativeWallet(privateKey);
   } catch {
-    // Never echo the mnemonic.
+    // A path with no valid key (probability ~2^-127). Never echo the mnemonic.
     throw new UsageError('the key\'s mnemonic is not valid', {code: 'MNEMONIC_INVALID'});
   }
-  return new SigningClient(profile, wallet, encryptionSeedFor(wallet.privateKey), opts);
+  return new SigningClient(profile, wallet, encryptionSeedFor(privateKey), opts);
 }

@@ -40,8 +40,8 @@ export class Subscriber {
   /** 32-byte secp256k1 private key (countersignatures); derives the key only, without a signing client. */
   async privateKey(): Promise<Uint8Array> {
     this.key ??= (async () => {
-      const [{walletPrivateKey}, mnemonic] = await Promise.all([import('../chain/secretjs.js'), this.unlock()]);
-      return walletPrivateKey(mnemonic);
+      const [{deriveAccount}, mnemonic] = await Promise.all([import('../keys/hd.js'), this.unlock()]);
+      return deriveAccount(mnemonic).privateKey;
     })();
     return this.key;
   }

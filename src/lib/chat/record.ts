@@ -4,6 +4,7 @@
  */
 import {countersignUsageRecord, verifySignedUsageRecord, type SignedUsageRecord} from '../../../contracts/common/usage.js';
 import {fromHex} from '../../../contracts/common/encoding.js';
+import {Secp256k1Key} from '../keys/secp256k1.js';
 
 /**
  * Checks a signed record against what this client received: this worker, this model, the token counts the stream
@@ -32,7 +33,7 @@ export function checkRecord(
   return bad;
 }
 
-/** The record with the subscriber's countersignature added (secp256k1 key of `--from`). */
+/** The record with the subscriber's countersignature added (secp256k1 key of `--from`, signing natively). */
 export function countersign(signed: SignedUsageRecord, privateKey: Uint8Array): Promise<SignedUsageRecord> {
-  return countersignUsageRecord({record: signed.record, worker_signature: signed.worker_signature}, privateKey);
+  return countersignUsageRecord({record: signed.record, worker_signature: signed.worker_signature}, new Secp256k1Key(privateKey));
 }

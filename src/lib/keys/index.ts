@@ -12,9 +12,9 @@
  */
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {walletIdentity} from '../chain/secretjs.js';
 import {ensureDir} from '../config/index.js';
 import {OperationError, UsageError} from '../errors.js';
+import {deriveAccount} from './hd.js';
 import {nodeCrypto, seal, sealedAad, unseal, type SealedBlob} from './sealed.js';
 
 export type KeyringBackend = 'file' | 'test';
@@ -78,9 +78,10 @@ export async function generateMnemonic(): Promise<string> {
   return lib.generateMnemonic(256);
 }
 
-/** Address and public key for a mnemonic, derived by secretjs's own `Wallet` through the chain layer (loaded lazily). */
+/** Address and public key for a mnemonic at `m/44'/529'/0'/0/0` (what secretjs's `Wallet` derives), on native crypto. */
 export async function deriveKey(mnemonic: string): Promise<DerivedKey> {
-  return walletIdentity(mnemonic);
+  const {address, publicKey} = deriveAccount(mnemonic);
+  return {address, pubkey: publicKey};
 }
 
 export class Keyring {

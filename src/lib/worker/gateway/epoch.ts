@@ -5,9 +5,8 @@
  * devnet) and at least every {@link MAX_POLL_MS}. On each epoch first seen, `onEpoch` runs: the gateway reports
  * liveness there (`report_liveness`, a signature by the worker key over the epoch's challenge).
  */
-import {secp256k1} from '@noble/curves/secp256k1.js';
 import {fromHex, toBase64} from '../../../../contracts/common/encoding.js';
-import {sha256} from '../../../../contracts/common/sha256.js';
+import {Secp256k1Key} from '../../keys/secp256k1.js';
 
 /** Fewest milliseconds between two challenge queries. */
 export const MIN_POLL_MS = 10_000;
@@ -95,9 +94,10 @@ export class EpochTracker {
 
 /**
  * The `report_liveness` signature: secp256k1 ECDSA by the worker key over SHA-256 of the challenge's 32 bytes,
- * 64-byte compact r‖s with low S, base64 — what the WorkerManager verifies against the registered worker key.
+ * 64-byte compact r‖s with low S (deterministic, RFC 6979), base64 — what the WorkerManager verifies against the
+ * registered worker key.
  */
-export async function livenessSignature(challengeHex: string, workerPrivateKey: Uint8Array): Promise<string> {
-  const sig = secp256k1.sign(sha256(fromHex(challengeHex)), workerPrivateKey, {prehash: false, lowS: true, format: 'compact'});
-  return toBase64(sig);
+export async function livenessSignature(challengeHex: string, workerKey: Uint8Array | Secp256k1Key): Promise<string> {
+  const key = workerKey instanceof Secp256k1Key ? workerKey : new Secp256k1Key(workerKey);
+  return toBase64(key.signSha256(fromHex(challengeHex)));
 }

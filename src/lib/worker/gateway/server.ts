@@ -20,8 +20,9 @@ import type {Server as HttpsServer} from 'node:https';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {fromBase64, toBase64} from '../../../../contracts/common/encoding.js';
-import {signUsageRecord, usagePublicKey, validateUsageRecord, verifySignedUsageRecord, type SignedUsageRecord, type UsageRecord} from '../../../../contracts/common/usage.js';
+import {signUsageRecord, validateUsageRecord, verifySignedUsageRecord, type SignedUsageRecord, type UsageRecord} from '../../../../contracts/common/usage.js';
 import {UsageError} from '../../errors.js';
+import {Secp256k1Key} from '../../keys/secp256k1.js';
 import type {InferenceBackend} from '../backend.js';
 import {Exchange, HttpError} from '../api/exchange.js';
 import {createApiHandler, type CompletedUsage} from '../api/handler.js';
@@ -78,7 +79,9 @@ export interface RunningGateway {
 export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new UsageError('--port must be from 0 to 65535');
   const now = o.now ?? Date.now;
-  const workerPubkey = usagePublicKey(o.workerPrivateKey);
+  // Signs on Node's native crypto: the same deterministic signatures as the raw key would give.
+  const workerKey = new Secp256k1Key(o.workerPrivateKey);
+  const workerPubkey = workerKey.publicKey;
   if (toBase64(workerPubkey) !== o.bundle.workerPubkey) throw new UsageError('the worker key is not the one the registered bundle binds', {code: 'WORKER_KEY_MISMATCH'});
   const authorize = authorizeWith(o.checker);
 
@@ -93,7 +96,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       output_tokens: u.outputTokens,
       epoch: o.epoch(),
     };
-    const signed = await signUsageRecord(record, o.workerPrivateKey);
+    const signed = await signUsageRecord(record, workerKey);
     await o.log.appendPending({...signed, issued_at: Math.floor(now() / 1000), outcome: u.outcome});
     return signed;
   };

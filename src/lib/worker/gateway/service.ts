@@ -115,9 +115,14 @@ export async function serveWorker(ctx: Context, o: ServeOptions = {}): Promise<R
 
   const mnemonic = await unlockMnemonic(ctx, keyName);
   ctx.out.registerSecret(mnemonic);
-  const [{signingClient, contractsFor, gasForPayload, jsonBytes, GAS_LIMITS}, {walletPrivateKey}] = await Promise.all([import('../../chain/index.js'), import('../../chain/secretjs.js')]);
+  const [{signingClient, contractsFor, gasForPayload, jsonBytes, GAS_LIMITS}, {deriveAccount}, {Secp256k1Key}] = await Promise.all([
+    import('../../chain/index.js'),
+    import('../../keys/hd.js'),
+    import('../../keys/secp256k1.js'),
+  ]);
   const signer = await signingClient(profile, mnemonic);
-  const workerPrivateKey = await walletPrivateKey(mnemonic);
+  const workerPrivateKey = deriveAccount(mnemonic).privateKey;
+  const workerKey = new Secp256k1Key(workerPrivateKey);
   const wm = contractsFor(ctx, signer).workerManager;
   const livenessGas = gasForPayload(GAS_LIMITS.admin, jsonBytes(bundle), true);
 
@@ -127,7 +132,7 @@ export async function serveWorker(ctx: Context, o: ServeOptions = {}): Promise<R
     fetch: () => wm.getRegistrationChallenge(),
     onEpoch: async (c) => {
       // report_liveness rewrites the worker's stored record, bundle included: gas grows with the bundle's size.
-      await wm.reportLiveness(signer, await livenessSignature(c.challenge, workerPrivateKey), workerId, {gasLimit: livenessGas});
+      await wm.reportLiveness(signer, await livenessSignature(c.challenge, workerKey), workerId, {gasLimit: livenessGas});
       ctx.out.info(`liveness reported for epoch ${c.epoch}`);
     },
     onError: (e) => ctx.out.warn(`epoch / liveness: ${e instanceof Error ? e.message : String(e)}`),
