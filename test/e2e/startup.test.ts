@@ -8,7 +8,7 @@ import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, write
 import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import {oclifEntries} from '../../scripts/oclif-pack.js';
+import {COMMAND_SORT, compareCommandIds, oclifEntries} from '../../scripts/oclif-pack.js';
 import {runCli, tempHome, type RunResult} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/shared.js';
 
@@ -57,6 +57,25 @@ describe('oclif pack', () => {
     expect(pack.version).toBe(pjson.version);
     expect(pack.specifiers).toEqual(oclifEntries(pjson.exports));
     expect(pack.specifiers).toEqual(expect.arrayContaining(['@oclif/core', '@oclif/core/command', '@oclif/core/execute', '@oclif/core/help']));
+  });
+
+  it('sorts commands in localeCompare order without localeCompare where that order is code-unit order', () => {
+    // The pack carries the replacement, and the installed oclif still sorts as the replacement assumes.
+    expect(readFileSync(path.join(repoRoot, 'dist', 'oclif-pack.cjs'), 'utf8')).toContain('.sort((a, b) => secretaiCompareCommandIds(a.id, b.id))');
+    expect(readFileSync(path.join(path.dirname(requireHere.resolve('@oclif/core/package.json')), 'lib', 'config', 'plugin.js'), 'utf8')).toContain(COMMAND_SORT);
+    const ids = Object.keys((JSON.parse(readFileSync(path.join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {commands: object}).commands);
+    expect(ids.length).toBeGreaterThan(20);
+    const sorted = (xs: string[], f: (a: string, b: string) => number) => [...xs].sort(f);
+    expect(sorted(ids, compareCommandIds)).toEqual(sorted(ids, (a, b) => a.localeCompare(b)));
+    // Random ids over the alphabet the shortcut takes, with shared prefixes: the same sign as localeCompare.
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const alphabet = 'abz:-';
+    const words = Array.from({length: 400}, () => Array.from({length: 1 + rnd(6)}, () => alphabet[rnd(alphabet.length)]).join(''));
+    for (let i = 0; i + 1 < words.length; i++) expect(Math.sign(compareCommandIds(words[i]!, words[i + 1]!))).toBe(Math.sign(words[i]!.localeCompare(words[i + 1]!)));
+    // Outside it (digits, capitals), localeCompare decides.
+    expect(compareCommandIds('a:b', 'a1')).toBe('a:b'.localeCompare('a1'));
+    expect(compareCommandIds('B', 'a')).toBe('B'.localeCompare('a'));
   });
 
   it('is what a command runs on; SECRETAI_OCLIF_PACK=0 loads the installed files', async () => {
