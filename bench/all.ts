@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url';
 import type {BenchResult} from './lib.js';
 
 /** The programs, in the order they run; one missing from this build gets a note rather than a row. */
-const PROGRAMS = ['startup', 'keys', 'attest', 'attest-tdx', 'attest-snp-nvidia', 'devnet', 'worker-manager', 'inference', 'http-layer', 'gateway', 'chat', 'rewards'];
+const PROGRAMS = ['startup', 'keys', 'attest', 'attest-tdx', 'attest-snp-nvidia', 'devnet', 'seal', 'worker-manager', 'inference', 'http-layer', 'gateway', 'chat', 'rewards'];
 /** A program that runs longer than this is stopped and noted. */
 const TIMEOUT_MS = 15 * 60_000;
 /** How many of its last output lines a program without JSON output shows. */

@@ -6,7 +6,9 @@
  *   code hashes, balances, accounts, tx lookups; the consensus IO key from an {@link IoKeyStore}.
  * - `signing-client.ts` — {@link signingClient}: a wallet from a mnemonic; signs and broadcasts (the whole secretjs).
  * - `answers.ts` — decoding contract answers and contract errors; `tx-results.ts` — txs in the CLI's terms.
- * - `io-key.ts` — where the consensus IO key is remembered; `errors.ts` — error normalisation.
+ * - `seal.ts` — the encryption context of contract messages (on `node:crypto`, the same bytes as secretjs's), which
+ *   both clients and secretjs use; `io-key.ts` — where the consensus IO key is remembered; `errors.ts` — error
+ *   normalisation.
  */
 export * from './answers.js';
 export * from './io-key.js';

@@ -1,7 +1,7 @@
 /**
  * Where the chain's consensus IO public key is remembered between processes. Every encrypted contract query is
- * sealed to that key (`secret-lcd-devnet.md` §3a); secretjs asks the node for it (`/registration/v1beta1/tx-key`)
- * once per client, so without a cache every command pays one more round trip before its first query.
+ * sealed to that key (`secret-lcd-devnet.md` §3a); a client asks the node for it (`/registration/v1beta1/tx-key`)
+ * once (`seal.ts`), so without a cache every command pays one more round trip before its first query.
  *
  * Entries are keyed by chain id and LCD URL (a devnet restarted on the same port keeps its chain id but not its
  * key). A remembered key is only a guess: when the node cannot decrypt a query sealed to it, the read client

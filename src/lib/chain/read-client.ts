@@ -1,18 +1,20 @@
 /**
  * The read-only chain client: contract queries, code hashes, balances, accounts and tx lookups against one LCD
- * endpoint, always through secretjs's own code.
+ * endpoint, through secretjs's REST bindings and client; contract messages are sealed by the client's own
+ * encryption context (`seal.ts`, the same bytes as secretjs's), which secretjs uses too.
  *
- * Contract queries, code hashes, balances and accounts load only secretjs's query kit (its encryption utilities and
- * REST bindings, see `secretjs.ts`), not the whole library; tx lookups decode and decrypt txs with the full
- * SecretNetworkClient, loaded on first use. The consensus IO public key that queries are sealed to comes from an
- * {@link IoKeyStore} when the client has one, and is fetched again when the node cannot decrypt a query sealed to it.
+ * Contract queries, code hashes, balances and accounts load only secretjs's query kit (its REST bindings, see
+ * `secretjs.ts`), not the whole library; tx lookups decode and decrypt txs with the full SecretNetworkClient, loaded
+ * on first use. The consensus IO public key that queries are sealed to comes from an {@link IoKeyStore} when the
+ * client has one, and is fetched again when the node cannot decrypt a query sealed to it.
  *
  * Quirks handled here (`secret-lcd-devnet.md` §1, §5, §6): trailing slashes of the LCD URL; contract query errors
  * that secretjs would return as strings; space-padded answers; thrown JSON bodies and network errors
  * (→ {@link normalizeChainError}).
  */
 import {bytesEqual} from '../../../contracts/common/encoding.js';
-import type {SecretNetworkClient, Wallet} from 'secretjs';
+import type {SecretNetworkClient} from 'secretjs';
+import type {Signer} from 'secretjs/dist/wallet_amino.js';
 import type {ContractRef, NetworkProfile} from '../config/index.js';
 import {UsageError} from '../errors.js';
 import {parseAddress} from './address.js';
@@ -20,7 +22,8 @@ import {USCRT} from './amounts.js';
 import {answerText, contractErrorText, ENCRYPTED_ERROR_RES, parseContractAnswer} from './answers.js';
 import {ChainRequestError, condense, ContractQueryError, isErrorLike, isLocalNetwork, normalizeChainError, TxFailedError, TxTimeoutError, type ChainErrorContext} from './errors.js';
 import type {IoKeyStore} from './io-key.js';
-import {DEFAULT_REQUEST_TIMEOUT_MS, ioKeyOf, loadQueryKit, loadSecretjs, presetIoKey, refetchIoKey, registerLcd, type EncryptionUtilsImpl, type Secretjs} from './secretjs.js';
+import {Seal} from './seal.js';
+import {DEFAULT_REQUEST_TIMEOUT_MS, loadQueryKit, loadSecretjs, registerLcd, type QueryKit, type Secretjs} from './secretjs.js';
 import {toTxLookup, type TxLookup} from './tx-results.js';
 
 /** A deployed contract: bech32 address and code hash (64 lower-case hex, always sent with every message). */
@@ -75,7 +78,8 @@ type Network = {name: string; chainId: string; lcdUrl: string};
 
 /** The wallet of a signing client and its tx encryption seed. */
 export interface ClientWallet {
-  wallet: Wallet;
+  /** What secretjs signs with (its `Signer`), and its address. */
+  wallet: Signer & {address: string};
   seed: Uint8Array;
 }
 
@@ -110,12 +114,8 @@ export class ChainClient {
   readonly timing: ChainTiming;
   readonly gasPrice: string;
   private readonly ioKeys?: IoKeyStore;
-  private encryptionContext?: Promise<EncryptionUtilsImpl>;
-  /** The consensus IO key queries are sealed to, once known (remembered, fetched or refreshed). */
-  private ioKeyInUse?: Uint8Array;
-  private ioKeyFetch?: Promise<Uint8Array>;
-  private ioKeyRefresh?: Promise<Uint8Array>;
-  private full?: Promise<{sjs: Secretjs; client: SecretNetworkClient; enc: EncryptionUtilsImpl}>;
+  private seal?: Seal;
+  private full?: Promise<{sjs: Secretjs; client: SecretNetworkClient; enc: Seal}>;
   private readonly codeHashes = new Map<string, string>();
 
   constructor(profile: ClientProfile, opts: ChainClientOptions = {}, protected readonly wallet?: ClientWallet) {
@@ -139,39 +139,24 @@ export class ChainClient {
   }
 
   /**
-   * secretjs's encryption context of this client, created once (with the wallet's seed for a signing client). It
-   * starts with the remembered consensus IO key when the client's store has one.
+   * The encryption context of this client (`seal.ts`), created once, with the wallet's seed for a signing client. It
+   * starts with the remembered consensus IO key when the client's store has one, and stores every key it fetches.
    */
-  protected encryption(): Promise<EncryptionUtilsImpl> {
-    this.encryptionContext ??= (async () => {
-      const {EncryptionUtilsImpl} = await loadQueryKit();
-      const enc = new EncryptionUtilsImpl(this.network.lcdUrl, this.wallet?.seed);
-      const known = this.ioKeys?.get(this.network.chainId, this.network.lcdUrl);
-      if (known) {
-        presetIoKey(enc, known);
-        this.ioKeyInUse = known;
-      }
-      return enc;
-    })();
-    return this.encryptionContext;
+  protected encryption(): Seal {
+    if (!this.seal) {
+      const {chainId, lcdUrl} = this.network;
+      const store = this.ioKeys;
+      this.seal = new Seal(lcdUrl, this.wallet?.seed, {onIoKeyFetched: store && ((key) => store.set(chainId, lcdUrl, key))});
+      const known = store?.get(chainId, lcdUrl);
+      if (known) this.seal.presetIoKey(known);
+    }
+    return this.seal;
   }
 
   /** The consensus IO key queries are sealed to: the known one, else asked of the node once (and remembered). */
-  private async ioKey(enc: EncryptionUtilsImpl, action: string): Promise<Uint8Array> {
-    if (this.ioKeyInUse) return this.ioKeyInUse;
-    this.ioKeyFetch ??= ioKeyOf(enc).then(
-      (key) => {
-        this.ioKeyInUse = key;
-        this.ioKeys?.set(this.network.chainId, this.network.lcdUrl, key);
-        return key;
-      },
-      (err: unknown) => {
-        this.ioKeyFetch = undefined;
-        throw err;
-      },
-    );
+  private async ioKey(seal: Seal, action: string): Promise<Uint8Array> {
     try {
-      return await this.ioKeyFetch;
+      return await seal.ioKey();
     } catch (err) {
       this.fail(err, action);
     }
@@ -181,17 +166,11 @@ export class ChainClient {
    * The node's current consensus IO key after a query sealed to `used` could not be decrypted: asked once for all
    * the queries that failed alike; a query that used an older key than the current one just retries with it.
    */
-  private async refreshIoKey(enc: EncryptionUtilsImpl, used: Uint8Array, action: string): Promise<Uint8Array> {
-    if (this.ioKeyInUse && !bytesEqual(this.ioKeyInUse, used)) return this.ioKeyInUse;
-    this.ioKeyRefresh ??= refetchIoKey(enc)
-      .then((key) => {
-        this.ioKeyInUse = key;
-        this.ioKeys?.set(this.network.chainId, this.network.lcdUrl, key);
-        return key;
-      })
-      .finally(() => (this.ioKeyRefresh = undefined));
+  private async refreshIoKey(seal: Seal, used: Uint8Array, action: string): Promise<Uint8Array> {
+    const held = seal.knownIoKey;
+    if (held && !bytesEqual(held, used)) return held;
     try {
-      return await this.ioKeyRefresh;
+      return await seal.refetchIoKey();
     } catch (err) {
       this.fail(err, action);
     }
@@ -201,9 +180,10 @@ export class ChainClient {
    * The whole secretjs and a SecretNetworkClient sharing this client's encryption context (tx lookups; signing in
    * the signing client), created once.
    */
-  protected start(): Promise<{sjs: Secretjs; client: SecretNetworkClient; enc: EncryptionUtilsImpl}> {
+  protected start(): Promise<{sjs: Secretjs; client: SecretNetworkClient; enc: Seal}> {
     this.full ??= (async () => {
-      const [sjs, enc] = await Promise.all([loadSecretjs(), this.encryption()]);
+      const sjs = await loadSecretjs();
+      const enc = this.encryption();
       const w = this.wallet;
       const client = new sjs.SecretNetworkClient({
         url: this.network.lcdUrl,
@@ -234,7 +214,8 @@ export class ChainClient {
     const codeHash = checkCodeHash(ref);
     const contract = parseAddress(ref.address, 'contract address');
     const action = `query ${Object.keys(msg)[0] ?? '?'} on ${label ?? contract}`;
-    const [enc, {compute}] = await Promise.all([this.encryption(), loadQueryKit()]);
+    const enc = this.encryption();
+    const {compute} = await loadQueryKit();
     const used = await this.ioKey(enc, action);
     try {
       return await this.sendQuery(enc, compute, contract, codeHash, msg, action);
@@ -247,7 +228,7 @@ export class ChainClient {
   }
 
   /** One encrypted query and its decrypted answer text. */
-  private async sendQuery(enc: EncryptionUtilsImpl, compute: Awaited<ReturnType<typeof loadQueryKit>>['compute'], contract: string, codeHash: string, msg: object, action: string): Promise<string> {
+  private async sendQuery(enc: Seal, compute: QueryKit['compute'], contract: string, codeHash: string, msg: object, action: string): Promise<string> {
     let encrypted: Uint8Array;
     try {
       encrypted = await enc.encrypt(codeHash, msg);

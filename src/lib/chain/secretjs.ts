@@ -2,8 +2,8 @@
  * The one place secretjs is loaded (lazily: an eager import costs every command ~300 ms).
  *
  * Two ways in:
- * - {@link loadQueryKit}: only the modules a read-only query needs — secretjs's encryption utilities and the
- *   generated REST bindings of the compute, auth and bank modules (about a tenth of the full import);
+ * - {@link loadQueryKit}: only the modules a read-only query needs — the generated REST bindings of the compute,
+ *   auth and bank modules (about a tenth of the full import; contract messages are sealed by `seal.ts`);
  * - {@link loadSecretjs}: the whole library (the SecretNetworkClient: wallets, signing, txs).
  *
  * Two process-wide side effects of secretjs 1.22.1 are absorbed here:
@@ -15,18 +15,15 @@
  */
 import type * as SecretjsModule from 'secretjs';
 import type * as ComputeGatewayModule from 'secretjs/dist/grpc_gateway/secret/compute/v1beta1/query.pb.js';
-import type * as EncryptionModule from 'secretjs/dist/encryption.js';
 import type * as AuthQueryModule from 'secretjs/dist/query/auth.js';
 import type * as BankQueryModule from 'secretjs/dist/query/bank.js';
 import {lcdFetch, type LcdRequestInit} from './lcd-fetch.js';
 
 export type Secretjs = typeof SecretjsModule;
 export type ComputeGateway = typeof ComputeGatewayModule;
-export type EncryptionUtilsImpl = EncryptionModule.EncryptionUtilsImpl;
 
 /** What a read-only query needs of secretjs, without loading the SecretNetworkClient. */
 export interface QueryKit {
-  EncryptionUtilsImpl: typeof EncryptionModule.EncryptionUtilsImpl;
   /** REST bindings of the compute module (contract queries, code hashes). */
   compute: ComputeGateway['Query'];
   AuthQuerier: typeof AuthQueryModule.AuthQuerier;
@@ -114,39 +111,14 @@ export function loadSecretjs(): Promise<Secretjs> {
  */
 export function loadQueryKit(): Promise<QueryKit> {
   kit ??= (async () => {
-    const [enc, compute, auth, bank] = await Promise.all([
-      import('secretjs/dist/encryption.js') as Promise<typeof EncryptionModule>,
+    const [compute, auth, bank] = await Promise.all([
       import('secretjs/dist/grpc_gateway/secret/compute/v1beta1/query.pb.js') as Promise<ComputeGateway>,
       import('secretjs/dist/query/auth.js') as Promise<typeof AuthQueryModule>,
       import('secretjs/dist/query/bank.js') as Promise<typeof BankQueryModule>,
     ]);
     const current = globalThis.fetch;
     globalThis.fetch = wrapFetch(!isPolyfill(current) ? current : (RUNTIME_FETCH ?? current));
-    return {EncryptionUtilsImpl: enc.EncryptionUtilsImpl, compute: compute.Query, AuthQuerier: auth.AuthQuerier, BankQuerier: bank.BankQuerier};
+    return {compute: compute.Query, AuthQuerier: auth.AuthQuerier, BankQuerier: bank.BankQuerier};
   })();
   return kit;
-}
-
-/**
- * secretjs 1.22's EncryptionUtilsImpl keeps the consensus IO public key in a private field once it has fetched it
- * (`/registration/v1beta1/tx-key`) and fetches it only while that field is not 32 bytes long. These two helpers are
- * the only code that touches it: one gives it a key remembered from an earlier process, the other makes it fetch
- * the key again.
- */
-type IoKeyHolder = {consensusIoPubKey: Uint8Array; getConsensusIoPubKey(): Promise<Uint8Array>};
-
-/** Makes `enc` use `key` as the consensus IO public key (no `tx-key` request). */
-export function presetIoKey(enc: EncryptionUtilsImpl, key: Uint8Array): void {
-  (enc as unknown as IoKeyHolder).consensusIoPubKey = new Uint8Array(key);
-}
-
-/** The consensus IO public key `enc` uses: the one it holds, else fetched from its LCD (and then held). */
-export function ioKeyOf(enc: EncryptionUtilsImpl): Promise<Uint8Array> {
-  return (enc as unknown as IoKeyHolder).getConsensusIoPubKey();
-}
-
-/** Forgets the key `enc` holds and fetches the node's current one. */
-export function refetchIoKey(enc: EncryptionUtilsImpl): Promise<Uint8Array> {
-  (enc as unknown as IoKeyHolder).consensusIoPubKey = new Uint8Array();
-  return ioKeyOf(enc);
 }

@@ -7,7 +7,7 @@
  * `MsgExecuteContractResponse`; secretjs's 6 s poll interval and 25 000 default gas; sequence mismatches.
  */
 import {concatBytes, sha256, sha256Hex, utf8} from '../../../contracts/common/encoding.js';
-import type {SecretNetworkClient, TxOptions, TxResponse, Wallet} from 'secretjs';
+import type {SecretNetworkClient, TxOptions, TxResponse} from 'secretjs';
 import {SecretaiError, UsageError} from '../errors.js';
 import {deriveAccount} from '../keys/hd.js';
 import {normalizeMnemonic} from '../keys/index.js';
@@ -77,9 +77,7 @@ export class SigningClient extends ChainClient {
   readonly publicKey: Uint8Array;
 
   constructor(profile: ClientProfile, wallet: NativeWallet, seed: Uint8Array, opts: ChainClientOptions = {}) {
-    // The client hands the wallet to secretjs, which only calls the members NativeWallet has (`Wallet` is a class
-    // with private fields, so no other type is assignable to it).
-    super(profile, opts, {wallet: wallet as unknown as Wallet, seed});
+    super(profile, opts, {wallet, seed});
     this.address = wallet.address;
     this.publicKey = wallet.publicKey;
   }
