@@ -9,46 +9,22 @@
  * `dev: true` and a `dev.attestation` check whose detail says "dev attestation (not hardware)".
  *
  * Pure: no file, network or clock access; `now` (Unix seconds) and the policy are arguments.
+ *
+ * The evidence steps (inputs, CPU and GPU verifiers, dev evidence) are in evidence.ts; the result (types,
+ * accepted gaps, online checks) in result.ts.
  */
 import {checkBinding, gpuNonce} from './binding.js';
 import {decodeBundle, type AttestationBundle, type DecodedBundle} from './bundle.js';
-import {DEV_LABEL, isDevSubject} from './dev/marker.js';
-import {detectEvidence, type CpuEvidenceKind} from './detect.js';
-import {parseNvtrustJson, verifyGpuEvidence, type GpuInfo, type NvtrustEvidence} from './nvidia/verify.js';
+import {DEV_LABEL} from './dev/marker.js';
+import {REPORT_DATA_HALF, verifyCpu, verifyGpu, type CpuEvidenceInput, type DevFinding, type GpuEvidenceInput} from './evidence.js';
 import {appraiseMeasurements, type EvidenceMeasurements, type MeasurementPolicy} from './measurements.js';
-import {dangerousDevRoots, resolvePolicy, type AttestationPolicy, type GapRule} from './policy.js';
-import {verifySnpReport, type SnpVerifyResult} from './snp/verify.js';
-import {INTEL_SGX_ROOT_CA_SHA256, parseTdxCollateral, verifyTdxQuote, type TdxCollateral, type TdxResult} from './tdx/index.js';
-import {CheckList, EvidenceFormatError, hex, type Check, type Verdict} from './types.js';
-import {bytesEqual, parsePemChain, sha256Hex} from './x509.js';
+import {dangerousDevRoots, resolvePolicy, type AttestationPolicy} from './policy.js';
+import {acceptGaps, finish, type VerificationResult} from './result.js';
+import {CheckList, hex, type Check} from './types.js';
+import {bytesEqual} from './x509.js';
 
-/** REPORTDATA halves (attestation.md §4). */
-const REPORT_DATA_HALF = 32;
-
-/** CPU evidence and the material its verification needs. */
-export interface CpuEvidenceInput {
-  /** `tdx` or `snp`; detected from the bytes when omitted. */
-  kind?: CpuEvidenceKind;
-  /** The quote/report: raw bytes, or hex/base64 text (detected, attestation.md §0). */
-  bytes: Uint8Array | string;
-  /** TDX collateral: parsed ({@link TdxCollateral}), or dcap-qvl JSON (text or object). */
-  collateral?: TdxCollateral | Record<string, unknown> | string;
-  /** SEV-SNP VCEK certificate (DER raw/hex/base64, or PEM). */
-  vcek?: Uint8Array | string;
-  /** SEV-SNP ASK/ARK chain (PEM, or concatenated DER). */
-  certChain?: string | Uint8Array;
-  /** SEV-SNP VCEK CRL (DER raw/hex/base64, or PEM). */
-  crl?: Uint8Array | string;
-}
-
-/** GPU evidence: nvtrust JSON (text, bytes or object), or raw SPDM bytes with their PEM chain. */
-export interface GpuEvidenceInput {
-  evidence: string | Uint8Array | NvtrustEvidence;
-  /** PEM chain (leaf first) for raw SPDM evidence. */
-  certChainPem?: string;
-  /** The nonce the verifier chose (64 hex characters), when it is not the CPU report's. */
-  expectedNonce?: string;
-}
+export {isJsonEvidence, type CpuEvidenceInput, type GpuEvidenceInput} from './evidence.js';
+export {acceptGaps, withOnlineChecks, type BindingSummary, type CpuSummary, type VerificationResult} from './result.js';
 
 /** What the CPU report data must bind (design.md §5). */
 export interface BindingTargets {
@@ -97,95 +73,6 @@ export interface VerifyEvidenceInput {
   measurementsAbsentReason?: string;
 }
 
-/** The CPU part of a result (design.md §6 `cpu`). */
-export interface CpuSummary {
-  type: CpuEvidenceKind;
-  /** TDX: combined TCB status (UpToDate, …) when collateral allowed computing it. */
-  tcbStatus?: string;
-  /**
-   * TDX: false when the status was computed but a check it depends on failed (signatures, chains, collateral
-   * validity): the status is then only what the evidence claims, not what was verified.
-   */
-  tcbStatusTrusted?: boolean;
-  advisoryIds?: string[];
-  /** Measurement registers, lower-case hex: TDX MRTD/RTMR0..3/…, SEV-SNP `measurement`, `hostData`, … */
-  measurements: Record<string, string>;
-  /** REPORTDATA, 128 hex characters. */
-  reportData?: string;
-  /** Quote/report version. */
-  version?: number;
-  /** TDX: FMSPC (hex) of the PCK certificate. */
-  fmspc?: string;
-  /** SEV-SNP: product (Milan, Genoa, Turin). */
-  product?: string;
-  /** SEV-SNP: VMPL and guest policy (hex). */
-  vmpl?: number;
-  policy?: string;
-  /** SEV-SNP: REPORTED_TCB components. */
-  reportedTcb?: {bl: number; tee: number; snp: number; ucode: number};
-}
-
-/** The binding part of a result. */
-export interface BindingSummary {
-  verdict: Verdict;
-  /** Which TLS hash REPORTDATA[0..32] matched: `spki` (current) or `certificate` (legacy). */
-  tls?: 'spki' | 'certificate';
-  /** REPORTDATA[0..32], hex. */
-  reportDataTlsHash?: string;
-  /** REPORTDATA[32..64] (the GPU nonce), hex. */
-  reportDataNonce?: string;
-  /** Whether the worker key and challenge were checked and matched. */
-  worker?: boolean;
-}
-
-/** Result of {@link verifyEvidence} / {@link verifyBundle} (design.md §6 `attest verify --json`). */
-export interface VerificationResult {
-  verdict: Verdict;
-  cpu?: CpuSummary;
-  gpu?: GpuInfo[];
-  binding?: BindingSummary;
-  /** Every check in the order it ran. */
-  checks: Check[];
-  /** `name: detail` of every failing or missing check. */
-  reasons: string[];
-  /** `name: detail` of checks that passed with a warning (e.g. SWHardeningNeeded, dev roots). */
-  warnings: string[];
-  /** `name: detail` of checks skipped on purpose (e.g. the binding of loose evidence, freshness without a challenge). */
-  notChecked: string[];
-  /** `name: detail` of gaps (checks that could not run) the policy explicitly accepted (also in `warnings`). */
-  accepted: string[];
-  /** True when any evidence is anchored on (or claims) the devnet's dev chain of trust. */
-  dev: boolean;
-  /** The verification time used, Unix seconds. */
-  at: number;
-}
-
-function msg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function isTdxCollateral(c: unknown): c is TdxCollateral {
-  return typeof c === 'object' && c !== null && (c as TdxCollateral).tcbInfoSignature instanceof Uint8Array && typeof (c as TdxCollateral).tcbInfo === 'string';
-}
-
-/** Root certificate of a PEM chain (last certificate): SHA-256 of its DER and its subject; undefined if unparseable. */
-function chainRoot(pem: string | undefined): {sha256: string; subject: string} | undefined {
-  if (!pem) return undefined;
-  try {
-    const certs = parsePemChain(pem);
-    const root = certs[certs.length - 1];
-    return {sha256: sha256Hex(root.der), subject: root.subject};
-  } catch {
-    return undefined;
-  }
-}
-
-/** Where dev evidence was found, and whether its roots are ones the policy knows. */
-interface DevFinding {
-  where: string;
-  knownRoot: boolean;
-}
-
 /**
  * Verifies CPU and/or GPU evidence and their binding at `input.now` under `input.policy`.
  * Never throws: malformed evidence becomes a failing check.
@@ -213,90 +100,19 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
   // 1. CPU evidence.
   let reportData: Uint8Array | undefined;
   if (input.cpu) {
-    const cpu = input.cpu;
-    let kind = cpu.kind;
-    let bytes: Uint8Array | undefined;
-    try {
-      const det = detectEvidence(cpu.bytes);
-      if (kind && det.kind !== kind) throw new EvidenceFormatError(`evidence is ${det.kind.toUpperCase()} but was given as ${kind.toUpperCase()}`);
-      kind = det.kind;
-      bytes = det.bytes;
-    } catch (e) {
-      list.fail('cpu.format', msg(e));
-    }
-    if (kind === 'tdx' && bytes) {
-      const before = list.checks.length;
-      const r = runTdx(list, bytes, cpu, now, policy, extraRoots);
-      if (r.reportData) reportData = Buffer.from(r.reportData, 'hex');
-      const STATUS_CHECKS = /^tdx\.(tcb\.(status|policy|level)|qe\.tcb|module\.identity)$/;
-      const undermined = list.checks.slice(before).some((c) => !c.ok && !STATUS_CHECKS.test(c.name));
-      result.cpu = {
-        type: 'tdx',
-        ...(r.tcbStatus ? {tcbStatus: r.tcbStatus, tcbStatusTrusted: !undermined} : {}),
-        ...(r.advisoryIds ? {advisoryIds: r.advisoryIds} : {}),
-        measurements: r.measurements ?? {},
-        ...(r.reportData ? {reportData: r.reportData} : {}),
-        ...(r.quote ? {version: r.quote.header.version} : {}),
-        ...(r.fmspc ? {fmspc: r.fmspc} : {}),
-      };
-      if (r.rootSha256 && r.rootSha256 !== INTEL_SGX_ROOT_CA_SHA256) {
-        const root = chainRoot(r.quote?.pckChainPem);
-        if (knownDevRoots.has(r.rootSha256) || (root && isDevSubject(root.subject))) dev.push({where: 'TDX quote', knownRoot: knownDevRoots.has(r.rootSha256)});
-      }
-    } else if (kind === 'snp' && bytes) {
-      const r = runSnp(list, bytes, cpu, now, policy);
-      if (r.reportData) reportData = Buffer.from(r.reportData, 'hex');
-      const rep = r.report;
-      result.cpu = {
-        type: 'snp',
-        measurements: rep
-          ? {
-              measurement: hex(rep.measurement),
-              hostData: hex(rep.hostData),
-              idKeyDigest: hex(rep.idKeyDigest),
-              authorKeyDigest: hex(rep.authorKeyDigest),
-              familyId: hex(rep.familyId),
-              imageId: hex(rep.imageId),
-            }
-          : {},
-        ...(r.reportData ? {reportData: r.reportData} : {}),
-        ...(rep ? {version: rep.version, vmpl: rep.vmpl, policy: `0x${rep.policy.toString(16)}`} : {}),
-        ...(r.product ? {product: r.product} : {}),
-        ...(r.reportedTcb ? {reportedTcb: {bl: r.reportedTcb.bl, tee: r.reportedTcb.tee, snp: r.reportedTcb.snp, ucode: r.reportedTcb.ucode}} : {}),
-      };
-      if (r.dev) dev.push({where: 'SEV-SNP report', knownRoot: true});
-    }
+    const c = verifyCpu(list, input.cpu, now, policy, extraRoots, knownDevRoots, dev);
+    reportData = c.reportData;
+    if (c.summary) result.cpu = c.summary;
   }
 
-  // 2. GPU evidence. With CPU evidence, the GPU nonce is checked against REPORTDATA by the binding below;
-  // raw SPDM evidence (no JSON nonce) is checked against the CPU's nonce half directly.
+  // 2. GPU evidence.
   let gpuJsonNonce: string | undefined;
   let gpuRequestNonces: string[] | undefined;
   if (input.gpu) {
-    const g = input.gpu;
-    const raw = !isJsonEvidence(g.evidence);
-    const cpuNonce = reportData ? hex(reportData.subarray(REPORT_DATA_HALF)) : undefined;
-    const expectedNonce = g.expectedNonce ?? (raw ? cpuNonce : undefined);
-    const r = verifyGpuEvidence({
-      evidence: g.evidence,
-      certChainPem: g.certChainPem,
-      ...(expectedNonce !== undefined ? {expectedNonce} : {}),
-      now,
-      dangerousExtraRootSha256: extraRoots,
-    });
-    list.checks.push(...r.checks);
+    const r = verifyGpu(list, input.gpu, reportData, now, extraRoots, knownDevRoots, dev);
     result.gpu = r.gpus;
     gpuJsonNonce = r.jsonNonce;
     gpuRequestNonces = r.gpus.map((x) => x.nonce);
-    if (r.gpus.some((x) => x.dev)) dev.push({where: 'GPU evidence', knownRoot: true});
-    else if (r.checks.some((c) => c.name === 'nvidia.chain' && !c.ok)) {
-      for (const root of gpuRoots(g)) {
-        if (knownDevRoots.has(root.sha256) || isDevSubject(root.subject)) {
-          dev.push({where: 'GPU evidence', knownRoot: knownDevRoots.has(root.sha256)});
-          break;
-        }
-      }
-    }
   }
 
   // 3. Binding (attestation.md §4).
@@ -383,92 +199,6 @@ export function verifyEvidence(input: VerifyEvidenceInput): VerificationResult {
   return finish(list, result, isDev, now);
 }
 
-/**
- * The checks with every `missing` one that a gap rule names turned into an accepted gap (`ok`, `warning`,
- * `accepted`). A `devOnly` rule applies only when `devGpus` (every GPU is anchored on dev roots). Pure.
- */
-export function acceptGaps(checks: Check[], rules: GapRule[], devGpus: boolean): Check[] {
-  return checks.map((c) => {
-    if (!c.missing) return c;
-    const rule = rules.find((r) => r.check === c.name && (!r.devOnly || devGpus));
-    if (!rule) return c;
-    return {name: c.name, ok: true, warning: true, accepted: true, detail: `not checked, accepted by policy${rule.devOnly ? ' for dev GPUs (dev attestation, not hardware)' : ''}: ${c.detail}`};
-  });
-}
-
-function finish(
-  list: CheckList,
-  result: Omit<VerificationResult, 'verdict' | 'checks' | 'reasons' | 'warnings' | 'notChecked' | 'accepted' | 'dev' | 'at'>,
-  dev: boolean,
-  now: number,
-): VerificationResult {
-  return {
-    verdict: list.verdict(),
-    ...result,
-    checks: list.checks,
-    reasons: list.reasons(),
-    warnings: list.checks.filter((c) => c.ok && c.warning).map((c) => `${c.name}: ${c.detail}`),
-    notChecked: list.checks.filter((c) => c.skipped).map((c) => `${c.name}: ${c.detail}`),
-    accepted: list.checks.filter((c) => c.accepted).map((c) => `${c.name}: ${c.detail}`),
-    dev,
-    at: now,
-  };
-}
-
-function runTdx(list: CheckList, bytes: Uint8Array, cpu: CpuEvidenceInput, now: number, policy: AttestationPolicy, extraRoots: string[]): TdxResult {
-  let collateral: TdxCollateral | undefined;
-  if (cpu.collateral !== undefined) {
-    if (isTdxCollateral(cpu.collateral)) collateral = cpu.collateral;
-    else {
-      try {
-        collateral = parseTdxCollateral(cpu.collateral);
-      } catch (e) {
-        list.fail('tdx.collateral.parse', msg(e));
-      }
-    }
-  }
-  if (cpu.vcek !== undefined || cpu.crl !== undefined) list.fail('cpu.input', 'a VCEK or VCEK CRL was given for a TDX quote (they are SEV-SNP inputs)');
-  const r = verifyTdxQuote({quote: bytes, collateral, now, policy: {strict: policy.strict}, dangerousExtraRootSha256: extraRoots});
-  // A collateral that did not parse must not read as "missing collateral".
-  const checks = cpu.collateral !== undefined && !collateral ? r.checks.filter((c) => !(c.missing && c.name.startsWith('tdx.'))) : r.checks;
-  list.checks.push(...checks);
-  return r;
-}
-
-function runSnp(list: CheckList, bytes: Uint8Array, cpu: CpuEvidenceInput, now: number, policy: AttestationPolicy): SnpVerifyResult {
-  if (cpu.collateral !== undefined) list.fail('cpu.input', 'TDX collateral was given for an SEV-SNP report');
-  const r = verifySnpReport({
-    report: bytes,
-    ...(cpu.vcek !== undefined ? {vcek: cpu.vcek} : {}),
-    ...(cpu.certChain !== undefined ? {chain: cpu.certChain} : {}),
-    ...(cpu.crl !== undefined ? {crl: cpu.crl} : {}),
-    now,
-    policy: {allowedVmpl: policy.allowedVmpl},
-  });
-  list.checks.push(...r.checks);
-  return r;
-}
-
-/** Whether GPU evidence is nvtrust JSON (an object, or text/bytes starting with `{`) rather than raw SPDM. */
-export function isJsonEvidence(e: GpuEvidenceInput['evidence']): boolean {
-  if (typeof e === 'object' && !(e instanceof Uint8Array)) return true;
-  const s = typeof e === 'string' ? e : Buffer.from(e.subarray(0, 64)).toString('latin1');
-  return s.trimStart().startsWith('{');
-}
-
-/** Root certificates of the GPU chains (for labelling dev evidence the policy refused). */
-function gpuRoots(g: GpuEvidenceInput): {sha256: string; subject: string}[] {
-  const pems: string[] = [];
-  if (isJsonEvidence(g.evidence)) {
-    try {
-      pems.push(...parseNvtrustJson(g.evidence as string | Uint8Array | object).entries.map((e) => e.certChainPem ?? ''));
-    } catch {
-      return [];
-    }
-  } else if (g.certChainPem) pems.push(g.certChainPem);
-  return pems.map(chainRoot).filter((x): x is {sha256: string; subject: string} => x !== undefined);
-}
-
 /** Options of {@link verifyBundle}. */
 export interface VerifyBundleOptions {
   /** Verification time, Unix seconds. */
@@ -531,30 +261,4 @@ export function verifyBundle(bundle: AttestationBundle | DecodedBundle | unknown
 
 function isDecoded(b: unknown): b is DecodedBundle {
   return typeof b === 'object' && b !== null && (b as DecodedBundle).tlsSpki instanceof Uint8Array && typeof (b as DecodedBundle).dev === 'boolean';
-}
-
-/**
- * A result with the checks named `name` that could not run offline (missing, or accepted as a gap) replaced by
- * the checks the online step produced (an online-only step such as `nvidia.ocsp`), inserted where the first
- * one stood; verdict, reasons, warnings, notChecked and accepted are recomputed. Unchanged when there is no
- * such check. Pure.
- */
-export function withOnlineChecks(result: VerificationResult, name: string, replacement: Check[]): VerificationResult {
-  const offline = (c: Check) => c.name === name && (c.missing === true || c.accepted === true);
-  const at = result.checks.findIndex(offline);
-  if (at < 0) return result;
-  const list = new CheckList();
-  result.checks.forEach((c, i) => {
-    if (i === at) list.checks.push(...replacement);
-    if (!offline(c)) list.checks.push(c);
-  });
-  return {
-    ...result,
-    verdict: list.verdict(),
-    checks: list.checks,
-    reasons: list.reasons(),
-    warnings: list.checks.filter((c) => c.ok && c.warning).map((c) => `${c.name}: ${c.detail}`),
-    notChecked: list.checks.filter((c) => c.skipped).map((c) => `${c.name}: ${c.detail}`),
-    accepted: list.checks.filter((c) => c.accepted).map((c) => `${c.name}: ${c.detail}`),
-  };
 }
