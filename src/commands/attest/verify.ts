@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core';
+import {Args, Flags} from '../../lib/cli/oclif.js';
 import {BaseCommand} from '../../lib/cli/base-command.js';
 import {ExitCode} from '../../lib/errors.js';
 import type {AttestVerifyResult} from '../../lib/attest/verify.js';

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core';
+import {Args} from '../../lib/cli/oclif.js';
 import {BaseCommand} from '../../lib/cli/base-command.js';
 import {ExitCode} from '../../lib/errors.js';
 import type {VerifyResult} from '../../lib/contracts/service.js';

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core';
+import {Args} from '../../lib/cli/oclif.js';
 import {BaseCommand} from '../../lib/cli/base-command.js';
 import type {KeyInfo} from '../../lib/keys/index.js';
 import {showKey} from '../../lib/keys/service.js';

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '../../lib/cli/oclif.js';
 import {BaseCommand} from '../../lib/cli/base-command.js';
 import {BACKEND_FORMS} from '../../lib/worker/backend.js';
 import {MODEL_SERVE_DEFAULT_HOST, MODEL_SERVE_DEFAULT_PORT, startModelServer, type ModelServeResult} from '../../lib/worker/model-serve.js';

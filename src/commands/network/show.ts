@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core';
+import {Args} from '../../lib/cli/oclif.js';
 import {BaseCommand} from '../../lib/cli/base-command.js';
 import type {NetworkProfile} from '../../lib/config/index.js';
 import {showNetwork} from '../../lib/config/service.js';

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Flags} from '../../lib/cli/oclif.js';
 import {BaseCommand} from '../../lib/cli/base-command.js';
 import {BACKEND_FORMS} from '../../lib/worker/backend.js';
 import {GATEWAY_DEFAULT_HOST, GATEWAY_DEFAULT_PORT, runWorkerServe, type RunningWorkerGateway, type ServeResult} from '../../lib/worker/gateway/service.js';

@@ -2,9 +2,7 @@
  * The base of every secretai command: global flags, the context (home, config, network, key),
  * result rendering (`--json` = exactly one JSON document on stdout) and the error model (design.md §6).
  */
-// oclif's sub-modules, not its index: a command loads only the parts of oclif it uses.
-import {Command} from '@oclif/core/command';
-import * as Flags from '@oclif/core/flags';
+import {Command, Flags} from './oclif.js';
 import type * as Interfaces from '@oclif/core/interfaces';
 import {ConfigStore, getProfile, resolveHome, resolveSetting, type ConfigFile, type NetworkProfile, type Resolved} from '../config/index.js';
 import {ExitCode, normalizeError, SecretaiError, UsageError} from '../errors.js';

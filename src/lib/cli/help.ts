@@ -1,5 +1,5 @@
 /** Root help with a quick-start section and the exit-code table, on top of oclif's topic list. */
-import {CommandHelp, Help} from '@oclif/core/help';
+import {CommandHelp, Help} from './oclif.js';
 
 const EXAMPLES = `EXAMPLES
   Try the whole flow on a throw-away local devnet:
