@@ -1,5 +1,8 @@
 /** Root help with a quick-start section and the exit-code table, on top of oclif's topic list. */
-import {CommandHelp, Help} from './oclif.js';
+import module from 'node:module';
+
+// With `require`, as in oclif.ts.
+const {CommandHelp, Help} = module.createRequire(import.meta.url)('@oclif/core/help') as typeof import('@oclif/core/help');
 
 const EXAMPLES = `EXAMPLES
   Try the whole flow on a throw-away local devnet:

@@ -1,5 +1,6 @@
 /**
- * What the commands use of @oclif/core — `Args`, `Flags`, `Command` and the help classes — taken with `require`.
+ * What the commands use of @oclif/core — `Args`, `Flags` and `Command` — taken with `require` (help.ts takes the help
+ * classes the same way, when help is asked for).
  *
  * An ES import of a CommonJS module makes Node parse the module's source, and the source of every module it
  * re-exports, to find its export names; for @oclif/core's entries that is about 8 ms of every start, although
@@ -13,4 +14,3 @@ const require = module.createRequire(import.meta.url);
 export const Args = require('@oclif/core/args') as typeof import('@oclif/core/args');
 export const Flags = require('@oclif/core/flags') as typeof import('@oclif/core/flags');
 export const {Command} = require('@oclif/core/command') as typeof import('@oclif/core/command');
-export const {CommandHelp, Help} = require('@oclif/core/help') as typeof import('@oclif/core/help');
