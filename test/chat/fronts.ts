@@ -21,6 +21,8 @@ export interface Front {
   recorded(): string;
   /** TLS connections accepted while in mitm mode. */
   mitmConnections: number;
+  /** Connections accepted in any mode. */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startFront(target: () => number, mode: FrontMode, port = 0
     mode,
     recorded: () => Buffer.concat(chunks).toString('latin1'),
     mitmConnections: 0,
+    connections: 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -49,6 +52,7 @@ export async function startFront(target: () => number, mode: FrontMode, port = 0
       }),
   };
   const server = net.createServer((client) => {
+    front.connections++;
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => {});

@@ -4,7 +4,8 @@
  * countersigned record the worker took back; a second chat uses the attestation cache. Worker 2 is registered
  * behind a TLS man-in-the-middle (its own certificate, recording every byte): it never receives a prompt and chat
  * fails over to worker 1. Worker 1 then rotates its certificate without re-registering: refused (exit 4) before
- * any prompt byte. An expired subscription gets a one-line "subscription expired" error (exit 1).
+ * any prompt byte. An expired subscription gets a one-line "subscription expired" error (exit 1), with no worker
+ * contacted.
  */
 import {afterAll, beforeAll, expect, it} from '@jest/globals';
 import {readFileSync, rmSync} from 'node:fs';
@@ -154,9 +155,11 @@ describeShared('models/stories260K')('secretai chat on a devnet with two workers
     expect(nokey.stderr).toMatch(/no API key/);
   }, T);
 
-  it('an expired subscription gets a clear one-line error (exit 1)', async () => {
+  it('an expired subscription gets a clear one-line error (exit 1), and no worker is contacted', async () => {
     await ok(['devnet', 'advance', '--seconds', String(30 * 24 * 3600 + 1)]);
+    const before = fronts.map((f) => f.connections);
     const r = await chat('user');
+    expect(fronts.map((f) => f.connections)).toEqual(before);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');

@@ -14,7 +14,7 @@ import type {SignedUsageRecord} from '../../../contracts/common/usage.js';
 import {API_KEY_ENV, requireActiveKey, resolveApiKey, Subscriber} from './credentials.js';
 import {BeforeFirstTokenError, handBack, runTurn, type ChatMessage} from './stream.js';
 import {PinMismatchError} from './pinned.js';
-import {chainView, namedCandidate, nextCandidate, takeFirstCandidate, verifyCandidate, WorkerRefusal, type AttestationSummary, type ChainView, type Timings, type VerifiedWorker} from './worker.js';
+import {chainView, dropServed, namedCandidate, nextCandidate, takeFirstCandidate, takeServed, verifyCandidate, WorkerRefusal, type AttestationSummary, type ChainView, type Timings, type VerifiedWorker} from './worker.js';
 import {MODEL_NAME_RE} from '../worker/registry.js';
 
 export type {ChatMessage};
@@ -132,7 +132,8 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
     const subscriber = new Subscriber(ctx, keyName, owner.address);
     t.credentials = performance.now() - t0;
     t0 = performance.now();
-    const [, view] = await Promise.all([requireActiveKey(ctx, key, keyName), chainView(ctx, subscriber, opts.worker === undefined ? {model: opts.model} : undefined)]);
+    const active = requireActiveKey(ctx, key, keyName);
+    const [, view] = await Promise.all([active, chainView(ctx, subscriber, opts.worker === undefined ? {model: opts.model, gate: active} : undefined)]);
     t.chain = performance.now() - t0;
     const s = new ChatSession<ChatResult>(ctx, opts, subscriber, key, view);
     Object.assign(s.timings, t);
@@ -188,8 +189,9 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
         throw e;
       }
       this.timings.chain = (this.timings.chain ?? 0) + performance.now() - t0;
+      const prefetched = attempt === 0 ? await takeServed(view, c) : undefined;
       try {
-        this.worker = await verifyCandidate(this.ctx, view, c, {...(this.opts.online !== undefined ? {online: this.opts.online} : {}), timings: this.timings});
+        this.worker = await verifyCandidate(this.ctx, view, c, {...(this.opts.online !== undefined ? {online: this.opts.online} : {}), timings: this.timings, ...(prefetched ? {prefetched} : {})});
         return this.worker;
       } catch (e) {
         if (!(e instanceof WorkerRefusal)) throw e;
@@ -312,5 +314,6 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
   /** Releases the pinned connections. */
   close(): void {
     this.worker?.agent.destroy();
+    dropServed(this.view);
   }
 }

@@ -64,26 +64,80 @@ export interface ChainView {
   policy: import('../chain/index.js').MeasurementPolicy | null;
   challenges: string[];
   /**
-   * The first `get_next_worker` answer (no exclusions), asked as soon as the permit is there, in parallel with the
-   * policy and challenge queries; taken once by {@link takeFirstCandidate}.
+   * The first `get_next_worker` answer (no exclusions), asked as soon as the permit is there, ahead of the policy
+   * and challenge queries; taken once by {@link takeFirstCandidate}.
    */
   first?: Promise<Candidate>;
+  /**
+   * That worker's `/attestation`, asked as soon as both its registration and the gate (the API key's check) are
+   * in, while the policy and challenge queries are still on their way; used by {@link verifyCandidate} for that
+   * candidate.
+   */
+  served?: Promise<ServedFetch>;
 }
+
+/** A worker's `/attestation` fetch started ahead of its verification, on the agent that will carry the prompt. */
+export interface ServedFetch {
+  candidate: Candidate;
+  agent: PinnedAgent;
+  served: Promise<Served>;
+  startedAt: number;
+}
+
+type Served = {status: number; text: string; peerCertDer?: Uint8Array};
 
 /**
  * Asks the WorkerManager for what every selection needs (permit, policy and challenges in parallel) and, with
- * `prefetch`, the first next worker for that model as soon as the permit is known (a query: it changes nothing, so
- * asking it before the subscription check answers sends nothing to any worker).
+ * `prefetch`, the first next worker for that model as soon as the permit is known — sent ahead of the policy and
+ * challenge queries, so it is answered first (a query: it changes nothing, so asking it before the subscription
+ * check answers sends nothing to any worker). Once that worker is known and `prefetch.gate` (the API key's check)
+ * has passed, its `/attestation` is fetched while the other queries finish: a GET that carries nothing private.
  */
-export async function chainView(ctx: Context, subscriber: {permit(contract: string): Promise<import('../chain/index.js').Permit>}, prefetch?: {model: string}): Promise<ChainView> {
+export async function chainView(ctx: Context, subscriber: {permit(contract: string): Promise<import('../chain/index.js').Permit>}, prefetch?: {model: string; gate?: Promise<unknown>}): Promise<ChainView> {
   const {contractsFor} = await import('../chain/index.js');
   const wm = contractsFor(ctx).workerManager;
   const permitP = subscriber.permit(wm.address);
   const first = prefetch ? permitP.then((permit) => nextCandidate({wm, permit, policy: null, challenges: []}, prefetch.model, [])) : undefined;
+  const served = first && prefetch?.gate ? Promise.all([first, prefetch.gate]).then(([c]) => prefetchServed(c)) : undefined;
   // Consumed later (or never, when an earlier step fails): not an unhandled rejection.
   first?.catch(() => undefined);
-  const [permit, policy, challenge] = await Promise.all([permitP, wm.acceptedMeasurements(), wm.getRegistrationChallenge()]);
-  return {wm, permit, policy, challenges: [challenge.challenge, ...(challenge.previous ? [challenge.previous] : [])], ...(first ? {first} : {})};
+  served?.catch(() => undefined);
+  let permit, policy, challenge;
+  try {
+    [permit, policy, challenge] = await Promise.all([permitP, permitP.then(() => wm.acceptedMeasurements()), permitP.then(() => wm.getRegistrationChallenge())]);
+  } catch (e) {
+    void served?.then((pre) => pre.agent.destroy(), () => undefined);
+    throw e;
+  }
+  return {wm, permit, policy, challenges: [challenge.challenge, ...(challenge.previous ? [challenge.previous] : [])], ...(first ? {first} : {}), ...(served ? {served} : {})};
+}
+
+/** Starts fetching `c`'s `/attestation` on a new agent. */
+function prefetchServed(c: Candidate): ServedFetch {
+  const agent = new PinnedAgent();
+  const served = fetchServedBundle(agent, c);
+  served.catch(() => undefined);
+  return {candidate: c, agent, served, startedAt: performance.now()};
+}
+
+/** The prefetched `/attestation` of the first candidate, once; its agent is closed if it is not for `c`. */
+export async function takeServed(view: ChainView, c: Candidate): Promise<ServedFetch | undefined> {
+  const p = view.served;
+  delete view.served;
+  const pre = await p?.catch(() => undefined);
+  if (pre && pre.candidate !== c) {
+    pre.agent.destroy();
+    return undefined;
+  }
+  return pre;
+}
+
+/** Closes a prefetched `/attestation` connection nobody took (the session ends before verifying). */
+export function dropServed(view: ChainView | undefined): void {
+  const p = view?.served;
+  if (!p || !view) return;
+  delete view.served;
+  void p.then((pre) => pre.agent.destroy(), () => undefined);
 }
 
 /** The prefetched first candidate, once (later selections ask the contract with their exclusions). */
@@ -127,7 +181,7 @@ export async function namedCandidate(view: ChainView, id: string): Promise<Candi
 const ms = (t0: number) => performance.now() - t0;
 
 /** The worker's `/attestation` over `agent` (not pinned yet: the request carries nothing private), with the certificate its connection presented. */
-async function fetchServedBundle(agent: PinnedAgent, c: Candidate): Promise<{status: number; text: string; peerCertDer?: Uint8Array}> {
+async function fetchServedBundle(agent: PinnedAgent, c: Candidate): Promise<Served> {
   const res = await pinnedRequest(agent, `${c.url.replace(/\/+$/, '')}/attestation`, {method: 'GET', unpinned: true, timeoutMs: ATTESTATION_FETCH_TIMEOUT_MS});
   const cert = res.socket ? peerCertificate(res.socket as TLSSocket) : undefined;
   const text = await readText(res);
@@ -140,8 +194,8 @@ async function fetchServedBundle(agent: PinnedAgent, c: Candidate): Promise<{sta
  * from {@link verifyWorker}; the agent is then pinned to the attested key: it keeps the connection the evidence came
  * on (that connection presented the verified certificate) and accepts only that key on every other.
  */
-export async function verifyCandidate(ctx: Context, view: ChainView, c: Candidate, o: {online?: boolean; timings?: Timings}): Promise<VerifiedWorker> {
-  const agent = new PinnedAgent();
+export async function verifyCandidate(ctx: Context, view: ChainView, c: Candidate, o: {online?: boolean; timings?: Timings; prefetched?: ServedFetch}): Promise<VerifiedWorker> {
+  const agent = o.prefetched?.agent ?? new PinnedAgent();
   try {
     return await verifyOn(agent, ctx, view, c, o);
   } catch (e) {
@@ -150,12 +204,13 @@ export async function verifyCandidate(ctx: Context, view: ChainView, c: Candidat
   }
 }
 
-async function verifyOn(agent: PinnedAgent, ctx: Context, view: ChainView, c: Candidate, o: {online?: boolean; timings?: Timings}): Promise<VerifiedWorker> {
+async function verifyOn(agent: PinnedAgent, ctx: Context, view: ChainView, c: Candidate, o: {online?: boolean; timings?: Timings; prefetched?: ServedFetch}): Promise<VerifiedWorker> {
   const t = o.timings ?? {};
   let t0 = performance.now();
   let served;
   try {
-    served = await fetchServedBundle(agent, c);
+    // A prefetched fetch counts from when the chain queries ended (what is left of it), as the bench splits phases.
+    served = await (o.prefetched?.served ?? fetchServedBundle(agent, c));
   } catch (e) {
     throw new WorkerRefusal(c.id, 'unreachable', `worker ${c.id} at ${c.url} did not answer (${e instanceof Error ? e.message : String(e)})`);
   }
