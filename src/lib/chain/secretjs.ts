@@ -2,8 +2,10 @@
  * The one place secretjs is loaded (lazily: an eager import costs every command ~300 ms).
  *
  * Two ways in:
- * - {@link loadQueryKit}: only the modules a read-only query needs — the generated REST bindings of the compute,
- *   auth and bank modules (about a tenth of the full import; contract messages are sealed by `seal.ts`);
+ * - {@link loadQueryKit}: only the modules a read-only query needs — the generated REST bindings of the compute
+ *   module, and of the auth and bank modules when first used (a small part of the full import; contract messages
+ *   are sealed by `seal.ts`). They are CommonJS, taken with `require`: an ES import would make Node parse each
+ *   one's source again for its export names;
  * - {@link loadSecretjs}: the whole library (the SecretNetworkClient: wallets, signing, txs).
  *
  * Two process-wide side effects of secretjs 1.22.1 are absorbed here:
@@ -17,7 +19,10 @@ import type * as SecretjsModule from 'secretjs';
 import type * as ComputeGatewayModule from 'secretjs/dist/grpc_gateway/secret/compute/v1beta1/query.pb.js';
 import type * as AuthQueryModule from 'secretjs/dist/query/auth.js';
 import type * as BankQueryModule from 'secretjs/dist/query/bank.js';
+import module from 'node:module';
 import {lcdFetch, type LcdRequestInit} from './lcd-fetch.js';
+
+const require = module.createRequire(import.meta.url);
 
 export type Secretjs = typeof SecretjsModule;
 export type ComputeGateway = typeof ComputeGatewayModule;
@@ -26,8 +31,10 @@ export type ComputeGateway = typeof ComputeGatewayModule;
 export interface QueryKit {
   /** REST bindings of the compute module (contract queries, code hashes). */
   compute: ComputeGateway['Query'];
-  AuthQuerier: typeof AuthQueryModule.AuthQuerier;
-  BankQuerier: typeof BankQueryModule.BankQuerier;
+  /** Account queries (loaded on first use). */
+  readonly AuthQuerier: typeof AuthQueryModule.AuthQuerier;
+  /** Balance queries (loaded on first use). */
+  readonly BankQuerier: typeof BankQueryModule.BankQuerier;
 }
 
 /** Default timeout of one HTTP request to an LCD endpoint, in milliseconds. */
@@ -111,14 +118,18 @@ export function loadSecretjs(): Promise<Secretjs> {
  */
 export function loadQueryKit(): Promise<QueryKit> {
   kit ??= (async () => {
-    const [compute, auth, bank] = await Promise.all([
-      import('secretjs/dist/grpc_gateway/secret/compute/v1beta1/query.pb.js') as Promise<ComputeGateway>,
-      import('secretjs/dist/query/auth.js') as Promise<typeof AuthQueryModule>,
-      import('secretjs/dist/query/bank.js') as Promise<typeof BankQueryModule>,
-    ]);
+    const compute = (require('secretjs/dist/grpc_gateway/secret/compute/v1beta1/query.pb.js') as ComputeGateway).Query;
     const current = globalThis.fetch;
     globalThis.fetch = wrapFetch(!isPolyfill(current) ? current : (RUNTIME_FETCH ?? current));
-    return {compute: compute.Query, AuthQuerier: auth.AuthQuerier, BankQuerier: bank.BankQuerier};
+    return {
+      compute,
+      get AuthQuerier() {
+        return (require('secretjs/dist/query/auth.js') as typeof AuthQueryModule).AuthQuerier;
+      },
+      get BankQuerier() {
+        return (require('secretjs/dist/query/bank.js') as typeof BankQueryModule).BankQuerier;
+      },
+    };
   })();
   return kit;
 }
