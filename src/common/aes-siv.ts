@@ -3,7 +3,10 @@
  * Secret Network's contract-message encryption (`secret-lcd-devnet.md` §4–§5). One implementation for both sides:
  * the client's encryption context (`src/lib/chain/seal.ts`) and the devnet's (`src/devnet/crypto.ts`).
  */
-import {createCipheriv, timingSafeEqual, type Cipher} from 'node:crypto';
+import {nodeCrypto} from './node-crypto.js';
+import type {Cipher} from 'node:crypto';
+
+const {createCipheriv, timingSafeEqual} = nodeCrypto;
 
 /** AES block, bytes. */
 const BLOCK = 16;

@@ -5,7 +5,7 @@
  * exports `WebSocket`, `CloseEvent` and `MessageEvent` as lazy getters backed by its bundled undici, so an ES import
  * of `node:http` (or of `node:https`, which loads it) compiles and runs undici — about 70–130 ms on these machines —
  * even when nothing uses those classes. `require` leaves the getters untouched. Every module of the CLI takes the
- * two modules from here; `import type` of their types is free.
+ * two modules from here; `import type` of their types is free. (`node-crypto.ts` does the same for `crypto`.)
  */
 import module from 'node:module';
 

@@ -15,9 +15,12 @@
  * (`/registration/v1beta1/tx-key`) once for all concurrent callers, and fetched again on demand (`read-client.ts`).
  * This module is on the start-up path of `chat`: it must not load secretjs (the interface is imported as a type).
  */
-import {createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, randomFillSync, type KeyObject} from 'node:crypto';
+import {nodeCrypto} from '../../common/node-crypto.js';
+import type {KeyObject} from 'node:crypto';
 import type {EncryptionUtils} from 'secretjs/dist/encryption.js';
 import {SECRET_ASSOCIATED_DATA, SIV_TAG_LENGTH, sivOpen, sivSeal} from '../../common/aes-siv.js';
+
+const {createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, randomFillSync} = nodeCrypto;
 
 export {SivError, sivOpen, sivSeal} from '../../common/aes-siv.js';
 

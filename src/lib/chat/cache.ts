@@ -6,11 +6,13 @@
  * bundle, a rotated certificate, a new policy, expiry) misses and is verified again before any byte is sent.
  * Verdicts without a known expiry are not cached.
  */
-import {createHash} from 'node:crypto';
+import {nodeCrypto} from '../../common/node-crypto.js';
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {canonicalJson} from '../../../contracts/common/encoding.js';
 import type {Check} from '../../attest/types.js';
+
+const {createHash} = nodeCrypto;
 
 /** What a hit gives back: enough to pin, check usage signatures and report. */
 export interface CachedVerdict {

@@ -4,12 +4,14 @@
  * the presented certificate's SPKI hash is compared with the pin, and only a matching socket is handed to the HTTP
  * layer. A socket with another key is destroyed before the HTTP request exists, so not one byte of it is written.
  */
-import {createHash} from 'node:crypto';
+import {nodeCrypto} from '../../common/node-crypto.js';
 import type {IncomingMessage} from 'node:http';
 import {https} from '../../common/node-http.js';
 import type {Duplex} from 'node:stream';
 import tls from 'node:tls';
 import {readBody} from '../worker/backends/upstream.js';
+
+const {createHash} = nodeCrypto;
 
 /** Time limit for a connection's TCP + TLS handshake, ms. */
 export const PINNED_CONNECT_TIMEOUT_MS = 10_000;

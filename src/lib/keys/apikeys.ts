@@ -5,13 +5,15 @@
  * signing key is in the `file` keyring; with a `test`-keyring owner (devnets) it is stored in clear, as that
  * owner's mnemonic is.
  */
-import {createHash, randomBytes} from 'node:crypto';
+import {nodeCrypto} from '../../common/node-crypto.js';
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {ensureDir} from '../config/index.js';
 import {OperationError} from '../errors.js';
 import type {KeyringBackend} from './index.js';
 import {seal, sealedAad, unseal, type SealedBlob} from './sealed.js';
+
+const {createHash, randomBytes} = nodeCrypto;
 
 /** Prefix of the API keys this CLI generates. */
 export const API_KEY_PREFIX = 'sai_';

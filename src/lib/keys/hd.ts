@@ -11,9 +11,11 @@
  * - Path: `m/44'/{coin type}'/0'/0/{account index}`, coin type 529 (Secret) and account index 0 by default.
  * - Address: bech32 `secret` of RIPEMD-160(SHA-256(compressed public key)).
  */
-import {createHash, createHmac, pbkdf2Sync} from 'node:crypto';
+import {nodeCrypto} from '../../common/node-crypto.js';
 import {encodeBech32, SECRET_HRP} from '../../../contracts/common/encoding.js';
 import {bigIntToBytes32, bytesToBigInt, compressedPublicKey, SECP256K1_ORDER} from './secp256k1.js';
+
+const {createHash, createHmac, pbkdf2Sync} = nodeCrypto;
 
 /** BIP-44 coin type of Secret Network. */
 export const SECRET_COIN_TYPE = 529;

@@ -12,7 +12,10 @@
  * The point multiplications run in OpenSSL (constant time); the few scalar operations left are BigInt arithmetic
  * modulo n, with the nonce inversion blinded by a random factor. Loading this module loads nothing but `node:crypto`.
  */
-import {createECDH, createHash, createHmac, createPrivateKey, randomBytes, sign as nodeSign, type ECDH, type KeyObject} from 'node:crypto';
+import {nodeCrypto} from '../../common/node-crypto.js';
+import type {ECDH, KeyObject} from 'node:crypto';
+
+const {createECDH, createHash, createHmac, createPrivateKey, randomBytes, sign: nodeSign} = nodeCrypto;
 
 /** Order n of the secp256k1 group. */
 export const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;

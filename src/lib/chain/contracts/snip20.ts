@@ -3,7 +3,7 @@
  * Amounts are base units as bigint in, decimal strings on the wire; a recipient address is checked (bech32
  * checksum) before anything is sent.
  */
-import {randomBytes} from 'node:crypto';
+import {nodeCrypto} from '../../../common/node-crypto.js';
 import type * as T from '../../../../contracts/snip20/types.js';
 import {UsageError} from '../../errors.js';
 import {parseAddress} from '../address.js';
@@ -13,6 +13,8 @@ import {ContractClient, normalizeCodeHash, withGas, type ContractBinding} from '
 import {ChainRequestError} from '../errors.js';
 import {GAS_LIMITS} from '../gas.js';
 import {getPermit, type Permit, type PermitStore} from '../permit.js';
+
+const {randomBytes} = nodeCrypto;
 
 export type Snip20Query = T.QueryMsg;
 export type Snip20Execute = T.ExecuteMsg;
