@@ -19,21 +19,14 @@ import {
   type UsageRecord,
 } from '../../contracts/common/usage.js';
 import {nodeApi} from './harness.js';
+import {SAMPLE_USAGE_RECORD} from '../helpers/usage-record.js';
 
 /** Fixed test keys (not secrets): 32 bytes of 0x11 / 0x22. */
 const WORKER_KEY = new Uint8Array(32).fill(0x11);
 const SUBSCRIBER_KEY = new Uint8Array(32).fill(0x22);
 const OTHER_KEY = new Uint8Array(32).fill(0x33);
 
-const RECORD: UsageRecord = {
-  worker_id: '7',
-  key_handle: 'ab'.repeat(32),
-  model: 'stories260K',
-  request_id: '0123456789abcdef0123456789abcdef',
-  input_tokens: 12,
-  output_tokens: 64,
-  epoch: 3,
-};
+const RECORD: UsageRecord = SAMPLE_USAGE_RECORD;
 
 /** A different valid value for every field. */
 const TAMPERED: {[K in keyof UsageRecord]: UsageRecord[K]} = {

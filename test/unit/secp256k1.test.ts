@@ -34,6 +34,7 @@ import {
   toLowS,
 } from '../../src/lib/keys/secp256k1.js';
 import {nodeApi} from '../contracts/harness.js';
+import {SAMPLE_USAGE_RECORD} from '../helpers/usage-record.js';
 
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -42,15 +43,7 @@ const N = SECP256K1_ORDER;
 /** Keys at the ends of the range and a few fixed and random ones (not secrets). */
 const KEYS = [bigIntToBytes32(1n), bigIntToBytes32(N - 1n), new Uint8Array(32).fill(0x11), new Uint8Array(32).fill(0x7f), ...Array.from({length: 4}, () => new Uint8Array(randomBytes(32)))];
 
-const RECORD: UsageRecord = {
-  worker_id: '7',
-  key_handle: 'ab'.repeat(32),
-  model: 'stories260K',
-  request_id: '0123456789abcdef0123456789abcdef',
-  input_tokens: 12,
-  output_tokens: 64,
-  epoch: 3,
-};
+const RECORD: UsageRecord = SAMPLE_USAGE_RECORD;
 
 function nobleSign(message: Uint8Array, key: Uint8Array): Uint8Array {
   return secp256k1.sign(sha256(message), key, {prehash: false, lowS: true, format: 'compact'});

@@ -18,21 +18,14 @@ import {
 import {pubkeyToAddress as nodeAddress} from '../../../src/devnet/crypto.js';
 import {compileTestModule, secretWasmProblems} from './asc.js';
 import {TestModule} from './as-host.js';
+import {SAMPLE_USAGE_RECORD} from '../../helpers/usage-record.js';
 
 const WORKER_KEY = new Uint8Array(32).fill(0x11);
 const SUBSCRIBER_KEY = new Uint8Array(32).fill(0x22);
 const OTHER_KEY = new Uint8Array(32).fill(0x33);
 const N = secp256k1.Point.Fn.ORDER;
 
-const RECORD: UsageRecord = {
-  worker_id: '7',
-  key_handle: 'ab'.repeat(32),
-  model: 'stories260K',
-  request_id: '0123456789abcdef0123456789abcdef',
-  input_tokens: 12,
-  output_tokens: 64,
-  epoch: 3,
-};
+const RECORD: UsageRecord = SAMPLE_USAGE_RECORD;
 
 /** Strings that stress JSON escaping and UTF-8: quotes, backslashes, controls, lone and paired surrogates, separators. */
 const AWKWARD = [
