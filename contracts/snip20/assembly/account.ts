@@ -23,7 +23,7 @@ import {
 import {action, recordTx} from "./history";
 import {KEY_PRNG_SEED, KEY_TOTAL_SUPPLY, KEY_VK_NONCE, reserveKey} from "./keys";
 import {field, statusResponse} from "../../lib/contract";
-import {credit, debit, loadConfig, storeViewingKey} from "./state";
+import {credit, destroy, loadConfig, storeViewingKey} from "./state";
 
 /** Prefix of created viewing keys. */
 const VIEWING_KEY_PREFIX = "api_key_";
@@ -145,13 +145,7 @@ export function redeem(env: Env, info: Info, body: JsonValue): Response | null {
   }
   const value = parseUint128(field(body, "amount"));
   if (value === null) return null;
-  if (!debit(info.sender, value)) return null;
-  const supply = amountAt(KEY_TOTAL_SUPPLY);
-  if (supply.lt(value)) {
-    fail(ERR_REDEEM_SUPPLY);
-    return null;
-  }
-  setAmount(KEY_TOTAL_SUPPLY, supply.sub(value)!);
+  if (!destroy(info.sender, value, ERR_REDEEM_SUPPLY)) return null;
   const reserve = amountAt(reserveKey(withdrawDenom));
   if (reserve.lt(value)) {
     fail(`You are trying to redeem for more ${withdrawDenom} than the contract has in its reserve`);

@@ -8,7 +8,7 @@ import {checkedAdd, U128} from "../../lib/u128";
 import {sha256} from "../../lib/sha256";
 import {bytesEqual, fromHex, toHex, utf8Encode} from "../../lib/bytes";
 import {amountAt, setAmount} from "./amount";
-import {balanceKey, KEY_CONFIG, KEY_MINTERS, viewingKeyKey} from "./keys";
+import {balanceKey, KEY_CONFIG, KEY_MINTERS, KEY_TOTAL_SUPPLY, viewingKeyKey} from "./keys";
 import {jsonStrings, loadInstantiated, stringList} from "../../lib/contract";
 
 /**
@@ -62,6 +62,21 @@ export function debit(owner: string, amount: U128): bool {
     return false;
   }
   setAmount(balanceKey(owner), balance.sub(amount)!);
+  return true;
+}
+
+/**
+ * Takes `amount` out of existence (burn, redeem): debits `owner` and lowers the total supply, failing with
+ * `supplyError` when the supply is smaller. False after a failure.
+ */
+export function destroy(owner: string, amount: U128, supplyError: string): bool {
+  if (!debit(owner, amount)) return false;
+  const supply = amountAt(KEY_TOTAL_SUPPLY);
+  if (supply.lt(amount)) {
+    fail(supplyError);
+    return false;
+  }
+  setAmount(KEY_TOTAL_SUPPLY, supply.sub(amount)!);
   return true;
 }
 

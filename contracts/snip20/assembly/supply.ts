@@ -13,7 +13,7 @@ import {action, mintAction, recordTx} from "./history";
 import {KEY_TOTAL_SUPPLY} from "./keys";
 import {field, statusResponse, stringList, validAddress} from "../../lib/contract";
 import {unique} from "./msg";
-import {Config, credit, debit, loadConfig, loadMinters, saveConfig, saveMinters} from "./state";
+import {Config, credit, destroy, loadConfig, loadMinters, saveConfig, saveMinters} from "./state";
 
 export function mint(env: Env, info: Info, body: JsonValue): Response | null {
   const config = loadConfig();
@@ -50,13 +50,7 @@ export function burn(env: Env, info: Info, body: JsonValue): Response | null {
   }
   const value = parseUint128(field(body, "amount"));
   if (value === null) return null;
-  if (!debit(info.sender, value)) return null;
-  const supply = amountAt(KEY_TOTAL_SUPPLY);
-  if (supply.lt(value)) {
-    fail(ERR_BURN_SUPPLY);
-    return null;
-  }
-  setAmount(KEY_TOTAL_SUPPLY, supply.sub(value)!);
+  if (!destroy(info.sender, value, ERR_BURN_SUPPLY)) return null;
   const burnAction = action("burn", JsonValue.object().set("burner", JsonValue.str(info.sender)).set("owner", JsonValue.str(info.sender)));
   recordTx(env, burnAction, config.symbol, value, body.getString("memo"), [info.sender]);
   return statusResponse("burn");
