@@ -1,15 +1,15 @@
 /**
- * The wasm binary format, as far as the host needs it: LEB128, the section list, gzip unpacking, the memory
- * section (capped at the enclave's 192 pages before compiling) and the import section (counting imported globals).
- * Everything else is copied through untouched.
+ * The wasm binary format, as far as the host needs it: LEB128, the section list, unpacking (with the validator's
+ * gunzip), the memory section (capped at the enclave's 192 pages before compiling) and the import section (counting
+ * imported globals). Everything else is copied through untouched.
  */
-import {gunzipSync} from 'node:zlib';
+import {MAX_CONTRACT_BYTES, unzipContract} from '../../lib/contracts/validate.js';
 import {VmError} from './errors.js';
 
 /** `\0asm` followed by version 1. */
 const HEADER = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
 /** Largest wasm a chain accepts after unzipping (Secret's 2 MiB upload limit). */
-export const MAX_WASM_BYTES = 2 * 1024 * 1024;
+export const MAX_WASM_BYTES = MAX_CONTRACT_BYTES;
 /** The enclave's memory cap: 192 pages of 64 KiB (12 MiB). */
 export const MAX_MEMORY_PAGES = 192;
 
@@ -133,20 +133,13 @@ export function concat(parts: ArrayLike<number>[]): Uint8Array {
   return out;
 }
 
-/** True when `bytes` start with the gzip magic. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 0x08;
-}
-
 /** The raw wasm of an upload: gunzipped when gzipped (as the chain does), at most {@link MAX_WASM_BYTES}. */
 export function unpackWasm(bytes: Uint8Array): Uint8Array {
-  let wasm = bytes;
-  if (isGzip(bytes)) {
-    try {
-      wasm = new Uint8Array(gunzipSync(bytes, {maxOutputLength: MAX_WASM_BYTES}));
-    } catch (err) {
-      throw new VmError(`cannot gunzip the uploaded code: ${(err as Error).message}`);
-    }
+  let wasm: Uint8Array;
+  try {
+    wasm = unzipContract(bytes, MAX_WASM_BYTES).wasm;
+  } catch (err) {
+    throw new VmError(err instanceof RangeError ? `wasm is ${err.message}` : `cannot gunzip the uploaded code: ${(err as Error).message}`);
   }
   if (wasm.length > MAX_WASM_BYTES) throw new VmError(`wasm is ${wasm.length} bytes, more than ${MAX_WASM_BYTES}`);
   return wasm;

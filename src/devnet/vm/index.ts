@@ -19,7 +19,7 @@ export {
 } from './call.js';
 export {ContractFailure, OutOfGasError, VmError} from './errors.js';
 export {CodeCache, REQUIRED_EXPORTS, codeHashOf, compileCode, type CompiledCode} from './module.js';
-export {MAX_MEMORY_PAGES, MAX_WASM_BYTES, isGzip, unpackWasm} from './binary.js';
+export {MAX_MEMORY_PAGES, MAX_WASM_BYTES, unpackWasm} from './binary.js';
 export {CRYPTO_ERROR, addressProblem} from './imports.js';
 export {errorText, parseQueryResult, parseResponse, type Outcome, type VmAttribute, type VmEvent, type VmResponse, type VmSubMsg} from './result.js';
 export {parseJsonBytes, toFrameMessage, toFrameResponse, type FrameSubMsg, type FrameWasmExecute} from './frame.js';

@@ -102,9 +102,9 @@ export interface ValidateOptions {
 /** At most this many violations of one rule are listed; the rest are counted in one more line. */
 const MAX_PER_RULE = 12;
 
-/** True when `bytes` start with the gzip magic number. */
+/** True when `bytes` start as gzip data does (magic and the deflate method byte), the chain's own test. */
 export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 0x08;
 }
 
 /**
