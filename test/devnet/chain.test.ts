@@ -3,13 +3,12 @@
  * share one commit), genesis determinism.
  */
 import {afterEach, beforeAll, describe, expect, it} from '@jest/globals';
-import {join} from 'node:path';
 import {Chain, Store} from '../../src/devnet/node/index.js';
-import {DEV_ACCOUNTS, createGenesis, genesisInfo, type GenesisSpec} from '../../src/devnet/genesis.js';
+import {DEV_ACCOUNTS, genesisInfo, type GenesisSpec} from '../../src/devnet/genesis.js';
 import {DevSigner} from '../../src/devnet/signer.js';
 import {sha256} from '../../contracts/common/encoding.js';
 import {secp256k1PublicKey, signSecp256k1Sha256, pubkeyToAddress} from '../../src/devnet/crypto.js';
-import {genesis, tempHome, type TestContracts} from './fixtures.js';
+import {chainAtGenesis, genesis, type TestContracts} from './fixtures.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -22,15 +21,7 @@ beforeAll(async () => {
 }, 300_000);
 
 function freshChain(): {chain: Chain; path: string} {
-  const {home, cleanup} = tempHome('secretai-chain-');
-  const path = join(home, 'state.db');
-  const store = Store.open(path);
-  createGenesis(store, spec);
-  const chain = new Chain(store);
-  cleanups.push(() => {
-    store.close();
-    cleanup();
-  });
+  const {chain, path} = chainAtGenesis(spec, 'secretai-chain-', (f) => cleanups.push(f));
   return {chain, path};
 }
 

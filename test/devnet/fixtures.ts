@@ -11,7 +11,8 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {GenesisSpec} from '../../src/devnet/genesis.js';
+import {createGenesis, type GenesisSpec} from '../../src/devnet/genesis.js';
+import {Chain, Store} from '../../src/devnet/node/index.js';
 import type {ContractRef} from '../../src/devnet/signer.js';
 import {testContractWasm} from './wasm-fixtures.js';
 
@@ -56,4 +57,20 @@ export async function genesis(): Promise<GenesisSpec<TestContracts>> {
 export function tempHome(prefix = 'secretai-devnet-'): {home: string; cleanup: () => void} {
   const home = mkdtempSync(join(tmpdir(), prefix));
   return {home, cleanup: () => rmSync(home, {recursive: true, force: true})};
+}
+
+/**
+ * A chain at genesis `spec` in a temporary home (its SQLite store at `path`); `onCleanup` receives what closes the
+ * store and removes the home.
+ */
+export function chainAtGenesis(spec: GenesisSpec<TestContracts>, prefix: string, onCleanup: (f: () => void) => void): {chain: Chain; store: Store; path: string} {
+  const {home, cleanup} = tempHome(prefix);
+  const path = join(home, 'state.db');
+  const store = Store.open(path);
+  createGenesis(store, spec);
+  onCleanup(() => {
+    store.close();
+    cleanup();
+  });
+  return {chain: new Chain(store), store, path};
 }

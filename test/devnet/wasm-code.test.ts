@@ -4,14 +4,13 @@
  * txs, submessages through the router, `query_chain` to a TypeScript contract and back, and durability.
  */
 import {afterEach, beforeAll, describe, expect, it} from '@jest/globals';
-import {join} from 'node:path';
 import {gzipSync} from 'node:zlib';
 import {sha256Hex} from '../../contracts/common/encoding.js';
 import {Chain, Store} from '../../src/devnet/node/index.js';
-import {DEV_ACCOUNTS, DEV_ADMIN, createGenesis, genesisInfo, type GenesisSpec} from '../../src/devnet/genesis.js';
+import {DEV_ACCOUNTS, DEV_ADMIN, genesisInfo, type GenesisSpec} from '../../src/devnet/genesis.js';
 import {DevSigner, DevTxError, type ContractRef} from '../../src/devnet/signer.js';
 import {constantContractWat, counterContractWat, watToWasm} from '../helpers/wat.js';
-import {genesis, tempHome, type TestContracts} from './fixtures.js';
+import {chainAtGenesis, genesis, type TestContracts} from './fixtures.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -33,15 +32,7 @@ beforeAll(async () => {
 }, 300_000);
 
 function freshChain(): {chain: Chain; path: string; echo: ContractRef} {
-  const {home, cleanup} = tempHome('secretai-wasm-code-');
-  const path = join(home, 'state.db');
-  const store = Store.open(path);
-  createGenesis(store, spec);
-  const chain = new Chain(store);
-  cleanups.push(() => {
-    store.close();
-    cleanup();
-  });
+  const {chain, store, path} = chainAtGenesis(spec, 'secretai-wasm-code-', (f) => cleanups.push(f));
   return {chain, path, echo: genesisInfo(store).contracts.echo!};
 }
 
