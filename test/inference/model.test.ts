@@ -39,16 +39,21 @@ describe('chat template of the embedded model', () => {
 });
 
 describe('model folder', () => {
-  it('is $SECRETAI_MODEL_DIR when set, else ../shared/models/stories260K beside the repository', () => {
-    const saved = process.env.SECRETAI_MODEL_DIR;
+  it('is $SECRETAI_MODEL_DIR when set, else models/stories260K in $SECRETAI_SHARED, else in ../shared beside the repository', () => {
+    const saved = {model: process.env.SECRETAI_MODEL_DIR, shared: process.env.SECRETAI_SHARED};
     try {
       process.env.SECRETAI_MODEL_DIR = 'some/relative/dir';
+      process.env.SECRETAI_SHARED = '/elsewhere/shared';
       expect(defaultModelDir()).toBe(path.resolve('some/relative/dir'));
       delete process.env.SECRETAI_MODEL_DIR;
+      expect(defaultModelDir()).toBe(path.resolve('/elsewhere/shared', 'models', 'stories260K'));
+      delete process.env.SECRETAI_SHARED;
       expect(defaultModelDir()).toBe(path.resolve(repoRoot, '..', 'shared', 'models', 'stories260K'));
     } finally {
-      if (saved === undefined) delete process.env.SECRETAI_MODEL_DIR;
-      else process.env.SECRETAI_MODEL_DIR = saved;
+      for (const [k, v] of [['SECRETAI_MODEL_DIR', saved.model], ['SECRETAI_SHARED', saved.shared]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 

@@ -1,6 +1,6 @@
 /**
- * Where the embedded model lives and how its files are read: `$SECRETAI_MODEL_DIR`, else the shared folder kept
- * beside the checkout (`../shared/models/stories260K` from the repository root). Both files are checked against
+ * Where the embedded model lives and how its files are read: `$SECRETAI_MODEL_DIR`, else the shared data folder
+ * (`$SECRETAI_SHARED`, else `../shared` beside the checkout) under `models/stories260K`. Both files are checked against
  * their known SHA-256 digests before anything is parsed, and every failure names the path and what is wrong.
  */
 import {readFile, stat} from 'node:fs/promises';
@@ -23,10 +23,15 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 const SUGGESTION = `set SECRETAI_MODEL_DIR to the folder holding ${STORIES_260K.checkpoint.file} and ${STORIES_260K.tokenizer.file} (stories260K from karpathy/tinyllamas)`;
 
-/** The model folder: `$SECRETAI_MODEL_DIR` when set, else `../shared/models/stories260K` beside the repository. */
+/**
+ * The model folder: `$SECRETAI_MODEL_DIR` when set, else `models/stories260K` in the shared data folder —
+ * `$SECRETAI_SHARED` when set, else `../shared` beside the repository.
+ */
 export function defaultModelDir(): string {
   const env = process.env.SECRETAI_MODEL_DIR;
-  return env ? path.resolve(env) : path.resolve(repoRoot, '..', 'shared', 'models', STORIES_260K.name);
+  if (env) return path.resolve(env);
+  const shared = process.env.SECRETAI_SHARED ? path.resolve(process.env.SECRETAI_SHARED) : path.resolve(repoRoot, '..', 'shared');
+  return path.join(shared, 'models', STORIES_260K.name);
 }
 
 /** The bytes of both model files from `dir`, each checked against its known digest. */
