@@ -15,7 +15,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {median, msSince, repoRoot, report, spread} from './lib.js';
+import {median, msSince, repoRoot, report, sharedDir, spread} from './lib.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const home = mkdtempSync(path.join(os.tmpdir(), 'secretai-bench-chat-'));
@@ -23,6 +23,8 @@ const bin = path.join(repoRoot, 'bin', 'run.js');
 const env: Record<string, string> = {};
 for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SECRETAI_')) env[k] = v;
 env.NO_COLOR = '1';
+// The model from the shared folder the benches use ($SECRETAI_SHARED, else ../shared).
+env.SECRETAI_MODEL_DIR = path.join(sharedDir, 'models', 'stories260K');
 
 function cli(args: string[], extra: Record<string, string> = {}): Record<string, unknown> {
   const out = execFileSync(process.execPath, [bin, ...args, '--home', home, '--json'], {env: {...env, ...extra}, encoding: 'utf8'});

@@ -161,13 +161,12 @@ export interface CliServer {
 export async function spawnCliServer(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliServer> {
   const {spawn} = await import('node:child_process');
   const {repoRoot} = await import('../helpers/shared.js');
-  const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('SECRETAI_') && k !== 'DEBUG') clean[k] = v;
+  const {cliEnv} = await import('../helpers/cli.js');
   // The project's Node 22 directly: bin/run.js under an older Node re-executes itself in a child, and a signal to
   // the wrapper would not reach the server.
   const node22 = path.join(repoRoot, 'node_modules', 'node', 'bin', 'node');
   const node = Number(process.versions.node.split('.')[0]) >= 22 || !(await import('node:fs')).existsSync(node22) ? process.execPath : node22;
-  const child = spawn(node, [path.join(repoRoot, 'bin', 'run.js'), ...args], {env: {...clean, NO_COLOR: '1', ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+  const child = spawn(node, [path.join(repoRoot, 'bin', 'run.js'), ...args], {env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
