@@ -54,16 +54,82 @@ export function compareCommandIds(a: string, b: string): number {
 /** oclif's sort of a plugin's commands, as it is in @oclif/core's `config/plugin.js`. */
 export const COMMAND_SORT = '.sort((a, b) => a.id.localeCompare(b.id))';
 
-/** Replaces {@link COMMAND_SORT} in `config/plugin.js` by {@link compareCommandIds}; warns if oclif changed it. */
-function commandSortPlugin(): Plugin {
+/** `config/plugin.js` with {@link COMMAND_SORT} replaced by {@link compareCommandIds}; warns if oclif changed it. */
+function sortCommandIds(source: string, file: string): string {
+  if (!source.includes(COMMAND_SORT)) {
+    process.stderr.write(`warning: oclif's command sort was not found in ${file}: commands are sorted with localeCompare (slower start-up)\n`);
+    return source;
+  }
+  return `${source.replace(COMMAND_SORT, '.sort((a, b) => secretaiCompareCommandIds(a.id, b.id))')}\nfunction secretaiCompareCommandIds(a, b) {\n  return (${compareCommandIds.toString()})(a, b);\n}\n`;
+}
+
+/**
+ * Packages oclif loads on every start but uses only on some paths: command discovery without a manifest
+ * (`tinyglobby`), plugin dependency patterns (`minimatch`), its own spinner (`cli-spinners`; secretai's spinners are
+ * ora's), help templates (`ejs`) and error rendering (`clean-stack`, `indent-string`, `wrap-ansi`). In the pack their
+ * top-level requires in @oclif/core's files become lazy: each loads on its first use, as the same module.
+ */
+export const LAZY_PACKAGES = ['tinyglobby', 'minimatch', 'cli-spinners', 'ejs', 'clean-stack', 'indent-string', 'wrap-ansi'];
+
+/**
+ * Rewrites `const X = require("P")` and `const X = __importDefault(require("P"))` for the packages in `lazy` into
+ * bindings that require `P` on first use. Only where `X` is used solely as `X.name` (a property read at call time,
+ * as TypeScript's CommonJS output does): if any other use of `X` is found, the file is left as it is and the reason
+ * is returned, so a changed oclif cannot be broken by this, only made to load eagerly again.
+ */
+export function lazyRequires(source: string, lazy: readonly string[]): {contents: string; skipped: string[]} {
+  const skipped: string[] = [];
+  let contents = source;
+  for (const pkg of lazy) {
+    const decl = new RegExp(`^const (\\w+) = (__importDefault\\()?require\\("${pkg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\)\\)?;$`, 'm');
+    const m = decl.exec(contents);
+    if (!m) continue;
+    const [line, name, viaDefault] = m as unknown as [string, string, string | undefined];
+    const rest = contents.slice(0, m.index) + contents.slice(m.index + line.length);
+    const uses = rest.match(new RegExp(`\\b${name}\\b(\\.\\w+)?`, 'g')) ?? [];
+    const bad = uses.filter((u) => (viaDefault ? u !== `${name}.default` : !u.startsWith(`${name}.`)));
+    if (bad.length) {
+      skipped.push(`${pkg} (${bad[0]})`);
+      continue;
+    }
+    const load = `require(${JSON.stringify(pkg)})`;
+    const binding = viaDefault
+      ? `const ${name} = {get default() { const m = ${load}; return m && m.__esModule ? m.default : m; }};`
+      : `const ${name} = new Proxy({}, {get: (_, k) => ${load}[k]});`;
+    contents = contents.slice(0, m.index) + binding + contents.slice(m.index + line.length);
+  }
+  return {contents, skipped};
+}
+
+/**
+ * `debug` as oclif's logger takes it: without `DEBUG` in the environment (where `debug` would log nothing) a logger
+ * factory whose loggers do nothing, so the package and what it loads (`tty`, `supports-color`) stay unloaded; with
+ * `DEBUG` set, the package itself.
+ */
+export const QUIET_DEBUG_SOURCE = `if (process.env.DEBUG) {
+  module.exports = require("debug");
+} else {
+  const quiet = (namespace) => {
+    const log = () => undefined;
+    return Object.assign(log, {enabled: false, namespace, log, extend: (sub, delimiter = ":") => quiet(namespace + delimiter + sub), destroy: () => false});
+  };
+  module.exports = Object.assign(quiet, {enabled: () => false, enable: () => undefined, disable: () => "", names: [], skips: []});
+}
+`;
+
+/** {@link lazyRequires} on @oclif/core's files, and {@link QUIET_DEBUG_SOURCE} for its `debug`. */
+function lazyLoadPlugin(): Plugin {
+  const quietNs = 'secretai-quiet-debug';
   return {
-    name: 'secretai-command-sort',
+    name: 'secretai-lazy-load',
     setup(b) {
-      b.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(COMMAND_SORT)) return {contents: source, loader: 'js', warnings: [{text: `oclif's command sort was not found in ${args.path}: commands are sorted with localeCompare (slower start-up)`}]};
-        const contents = `${source.replace(COMMAND_SORT, '.sort((a, b) => secretaiCompareCommandIds(a.id, b.id))')}\nfunction secretaiCompareCommandIds(a, b) {\n  return (${compareCommandIds.toString()})(a, b);\n}\n`;
-        return {contents, loader: 'js'};
+      b.onResolve({filter: /^debug$/}, (args) => (args.namespace === quietNs ? undefined : {path: 'debug', namespace: quietNs}));
+      b.onLoad({filter: /.*/, namespace: quietNs}, () => ({contents: QUIET_DEBUG_SOURCE, loader: 'js', resolveDir: root}));
+      b.onLoad({filter: /@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) source = sortCommandIds(source, args.path);
+        const {contents, skipped} = lazyRequires(source, LAZY_PACKAGES);
+        return {contents, loader: 'js', warnings: skipped.map((s) => ({text: `${path.relative(root, args.path)}: ${s} is used other than as a property: loaded eagerly`}))};
       });
     },
   };
@@ -80,7 +146,7 @@ async function main(): Promise<void> {
     target: 'node22',
     // Not minified: measured, it loads no faster, and oclif's stack traces stay readable.
     outfile: PACK_FILE,
-    plugins: [commandSortPlugin()],
+    plugins: [lazyLoadPlugin()],
     logLevel: 'warning',
   });
   process.stdout.write(`wrote ${path.relative(root, PACK_FILE)} (@oclif/core ${pjson.version})\n`);

@@ -1,5 +1,6 @@
 /**
- * Node's `http` and `https` modules, loaded with `require`.
+ * Node's `http` and `https` modules, loaded with `require`; `https` (which loads `tls`) on first use, so a module
+ * that only may need it — the LCD client of a node on plain `http://` — does not load TLS on the start-up path.
  *
  * An ES `import` of a built-in module builds its whole export list, reading every export once. Node 22's `http`
  * exports `WebSocket`, `CloseEvent` and `MessageEvent` as lazy getters backed by its bundled undici, so an ES import
@@ -12,4 +13,7 @@ import module from 'node:module';
 const require = module.createRequire(import.meta.url);
 
 export const http = require('node:http') as typeof import('node:http');
-export const https = require('node:https') as typeof import('node:https');
+/** Node's `https` module (loaded on the first call). */
+export function https(): typeof import('node:https') {
+  return require('node:https') as typeof import('node:https');
+}

@@ -109,14 +109,14 @@ describe('lcdFetch', () => {
     await expect(lcdFetch(`${url}/slow`, {signal: c.signal})).rejects.toThrow('stop');
   });
 
-  it('a contract query through the chain client does not start the runtime fetch (undici)', async () => {
+  it('a contract query through the chain client does not start the runtime fetch (undici), nor TLS for an http:// node', async () => {
     fake = await startFakeLcd({onQuery: () => ({text: '{"ok":true}'})});
     const script = `
       const {readClient} = await import(${JSON.stringify(path.join(repoRoot, 'dist', 'src', 'lib', 'chain', 'client.js'))});
       const chain = readClient({name: 'remote-test', chainId: 'remote-1', lcdUrl: process.argv[1], gasPrice: '0.1', contracts: {}, attestation: {allowDev: false, strict: false}, allowTestKeyring: false});
       const answer = await chain.queryContract({address: 'secret1k0jntykt7e4g3y88ltc60czgjuqdy4c9e8fzek', codeHash: 'af74387e276be8874f07bec3a87023ee49b0e7ebe08178c49d0a49c3c98ed60e'}, {q: {}});
-      console.log(JSON.stringify({answer, undici: process.moduleLoadList.some((m) => m.includes('undici'))}));`;
+      console.log(JSON.stringify({answer, undici: process.moduleLoadList.some((m) => m.includes('undici')), tls: process.moduleLoadList.includes('NativeModule tls')}));`;
     const {stdout} = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, fake.url], {cwd: repoRoot});
-    expect(JSON.parse(stdout)).toEqual({answer: {ok: true}, undici: false});
+    expect(JSON.parse(stdout)).toEqual({answer: {ok: true}, undici: false, tls: false});
   });
 });

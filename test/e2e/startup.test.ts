@@ -8,7 +8,7 @@ import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, write
 import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import {COMMAND_SORT, compareCommandIds, oclifEntries} from '../../scripts/oclif-pack.js';
+import {COMMAND_SORT, compareCommandIds, LAZY_PACKAGES, lazyRequires, oclifEntries, QUIET_DEBUG_SOURCE} from '../../scripts/oclif-pack.js';
 import {runCli, tempHome, type RunResult} from '../helpers/cli.js';
 import {repoRoot} from '../helpers/shared.js';
 
@@ -76,6 +76,64 @@ describe('oclif pack', () => {
     // Outside it (digits, capitals), localeCompare decides.
     expect(compareCommandIds('a:b', 'a1')).toBe('a:b'.localeCompare('a1'));
     expect(compareCommandIds('B', 'a')).toBe('B'.localeCompare('a'));
+  });
+
+  it('turns requires of occasional packages into loads on first use, only where the binding is read as a property', () => {
+    const source = [
+      'const glob_1 = require("tinyglobby");',
+      'const ejs_1 = __importDefault(require("ejs"));',
+      'const wrap_1 = __importDefault(require("wrap-ansi"));',
+      'exports.find = () => (0, glob_1.glob)("*");',
+      'exports.render = (t) => ejs_1.default.render(t);',
+      'exports.wrap = wrap_1;',
+      '',
+    ].join('\n');
+    const {contents, skipped} = lazyRequires(source, ['tinyglobby', 'ejs', 'wrap-ansi']);
+    // `wrap_1` escapes as a value: left eager, and said.
+    expect(skipped).toEqual(['wrap-ansi (wrap_1)']);
+    const loads: string[] = [];
+    const modules: Record<string, unknown> = {tinyglobby: {glob: (p: string) => `glob ${p}`}, ejs: {__esModule: true, default: {render: (t: string) => `ejs ${t}`}}, 'wrap-ansi': () => 'wrapped'};
+    const fakeRequire = (id: string) => (loads.push(id), modules[id]);
+    const importDefault = (m: {__esModule?: boolean}) => (m && m.__esModule ? m : {default: m});
+    const exports: Record<string, (...a: string[]) => unknown> = {};
+    new Function('require', '__importDefault', 'exports', contents)(fakeRequire, importDefault, exports);
+    expect(loads).toEqual(['wrap-ansi']);
+    expect(exports.find!()).toBe('glob *');
+    expect(exports.render!('t')).toBe('ejs t');
+    expect(loads).toEqual(['wrap-ansi', 'tinyglobby', 'ejs']);
+    // Every package named is one the installed oclif requires at the top of a file.
+    expect(LAZY_PACKAGES.length).toBeGreaterThan(3);
+  });
+
+  it('gives oclif a logger factory that logs nothing without DEBUG, and the debug package with it', async () => {
+    const load = (env: Record<string, string | undefined>) => {
+      const module = {exports: {} as unknown};
+      const saved = process.env.DEBUG;
+      if (env.DEBUG === undefined) delete process.env.DEBUG;
+      else process.env.DEBUG = env.DEBUG;
+      try {
+        new Function('module', 'require', QUIET_DEBUG_SOURCE)(module, requireHere);
+      } finally {
+        if (saved === undefined) delete process.env.DEBUG;
+        else process.env.DEBUG = saved;
+      }
+      return module.exports as (ns: string) => ((...a: unknown[]) => void) & {enabled: boolean; namespace: string; extend(s: string): {namespace: string}};
+    };
+    const quiet = load({});
+    const log = quiet('oclif:main');
+    expect(log.enabled).toBe(false);
+    expect(log.namespace).toBe('oclif:main');
+    expect(log.extend('config').namespace).toBe('oclif:main:config');
+    expect(log('nothing %s', 'here')).toBeUndefined();
+    expect(load({DEBUG: 'oclif:*'})).toBe(requireHere('debug'));
+    // End to end: DEBUG still shows oclif's own log lines through the pack, as from the installed files.
+    const home = tempHome();
+    for (const extra of [{}, {SECRETAI_OCLIF_PACK: '0'}]) {
+      const r = await runCli(['keys', 'list', '--home', home], {env: {DEBUG: 'oclif:main', ...extra}});
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/oclif:main process\.argv/);
+    }
+    expect((await runCli(['keys', 'list', '--home', home])).stderr).not.toMatch(/oclif:/);
   });
 
   it('is what a command runs on; SECRETAI_OCLIF_PACK=0 loads the installed files', async () => {

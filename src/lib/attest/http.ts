@@ -62,7 +62,7 @@ function request(url: string, opts: RequestOptions & {insecure?: boolean; method
       res.on('error', reject);
     };
     const req = isHttps
-      ? https.request(u, {method, headers, agent: false, ...(opts.ca ? {ca: opts.ca} : {}), ...(opts.insecure ? {rejectUnauthorized: false} : {})}, onResponse)
+      ? https().request(u, {method, headers, agent: false, ...(opts.ca ? {ca: opts.ca} : {}), ...(opts.insecure ? {rejectUnauthorized: false} : {})}, onResponse)
       : http.request(u, {method, headers, agent: false}, onResponse);
     req.setTimeout(timeout, () => req.destroy(new Error(`no answer from ${u.host} within ${Math.round(timeout / 1000)} s`)));
     req.on('error', reject);

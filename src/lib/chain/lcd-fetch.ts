@@ -41,12 +41,12 @@ export interface LcdRequestInit {
   redirect?: 'follow' | 'error' | 'manual';
 }
 
-let agents: {http: import('node:http').Agent; https: import('node:https').Agent} | undefined;
+const agents: {http?: import('node:http').Agent; https?: import('node:https').Agent} = {};
 
 /** Keep-alive connection pools, created on first use; idle sockets do not keep the process alive. */
 function agentFor(protocol: string): import('node:http').Agent {
-  agents ??= {http: new http.Agent({keepAlive: true}), https: new https.Agent({keepAlive: true})};
-  return protocol === 'https:' ? agents.https : agents.http;
+  if (protocol === 'https:') return (agents.https ??= new (https().Agent)({keepAlive: true}));
+  return (agents.http ??= new http.Agent({keepAlive: true}));
 }
 
 function headerRecord(h: LcdRequestInit['headers']): Record<string, string> {
@@ -99,7 +99,7 @@ export async function lcdFetch(input: string | URL | {url: string}, init: LcdReq
 
 function exchange(url: URL, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, signal: AbortSignal | undefined): Promise<{res: IncomingMessage; data: Buffer}> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(fetchFailed(new Error(`unsupported protocol ${url.protocol}`)));
-  const lib = url.protocol === 'https:' ? https : http;
+  const lib = url.protocol === 'https:' ? https() : http;
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (err: unknown, value?: {res: IncomingMessage; data: Buffer}) => {

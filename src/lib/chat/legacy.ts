@@ -11,7 +11,8 @@ import type {Context} from '../cli/base-command.js';
 import {OperationError} from '../errors.js';
 import {BeforeFirstTokenError, httpRefusal, type TurnOptions} from './stream.js';
 import {pinnedRequest, readText, PinnedAgent} from './pinned.js';
-import {WorkerRefusal, type Timings, type VerifiedWorker} from './worker.js';
+import {WorkerRefusal} from './chain-view.js';
+import type {Timings, VerifiedWorker} from './worker.js';
 
 /** SecretVM's attestation port (the first of `WORKER_ATTESTATION_PORTS`). */
 export const SECRETVM_ATTESTATION_PORT = 29343;

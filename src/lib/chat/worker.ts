@@ -1,7 +1,6 @@
 /**
- * Getting to a verified worker: its registration from the WorkerManager (`get_next_worker` with the subscriber's
- * permit, or `get_worker` for `--worker`), the bundle it serves on `/attestation` (must be the registered one), the
- * verdict of the attestation service with the network's policy and the current / previous registration challenges
+ * Getting to a verified worker, once the chain named it (`chain-view.ts`): the bundle it serves on `/attestation`
+ * (must be the registered one), the verdict of the attestation service with the network's policy and the current / previous registration challenges
  * (or a cached `valid` verdict for exactly this bundle and certificate), and a {@link PinnedAgent} on the attested
  * TLS key. Everything that makes a worker unusable before a prompt is sent is a {@link WorkerRefusal}, so the
  * caller can fail over to the next worker.
@@ -10,24 +9,14 @@ import type {TLSSocket} from 'node:tls';
 import {canonicalJson} from '../../../contracts/common/encoding.js';
 import type {Check} from '../../attest/types.js';
 import type {Context} from '../cli/base-command.js';
-import {OperationError} from '../errors.js';
 import {VerdictCache, verdictKey} from './cache.js';
+import {WorkerRefusal, type Candidate, type ChainView, type Served, type ServedFetch} from './chain-view.js';
 import {peerCertificate, PinMismatchError, PinnedAgent, pinnedRequest, readText} from './pinned.js';
+
+export {WorkerRefusal};
 
 /** Time limit for a worker's `/attestation` answer, ms. */
 export const ATTESTATION_FETCH_TIMEOUT_MS = 10_000;
-
-/** Why a worker was not used; `kind` decides the final exit code when every worker is refused. */
-export class WorkerRefusal extends Error {
-  constructor(
-    readonly workerId: string,
-    readonly kind: 'invalid' | 'unverifiable' | 'pin' | 'unreachable' | 'dropped',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WorkerRefusal';
-  }
-}
 
 /** The worker's attestation as `chat` reports it. */
 export interface AttestationSummary {
@@ -57,128 +46,16 @@ export interface Timings {
   [phase: string]: number;
 }
 
-/** What one selection needs from the chain, fetched once per chat. */
-export interface ChainView {
-  wm: import('../chain/index.js').WorkerManagerClient;
-  permit: import('../chain/index.js').Permit;
-  policy: import('../chain/index.js').MeasurementPolicy | null;
-  challenges: string[];
-  /**
-   * The first `get_next_worker` answer (no exclusions), asked as soon as the permit is there, ahead of the policy
-   * and challenge queries; taken once by {@link takeFirstCandidate}.
-   */
-  first?: Promise<Candidate>;
-  /**
-   * That worker's `/attestation`, asked as soon as both its registration and the gate (the API key's check) are
-   * in, while the policy and challenge queries are still on their way; used by {@link verifyCandidate} for that
-   * candidate.
-   */
-  served?: Promise<ServedFetch>;
-}
 
-/** A worker's `/attestation` fetch started ahead of its verification, on the agent that will carry the prompt. */
-export interface ServedFetch {
-  candidate: Candidate;
-  agent: PinnedAgent;
-  served: Promise<Served>;
-  startedAt: number;
-}
+const ms = (t0: number) => performance.now() - t0;
 
-type Served = {status: number; text: string; peerCertDer?: Uint8Array};
-
-/**
- * Asks the WorkerManager for what every selection needs (permit, policy and challenges in parallel) and, with
- * `prefetch`, the first next worker for that model as soon as the permit is known — sent ahead of the policy and
- * challenge queries, so it is answered first (a query: it changes nothing, so asking it before the subscription
- * check answers sends nothing to any worker). Once that worker is known and `prefetch.gate` (the API key's check)
- * has passed, its `/attestation` is fetched while the other queries finish: a GET that carries nothing private.
- */
-export async function chainView(ctx: Context, subscriber: {permit(contract: string): Promise<import('../chain/index.js').Permit>}, prefetch?: {model: string; gate?: Promise<unknown>}): Promise<ChainView> {
-  const {contractsFor} = await import('../chain/index.js');
-  const wm = contractsFor(ctx).workerManager;
-  const permitP = subscriber.permit(wm.address);
-  const first = prefetch ? permitP.then((permit) => nextCandidate({wm, permit, policy: null, challenges: []}, prefetch.model, [])) : undefined;
-  const served = first && prefetch?.gate ? Promise.all([first, prefetch.gate]).then(([c]) => prefetchServed(c)) : undefined;
-  // Consumed later (or never, when an earlier step fails): not an unhandled rejection.
-  first?.catch(() => undefined);
-  served?.catch(() => undefined);
-  let permit, policy, challenge;
-  try {
-    [permit, policy, challenge] = await Promise.all([permitP, permitP.then(() => wm.acceptedMeasurements()), permitP.then(() => wm.getRegistrationChallenge())]);
-  } catch (e) {
-    void served?.then((pre) => pre.agent.destroy(), () => undefined);
-    throw e;
-  }
-  return {wm, permit, policy, challenges: [challenge.challenge, ...(challenge.previous ? [challenge.previous] : [])], ...(first ? {first} : {}), ...(served ? {served} : {})};
-}
-
-/** Starts fetching `c`'s `/attestation` on a new agent. */
-function prefetchServed(c: Candidate): ServedFetch {
+/** Starts fetching `c`'s `/attestation` on a new agent (the chain view's prefetch of the first candidate). */
+export function prefetchServed(c: Candidate): ServedFetch {
   const agent = new PinnedAgent();
   const served = fetchServedBundle(agent, c);
   served.catch(() => undefined);
   return {candidate: c, agent, served, startedAt: performance.now()};
 }
-
-/** The prefetched `/attestation` of the first candidate, once; its agent is closed if it is not for `c`. */
-export async function takeServed(view: ChainView, c: Candidate): Promise<ServedFetch | undefined> {
-  const p = view.served;
-  delete view.served;
-  const pre = await p?.catch(() => undefined);
-  if (pre && pre.candidate !== c) {
-    pre.agent.destroy();
-    return undefined;
-  }
-  return pre;
-}
-
-/** Closes a prefetched `/attestation` connection nobody took (the session ends before verifying). */
-export function dropServed(view: ChainView | undefined): void {
-  const p = view?.served;
-  if (!p || !view) return;
-  delete view.served;
-  void p.then((pre) => pre.agent.destroy(), () => undefined);
-}
-
-/** The prefetched first candidate, once (later selections ask the contract with their exclusions). */
-export function takeFirstCandidate(view: ChainView): Promise<Candidate> | undefined {
-  const f = view.first;
-  delete view.first;
-  return f;
-}
-
-/** One registration, from `get_next_worker` or `get_worker`. */
-export interface Candidate {
-  id: string;
-  url: string;
-  bundle: unknown;
-  epoch?: number;
-}
-
-/** The next worker for `model` outside `exclude`; an OperationError "no live worker" when there is none. */
-export async function nextCandidate(view: ChainView, model: string, exclude: string[]): Promise<Candidate> {
-  try {
-    const r = await view.wm.getNextWorker(model, view.permit, exclude);
-    return {id: r.worker.id, url: r.worker.url, bundle: r.attestation, epoch: r.epoch};
-  } catch (e) {
-    if ((e as {code?: string}).code !== 'CONTRACT_ERROR') throw e;
-    const why = (e as Error).message;
-    throw new OperationError(`no live worker for model ${model}${exclude.length ? ` (other than ${exclude.join(', ')}, refused above)` : ''}`, {
-      code: 'NO_WORKER',
-      details: {contract: why},
-      suggestion: 'see "secretai models" for the models live workers serve, or try again later',
-    });
-  }
-}
-
-/** `--worker ID`: that worker's registration. */
-export async function namedCandidate(view: ChainView, id: string): Promise<Candidate> {
-  const r = await view.wm.getWorker(id);
-  if (r.worker.status !== 'active') throw new OperationError(`worker ${id} is ${r.worker.status}, not active`, {code: 'WORKER_NOT_ACTIVE', suggestion: 'leave out --worker to get the next live worker'});
-  return {id: r.worker.id, url: r.worker.url, bundle: r.attestation};
-}
-
-const ms = (t0: number) => performance.now() - t0;
 
 /** The worker's `/attestation` over `agent` (not pinned yet: the request carries nothing private), with the certificate its connection presented. */
 async function fetchServedBundle(agent: PinnedAgent, c: Candidate): Promise<Served> {

@@ -22,7 +22,7 @@ export const ESTIMATE_BYTES_PER_TOKEN = 4;
 
 /** A keep-alive agent for one upstream; its backend's `close()` destroys it so no socket outlives the server. */
 export function upstreamAgent(url: string): Agent {
-  return new URL(url).protocol === 'https:' ? new https.Agent({keepAlive: true}) : new http.Agent({keepAlive: true});
+  return new URL(url).protocol === 'https:' ? new (https().Agent)({keepAlive: true}) : new http.Agent({keepAlive: true});
 }
 
 export interface UpstreamRequest {
@@ -47,7 +47,7 @@ export function upstreamRequest(r: UpstreamRequest): Promise<IncomingMessage> {
       return;
     }
     const u = new URL(r.url);
-    const lib = u.protocol === 'https:' ? https : http;
+    const lib = u.protocol === 'https:' ? https() : http;
     const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body));
     const headers: Record<string, string> = {accept: 'application/json, text/event-stream, application/x-ndjson', ...r.headers};
     if (payload) {

@@ -124,7 +124,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     api(req, res);
   };
 
-  const server = https.createServer({cert: o.tls.cert, key: o.tls.key, noDelay: true, keepAlive: true}, handler);
+  const server = https().createServer({cert: o.tls.cert, key: o.tls.key, noDelay: true, keepAlive: true}, handler);
   // Tokens are small writes: no Nagle delay on the TCP socket under TLS (the TLS socket's own setNoDelay may not
   // reach it).
   server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
