@@ -58,8 +58,27 @@ function secp256k1PubkeyFramed(pubkey: Uint8Array): boolean {
   return false;
 }
 
-/** `secp256k1_verify`: 0 valid, 1 invalid (high-S included, as libsecp256k1), or a crypto error code. */
+/** Answers of {@link secp256k1VerifyCode} kept, newest last. */
+const SECP256K1_VERIFY_MEMO_SIZE = 1024;
+const secp256k1VerifyMemo = new Map<string, number>();
+
+/**
+ * `secp256k1_verify`: 0 valid, 1 invalid (high-S included, as libsecp256k1), or a crypto error code. A pure function
+ * of its inputs, so answers are remembered (the last {@link SECP256K1_VERIFY_MEMO_SIZE}): a query permit is signed
+ * once and verified on every query that carries it, about 2 ms of curve arithmetic in JavaScript each time. Gas is
+ * charged by the caller either way.
+ */
 export function secp256k1VerifyCode(hash: Uint8Array, sig: Uint8Array, pubkey: Uint8Array): number {
+  const key = `${Buffer.from(hash).toString('hex')}:${Buffer.from(sig).toString('hex')}:${Buffer.from(pubkey).toString('hex')}`;
+  const known = secp256k1VerifyMemo.get(key);
+  if (known !== undefined) return known;
+  const code = secp256k1VerifyUncached(hash, sig, pubkey);
+  if (secp256k1VerifyMemo.size >= SECP256K1_VERIFY_MEMO_SIZE) secp256k1VerifyMemo.delete(secp256k1VerifyMemo.keys().next().value!);
+  secp256k1VerifyMemo.set(key, code);
+  return code;
+}
+
+function secp256k1VerifyUncached(hash: Uint8Array, sig: Uint8Array, pubkey: Uint8Array): number {
   if (hash.length !== 32) return CRYPTO_ERROR.invalidHashFormat;
   if (sig.length !== 64) return CRYPTO_ERROR.invalidSignatureFormat;
   if (!secp256k1PubkeyFramed(pubkey)) return CRYPTO_ERROR.invalidPubkeyFormat;

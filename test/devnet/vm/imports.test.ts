@@ -102,6 +102,21 @@ describe('secp256k1', () => {
     expect(verify(hash, sig, Uint8Array.of(0x02, ...new Uint8Array(32).fill(0xff)))).toBe(CRYPTO_ERROR.genericErr);
   });
 
+  it('gives the same answers when asked again (answers are remembered), and each input its own', () => {
+    const verify = (h: Uint8Array, s: Uint8Array, p: Uint8Array) => Number(call('secp256k1_verify', [h, s, p]).raw);
+    const tampered = sig.slice();
+    tampered[5]! ^= 1;
+    for (let round = 0; round < 3; round++) {
+      expect(verify(hash, sig, pubkey)).toBe(0);
+      expect(verify(hash, tampered, pubkey)).toBe(1);
+      expect(verify(sha256(utf8('other')), sig, pubkey)).toBe(1);
+      expect(verify(hash, sig, Uint8Array.of(0x02, ...new Uint8Array(32).fill(0xff)))).toBe(CRYPTO_ERROR.genericErr);
+    }
+    // More distinct inputs than are remembered: old ones are dropped and still answered right.
+    for (let i = 0; i < 1100; i++) expect(verify(sha256(utf8(`m${i}`)), sig, pubkey)).toBe(1);
+    expect(verify(hash, sig, pubkey)).toBe(0);
+  });
+
   it('recovers the compressed public key; error codes in the high half', () => {
     const recoverable = secp256k1.sign(hash, key, {prehash: false, lowS: true, format: 'recovered'});
     const recovery = recoverable[0]!;
