@@ -2,11 +2,12 @@
  * The servers `bench/gateway` measures, each set in a process of its own (forked by it), so that the client's
  * work — its half of every TLS record, parsing the streams — is not counted against them, and each process's CPU
  * time is known:
- * - `upstream`: the fast synthetic backend behind the plain HTTP layer (`model serve`'s server): the backend
- *   "called directly", and the upstream the proxying gateway calls;
+ * - `upstream [BACKEND]`: the fast synthetic backend (or BACKEND `embedded`) behind the plain HTTP layer (`model
+ *   serve`'s server): the backend "called directly", and the upstream the proxying gateway calls;
  * - `gateway BACKEND`: `worker serve`'s server (TLS + API-key check + metering + signed, fsynced usage record) over
- *   BACKEND — `synthetic` (in its process) or `openai=URL` (proxying the upstream) — and beside it the plain HTTP
- *   layer with no hooks over HTTPS with the gateway's certificate ("TLS alone") over the same backend.
+ *   BACKEND — `synthetic` (in its process), `embedded` (stories260K, in its process) or `openai=URL` (proxying the
+ *   upstream) — and beside it the plain HTTP layer with no hooks over HTTPS with the gateway's certificate ("TLS
+ *   alone") over the same backend.
  * It sends its URLs once listening, answers `cpu` messages with its CPU time (µs, user + system, all threads) and
  * RSS, and exits on `stop`.
  */
@@ -35,12 +36,19 @@ const synthetic = new SyntheticBackend({tokens: Number(tokensArg)});
 const stops: Array<() => Promise<void>> = [];
 let ready: ServersReady;
 
+/** BACKEND: `synthetic` (the default), `embedded` (stories260K from $SECRETAI_MODEL_DIR) or `openai=URL`. */
+async function backendFor(arg: string | undefined): Promise<InferenceBackend> {
+  if (!arg || arg === 'synthetic') return synthetic;
+  return createBackend(arg, {...(process.env.SECRETAI_MODEL_DIR ? {modelDir: process.env.SECRETAI_MODEL_DIR} : {})});
+}
+
 if (role === 'upstream') {
-  const direct = await startModelServer({backend: synthetic, port: 0});
+  const backend = await backendFor(backendArg);
+  const direct = await startModelServer({backend, port: 0});
   stops.push(() => direct.stop());
-  ready = {type: 'ready', url: direct.result.url, model: synthetic.model};
+  ready = {type: 'ready', url: direct.result.url, model: (await backend.listModels())[0]!.name};
 } else {
-  const backend: InferenceBackend = !backendArg || backendArg === 'synthetic' ? synthetic : await createBackend(backendArg);
+  const backend = await backendFor(backendArg);
   const gw = await localGateway(backend, fixedKeyChecker(key));
   const tlsAlone = https.createServer({cert: gw.certPem, key: gw.keyPem, noDelay: true, keepAlive: true}, createApiHandler({backend}));
   tlsAlone.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
@@ -52,7 +60,7 @@ if (role === 'upstream') {
       tlsAlone.close();
     },
   );
-  ready = {type: 'ready', gateway: gw.gateway.url, tlsAlone: `https://127.0.0.1:${(tlsAlone.address() as AddressInfo).port}`, certPem: gw.certPem, model: synthetic.model};
+  ready = {type: 'ready', gateway: gw.gateway.url, tlsAlone: `https://127.0.0.1:${(tlsAlone.address() as AddressInfo).port}`, certPem: gw.certPem, model: (await backend.listModels())[0]!.name};
 }
 
 process.on('message', async (m: {type: string}) => {

@@ -3,8 +3,9 @@
  * API-key check + metering + signed, fsynced usage record) against the same backend served directly by the plain
  * HTTP layer (`model serve`'s server), in one run, at 1 and 100 concurrent streams. The backend is the fast
  * synthetic one (no model), so the figures isolate the gateway. Both sides are reached over keep-alive
- * connections, as clients do. Then the embedded stories260K model's tokens/s and time to first token through the
- * gateway, against the engine called in-process. Medians over rounds; ratios gateway / direct.
+ * connections, as clients do. Then the embedded stories260K model's tokens/s and time to first token: the engine
+ * in-process, and served directly and through the gateway, each in a process of its own. Medians over rounds;
+ * ratios gateway / direct.
  * Targets (issue 9): throughput ≥ 95 % of direct, added TTFT ≤ 2 ms; 100 streams finish with no error and memory
  * that stays bounded (the servers' RSS after each round printed).
  *
@@ -27,7 +28,6 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {InferenceBackend} from '../src/lib/worker/backend.js';
-import {fixedKeyChecker, localGateway} from '../test/worker/gateway-helpers.js';
 import type {ServersReady} from './gateway-servers.js';
 import {median, msSince, report, secondsSince, sharedDir, spread, type BenchResult} from './lib.js';
 
@@ -168,10 +168,10 @@ interface Servers {
   stop(): Promise<void>;
 }
 
-/** Forks bench/gateway-servers with `args` and resolves once its servers listen. */
-function startServers(...args: string[]): Promise<Servers> {
+/** Forks bench/gateway-servers with `args` (and `env` added to this process's) and resolves once its servers listen. */
+function startServers(env: Record<string, string>, ...args: string[]): Promise<Servers> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'gateway-servers.js');
-  const child = fork(script, args, {stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+  const child = fork(script, args, {stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: {...process.env, ...env}});
   const cpu = (): Promise<CpuReading> =>
     new Promise((resolve) => {
       const on = (m: {type: string} & CpuReading) => {
@@ -196,9 +196,9 @@ function startServers(...args: string[]): Promise<Servers> {
 
 async function main(): Promise<void> {
   console.log(`gateway bench: ${rounds} rounds, ${tokens} tokens per stream (medians); each server set in its own process`);
-  const upstream = await startServers('upstream', KEY, String(tokens));
-  const inProcess = await startServers('gateway', KEY, String(tokens), 'synthetic');
-  const proxy = await startServers('gateway', KEY, String(tokens), `openai=${upstream.ready.url}`);
+  const upstream = await startServers({}, 'upstream', KEY, String(tokens));
+  const inProcess = await startServers({}, 'gateway', KEY, String(tokens), 'synthetic');
+  const proxy = await startServers({}, 'gateway', KEY, String(tokens), `openai=${upstream.ready.url}`);
   const agentOpts = {keepAlive: true, maxSockets: 200, noDelay: true};
   const agents: http.Agent[] = [];
   const agent = (certPem?: string) => {
@@ -230,7 +230,11 @@ async function main(): Promise<void> {
   await embedded();
 }
 
-/** The embedded model through the gateway (in this process) against the engine called in-process. */
+/**
+ * The embedded stories260K model, one stream at a time: the engine called in this process, the same engine behind
+ * the plain HTTP layer in a process of its own ("direct"), and behind the gateway in a process of its own — the
+ * gateway's cost where a real model sets the pace. Temperature 0: every side streams the same tokens.
+ */
 async function embedded(): Promise<void> {
   const modelDir = process.env.SECRETAI_MODEL_DIR ?? path.join(sharedDir, 'models', 'stories260K');
   if (!existsSync(modelDir)) {
@@ -240,14 +244,22 @@ async function embedded(): Promise<void> {
   const {EmbeddedBackend} = await import('../src/lib/worker/backends/embedded.js');
   const engine: InferenceBackend = await EmbeddedBackend.load({dir: modelDir});
   const model = (await engine.listModels())[0]!.name;
-  const eg = await localGateway(engine, fixedKeyChecker(KEY));
-  const egT: Target = {url: eg.gateway.url, agent: new https.Agent({keepAlive: true, noDelay: true, ca: eg.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}, servers: []};
+  const env = {SECRETAI_MODEL_DIR: modelDir};
+  const upstream = await startServers(env, 'upstream', KEY, String(tokens), 'embedded');
+  const gw = await startServers(env, 'gateway', KEY, String(tokens), 'embedded');
+  const direct: Target = {url: upstream.ready.url!, agent: new http.Agent({keepAlive: true, noDelay: true}), headers: {}, servers: [upstream]};
+  const gateway: Target = {url: gw.ready.gateway!, agent: new https.Agent({keepAlive: true, noDelay: true, ca: gw.ready.certPem, checkServerIdentity: () => undefined}), headers: {authorization: `Bearer ${KEY}`}, servers: [gw]};
   const maxTokens = 256;
+  const over = async (t: Target) => {
+    const t0 = process.hrtime.bigint();
+    // The model may end its story before max tokens: count the chunks that came.
+    const s = await streamOnce(t, model, maxTokens, {temperature: 0});
+    return {tps: s.chunks / secondsSince(t0), ttft: s.ttftMs};
+  };
   try {
-    const inProc: Array<{tps: number; ttft: number}> = [];
-    const through: Array<{tps: number; ttft: number}> = [];
+    const sides = {inProc: [] as Array<{tps: number; ttft: number}>, direct: [] as Array<{tps: number; ttft: number}>, gateway: [] as Array<{tps: number; ttft: number}>};
     for (let r = 0; r <= rounds; r++) {
-      let t0 = process.hrtime.bigint();
+      const t0 = process.hrtime.bigint();
       let ttft = -1;
       let n = 0;
       for await (const d of engine.chat({model, messages: [{role: 'user', content: 'Once upon a time'}], maxTokens, temperature: 0}, new AbortController().signal)) {
@@ -255,24 +267,30 @@ async function embedded(): Promise<void> {
         n += d.tokens;
       }
       const inRound = {tps: n / secondsSince(t0), ttft};
-      // The model may end its story before max tokens: count the chunks that came.
-      t0 = process.hrtime.bigint();
-      const s = await streamOnce(egT, model, maxTokens, {temperature: 0});
-      const gRound = {tps: s.chunks / secondsSince(t0), ttft: s.ttftMs};
+      const dRound = await over(direct);
+      const gRound = await over(gateway);
+      // Round 0 warms the JIT and the connections.
       if (r > 0) {
-        inProc.push(inRound);
-        through.push(gRound);
+        sides.inProc.push(inRound);
+        sides.direct.push(dRound);
+        sides.gateway.push(gRound);
       }
     }
-    const a = median(inProc.map((x) => x.tps));
-    const b = median(through.map((x) => x.tps));
-    figures.push({name: 'gateway embedded stories260K, 1 stream', median: b, spread: spread(through.map((x) => x.tps)), unit: 'tokens/s', ratio: b / a, baseline: 'embedded model in-process'});
+    const m = (xs: Array<{tps: number; ttft: number}>) => ({tps: median(xs.map((x) => x.tps)), ttft: median(xs.map((x) => x.ttft))});
+    const [a, d, g] = [m(sides.inProc), m(sides.direct), m(sides.gateway)];
+    figures.push(
+      {name: 'embedded stories260K in-process, 1 stream', median: a.tps, spread: spread(sides.inProc.map((x) => x.tps)), unit: 'tokens/s'},
+      {name: 'gateway embedded stories260K, 1 stream', median: g.tps, spread: spread(sides.gateway.map((x) => x.tps)), unit: 'tokens/s', ratio: g.tps / d.tps, baseline: 'embedded model behind the plain HTTP layer'},
+      {name: 'gateway embedded stories260K added TTFT', median: g.ttft - d.ttft, spread: spread(sides.gateway.map((x) => x.ttft)), unit: 'ms'},
+    );
     console.log(
-      `${'embedded stories260K, 1 stream'.padEnd(34)} in-process ${a.toFixed(0).padStart(6)} tok/s TTFT ${median(inProc.map((x) => x.ttft)).toFixed(2)} ms | gateway ${b.toFixed(0).padStart(6)} tok/s TTFT ${median(through.map((x) => x.ttft)).toFixed(2)} ms | ${(100 * b / a).toFixed(1)} %`,
+      `${'embedded stories260K, 1 stream'.padEnd(34)} in-process ${a.tps.toFixed(0).padStart(6)} tok/s TTFT ${a.ttft.toFixed(2)} ms | direct (plain HTTP) ${d.tps.toFixed(0).padStart(6)} tok/s TTFT ${d.ttft.toFixed(2)} ms | gateway ${g.tps.toFixed(0).padStart(6)} tok/s (${(100 * g.tps / d.tps).toFixed(1)} % of direct) TTFT ${g.ttft.toFixed(2)} ms (added ${(g.ttft - d.ttft).toFixed(2)} ms)`,
     );
   } finally {
-    egT.agent.destroy();
-    await eg.close();
+    direct.agent.destroy();
+    gateway.agent.destroy();
+    await gw.stop();
+    await upstream.stop();
   }
 }
 
