@@ -66,10 +66,11 @@ function sortCommandIds(source: string, file: string): string {
 /**
  * Packages oclif loads on every start but uses only on some paths: command discovery without a manifest
  * (`tinyglobby`), plugin dependency patterns (`minimatch`), its own spinner (`cli-spinners`; secretai's spinners are
- * ora's), help templates (`ejs`) and error rendering (`clean-stack`, `indent-string`, `wrap-ansi`). In the pack their
+ * ora's), help templates (`ejs`), error rendering (`clean-stack`, `indent-string`, `wrap-ansi`), and Node's
+ * `readline` (flags read from stdin). In the pack their
  * top-level requires in @oclif/core's files become lazy: each loads on its first use, as the same module.
  */
-export const LAZY_PACKAGES = ['tinyglobby', 'minimatch', 'cli-spinners', 'ejs', 'clean-stack', 'indent-string', 'wrap-ansi'];
+export const LAZY_PACKAGES = ['tinyglobby', 'minimatch', 'cli-spinners', 'ejs', 'clean-stack', 'indent-string', 'wrap-ansi', 'node:readline'];
 
 /**
  * Rewrites `const X = require("P")` and `const X = __importDefault(require("P"))` for the packages in `lazy` into
