@@ -1,9 +1,8 @@
 /**
  * The chain's side of choosing a worker for a chat: the WorkerManager's next worker for the model (`get_next_worker`
  * with the subscriber's permit, or `get_worker` for `--worker`), its measurement policy and registration challenges.
- * Nothing here talks to a worker or loads TLS: the worker's `/attestation` (prefetched once the first candidate
- * and the API key's check are in) and its verification live in `worker.ts`, loaded only when a worker is to be
- * contacted: a chat the SubscriptionManager refuses loads none of it.
+ * Nothing here talks to a worker: the worker's `/attestation` (prefetched once the first candidate and the API
+ * key's check are in) and its verification live in `worker.ts`.
  */
 import type {Context} from '../cli/base-command.js';
 import {OperationError} from '../errors.js';
@@ -62,7 +61,7 @@ export async function chainView(ctx: Context, subscriber: {permit(contract: stri
   const wm = contractsFor(ctx).workerManager;
   const permitP = subscriber.permit(wm.address);
   const first = prefetch ? permitP.then((permit) => nextCandidate({wm, permit, policy: null, challenges: []}, prefetch.model, [])) : undefined;
-  const served = first && prefetch?.gate ? Promise.all([first, prefetch.gate]).then(async ([c]) => (await import('./worker.js')).prefetchServed(c)) : undefined;
+  const served = first && prefetch?.gate ? Promise.all([first, prefetch.gate, import('./worker.js')]).then(([c, , w]) => w.prefetchServed(c)) : undefined;
   // Consumed later (or never, when an earlier step fails): not an unhandled rejection.
   first?.catch(() => undefined);
   served?.catch(() => undefined);

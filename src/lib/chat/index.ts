@@ -12,9 +12,12 @@ import type {Context} from '../cli/base-command.js';
 import {OperationError, UnavailableError, UsageError, VerificationError} from '../errors.js';
 import type {SignedUsageRecord} from '../../../contracts/common/usage.js';
 import {API_KEY_ENV, requireActiveKey, resolveApiKey, Subscriber} from './credentials.js';
-import type {ChatMessage} from './stream.js';
+import {BeforeFirstTokenError, handBack, runTurn, type ChatMessage} from './stream.js';
+import {PinMismatchError} from './pinned.js';
 import {chainView, dropServed, namedCandidate, nextCandidate, takeFirstCandidate, takeServed, WorkerRefusal, type ChainView} from './chain-view.js';
-import type {AttestationSummary, Timings, VerifiedWorker} from './worker.js';
+// Loaded with this module, before any query is sent: loading the worker's side (TLS, verification, streaming)
+// later would compete for the CPU with the devnet answering and the worker handshaking.
+import {verifyCandidate, type AttestationSummary, type Timings, type VerifiedWorker} from './worker.js';
 import {MODEL_NAME_RE} from '../worker/registry.js';
 
 export type {ChatMessage};
@@ -191,7 +194,6 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
       this.timings.chain = (this.timings.chain ?? 0) + performance.now() - t0;
       const prefetched = attempt === 0 ? await takeServed(view, c) : undefined;
       try {
-        const {verifyCandidate} = await import('./worker.js');
         this.worker = await verifyCandidate(this.ctx, view, c, {...(this.opts.online !== undefined ? {online: this.opts.online} : {}), timings: this.timings, ...(prefetched ? {prefetched} : {})});
         return this.worker;
       } catch (e) {
@@ -235,7 +237,6 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
    * or fails is replaced by the next (unless `--worker` named it); after it, failures are reported.
    */
   async ask(messages: ChatMessage[], io: {onDelta?: (t: string) => void; signal?: AbortSignal} = {}): Promise<R> {
-    const [{BeforeFirstTokenError, handBack, runTurn}, {PinMismatchError}] = await Promise.all([import('./stream.js'), import('./pinned.js')]);
     for (let attempt = 0; attempt < MAX_WORKER_ATTEMPTS; attempt++) {
       const w = await this.ensureWorker();
       const t0 = performance.now();
