@@ -18,8 +18,25 @@ export const SECP256K1_SIGNATURE_BYTES = 64;
 export const SECP256K1_COMPRESSED_PUBKEY_BYTES = 33;
 /** Length of an uncompressed secp256k1 public key (0x04 ‖ x ‖ y). */
 export const SECP256K1_UNCOMPRESSED_PUBKEY_BYTES = 65;
-/** Length of one affine coordinate. */
+/** Length of one affine coordinate, and of a scalar (r, s, a private key). */
 const COORDINATE_BYTES = 32;
+/** The order n of secp256k1's group. */
+export const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+/** n / 2: the largest S of a low-S signature. */
+const HALF_ORDER = SECP256K1_ORDER >> 1n;
+
+/** Big-endian unsigned integer of `bytes` (0 for none). */
+export function bytesToBigInt(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt('0x' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'));
+}
+
+/** True when `signature` is a 64-byte r‖s with 0 < r < n and 0 < s ≤ n/2 (the low-S form Cosmos accepts). */
+export function isLowSCompactSignature(signature: Uint8Array): boolean {
+  if (signature.length !== SECP256K1_SIGNATURE_BYTES) return false;
+  const r = bytesToBigInt(signature.subarray(0, COORDINATE_BYTES));
+  const s = bytesToBigInt(signature.subarray(COORDINATE_BYTES));
+  return r > 0n && r < SECP256K1_ORDER && s > 0n && s <= HALF_ORDER;
+}
 
 /**
  * Compresses a 65-byte uncompressed secp256k1 public key (0x04 ‖ x ‖ y) to 33 bytes (0x02|parity(y) ‖ x);

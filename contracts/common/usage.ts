@@ -34,7 +34,7 @@
  * otherwise on `@noble/curves` (secp256k1).
  */
 import {secp256k1} from '@noble/curves/secp256k1.js';
-import {SECP256K1_COMPRESSED_PUBKEY_BYTES, SECP256K1_SIGNATURE_BYTES, verifySha256Signature} from './crypto.js';
+import {bytesToBigInt, isLowSCompactSignature, SECP256K1_COMPRESSED_PUBKEY_BYTES, SECP256K1_ORDER, verifySha256Signature} from './crypto.js';
 import {bytesEqual, concatBytes, fromBase64, toBase64, utf8} from './encoding.js';
 import {MAX_TOKEN_COUNT, usageDomain, usageRecordJson, usageWeightOf} from './portable/usage-core.js';
 import {compileSchema, formatIssues} from './schema.js';
@@ -47,6 +47,7 @@ import type {UsageRecord} from './types.generated.js';
 export type {SignedUsageRecord, UsageRecord};
 
 export {OUTPUT_TOKEN_WEIGHT, USAGE_DOMAIN_SUBSCRIBER, USAGE_DOMAIN_WORKER} from './portable/usage-core.js';
+export {isLowSCompactSignature};
 
 /** Which party signs. */
 export type UsageSigner = 'worker' | 'subscriber';
@@ -75,11 +76,6 @@ export class UsageRecordError extends Error {
   }
 }
 
-/** The curve order n and n / 2 (low-S bound). */
-const CURVE_ORDER = secp256k1.Point.Fn.ORDER;
-const HALF_ORDER = CURVE_ORDER >> 1n;
-/** Bytes of one scalar of a compact signature. */
-const SCALAR_BYTES = 32;
 /** Bytes of a private key. */
 const PRIVATE_KEY_BYTES = 32;
 
@@ -150,14 +146,6 @@ export async function signUsageRecord(record: UsageRecord, workerKey: UsageKey):
 export async function countersignUsageRecord(signed: SignedUsageRecord, subscriberKey: UsageKey): Promise<SignedUsageRecord> {
   const sig = await signUsage(signed.record, 'subscriber', subscriberKey);
   return {...signed, subscriber_signature: toBase64(sig), subscriber_pubkey: toBase64(usagePublicKey(subscriberKey))};
-}
-
-/** True when `signature` is a 64-byte r‖s with 0 < r < n and 0 < s ≤ n/2. */
-export function isLowSCompactSignature(signature: Uint8Array): boolean {
-  if (signature.length !== SECP256K1_SIGNATURE_BYTES) return false;
-  const r = bytesToBigInt(signature.subarray(0, SCALAR_BYTES));
-  const s = bytesToBigInt(signature.subarray(SCALAR_BYTES));
-  return r > 0n && r < CURVE_ORDER && s > 0n && s <= HALF_ORDER;
 }
 
 /** Verification on `@noble/curves` secp256k1 (strict: low S only) and the plain-TypeScript SHA-256. */
@@ -244,11 +232,5 @@ function checkPublicKey(k: Uint8Array): Uint8Array {
 function checkPrivateKey(k: Uint8Array): void {
   if (!(k instanceof Uint8Array) || k.length !== PRIVATE_KEY_BYTES) throw new UsageRecordError('a secp256k1 private key is 32 bytes');
   const d = bytesToBigInt(k);
-  if (d <= 0n || d >= CURVE_ORDER) throw new UsageRecordError('secp256k1 private key out of range');
-}
-
-function bytesToBigInt(b: Uint8Array): bigint {
-  let n = 0n;
-  for (const x of b) n = (n << 8n) | BigInt(x);
-  return n;
+  if (d <= 0n || d >= SECP256K1_ORDER) throw new UsageRecordError('secp256k1 private key out of range');
 }

@@ -3,26 +3,19 @@
  *
  * - Contract-message encryption of Secret Network (`secret-lcd-devnet.md` §4–§5): X25519, HKDF-SHA256 with the
  *   chain's fixed salt, AES-128-SIV (RFC 5297, `aes-siv.ts`) with one empty associated-data element (`node:crypto`).
- * - secp256k1 (Cosmos signatures) from `@noble/curves` (audited): signing, public keys, verification of an already
- *   hashed 32-byte digest (the contract `Api`). Verification of SHA-256-hashed tx signatures, the hot path, goes
- *   through OpenSSL (`node:crypto`) with the same low-S rule.
+ * - secp256k1 (Cosmos signatures): signing and public keys on the CLI's own keys (`src/lib/keys/secp256k1.ts`,
+ *   OpenSSL, RFC 6979); verification of an already hashed 32-byte digest (the contract `Api`) on `@noble/curves`
+ *   (audited). Verification of SHA-256-hashed tx signatures, the hot path, goes through OpenSSL (`node:crypto`)
+ *   with the same low-S rule (`contracts/common/crypto.ts`).
  * - Addresses: `RIPEMD-160(SHA-256(pubkey))` in bech32 (the shared codec of `contracts/common/encoding.ts`); BIP-39
- *   seed and BIP-32 derivation for the fixed development accounts.
+ *   seed and BIP-32 derivation for the fixed development accounts, as the CLI derives its keys
+ *   (`src/lib/keys/hd.ts`).
  */
-import {
-  createHash,
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  diffieHellman,
-  hkdfSync,
-  pbkdf2Sync,
-  randomBytes,
-  verify as nodeVerify,
-  type KeyObject,
-} from 'node:crypto';
+import {createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, verify as nodeVerify, type KeyObject} from 'node:crypto';
 import {secp256k1} from '@noble/curves/secp256k1.js';
-import {bytesToNumberBE, numberToBytesBE} from '@noble/curves/utils.js';
+import {isLowSCompactSignature} from '../../contracts/common/crypto.js';
+import {derivePath, mnemonicToSeed, pubkeyAddress} from '../lib/keys/hd.js';
+import {compressedPublicKey, Secp256k1Key} from '../lib/keys/secp256k1.js';
 import {
   ADDRESS_BYTES,
   concatBytes,
@@ -30,17 +23,11 @@ import {
   encodeBech32,
   fromHex,
   SECRET_HRP,
-  sha256,
   toHex,
 } from '../../contracts/common/encoding.js';
 import {AesSiv, AesSivError, checkLength, SIV_TAG_LENGTH} from './aes-siv.js';
 
 export {AesSiv, AesSivError, SECRET_ASSOCIATED_DATA, SIV_TAG_LENGTH} from './aes-siv.js';
-
-/** RIPEMD-160 of bytes (20 bytes). */
-export function ripemd160(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('ripemd160').update(data).digest());
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // X25519 (RFC 7748) through node:crypto with raw 32-byte keys
@@ -222,8 +209,6 @@ export function encryptContractInput(
 // secp256k1
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Group order of secp256k1. */
-const N = secp256k1.Point.Fn.ORDER;
 /** Length of a compressed secp256k1 public key, bytes. */
 export const SECP256K1_PUBKEY_LENGTH = 33;
 /** Length of a compact `r ‖ s` signature, bytes. */
@@ -253,14 +238,7 @@ function secp256k1PublicKeyObject(pubkey: Uint8Array): KeyObject {
  * True when a 64-byte compact signature has `0 < r, s < n` and `s ≤ n/2` (the Cosmos low-S rule against
  * malleability).
  */
-export function isLowS(signature: Uint8Array): boolean {
-  if (signature.length !== SECP256K1_SIGNATURE_LENGTH) return false;
-  try {
-    return !secp256k1.Signature.fromBytes(signature, 'compact').hasHighS();
-  } catch {
-    return false;
-  }
-}
+export const isLowS = isLowSCompactSignature;
 
 /**
  * Verifies a Cosmos signature: ECDSA over SHA-256(`message`), 64-byte `r ‖ s`, low-S required (unless
@@ -286,13 +264,13 @@ export function verifySecp256k1Sha256(
 /** Signs SHA-256(`message`) with a raw 32-byte private key (RFC 6979); returns a 64-byte low-S `r ‖ s` signature. */
 export function signSecp256k1Sha256(message: Uint8Array, privateKey: Uint8Array): Uint8Array {
   checkLength(privateKey, SECP256K1_PRIVATE_KEY_LENGTH, 'secp256k1 private key');
-  return secp256k1.sign(message, privateKey, {prehash: true, lowS: true, format: 'compact'});
+  return new Secp256k1Key(privateKey).signSha256(message);
 }
 
 /** 33-byte compressed public key of a raw 32-byte secp256k1 private key. */
 export function secp256k1PublicKey(privateKey: Uint8Array): Uint8Array {
   checkLength(privateKey, SECP256K1_PRIVATE_KEY_LENGTH, 'secp256k1 private key');
-  return secp256k1.getPublicKey(privateKey, true);
+  return compressedPublicKey(privateKey);
 }
 
 /**
@@ -337,7 +315,7 @@ export function addressFromBytes(bytes: Uint8Array): string {
 /** `secret1…` address of a 33-byte compressed secp256k1 public key: bech32(RIPEMD-160(SHA-256(pubkey))). */
 export function pubkeyToAddress(pubkey: Uint8Array): string {
   checkLength(pubkey, SECP256K1_PUBKEY_LENGTH, 'secp256k1 public key');
-  return addressFromBytes(ripemd160(sha256(pubkey)));
+  return pubkeyAddress(pubkey, SECRET_HRP);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -346,38 +324,13 @@ export function pubkeyToAddress(pubkey: Uint8Array): string {
 
 /** Derivation path of Secret Network accounts (coin type 529), as `Wallet` uses. */
 export const SECRET_HD_PATH = "m/44'/529'/0'/0/0";
-const HARDENED = 0x80000000;
-const BIP39_PBKDF2_ROUNDS = 2048;
-const BIP39_SEED_LENGTH = 64;
 
 /**
- * secp256k1 private key (32 bytes) of a BIP-39 mnemonic (empty passphrase) at a BIP-32 path. The mnemonic's
- * checksum is not checked: the devnet only derives its own fixed mnemonics.
+ * secp256k1 private key (32 bytes) of a BIP-39 mnemonic (empty passphrase) at a BIP-32 path, derived as the CLI's
+ * keys are (`src/lib/keys/hd.ts`). The mnemonic's checksum is not checked: the devnet only derives its own fixed
+ * mnemonics.
  */
 export function privateKeyFromMnemonic(mnemonic: string, path: string = SECRET_HD_PATH): Uint8Array {
   const normalised = mnemonic.normalize('NFKD').trim().split(/\s+/).join(' ');
-  const seed = pbkdf2Sync(normalised, 'mnemonic', BIP39_PBKDF2_ROUNDS, BIP39_SEED_LENGTH, 'sha512');
-  const master = createHmac('sha512', 'Bitcoin seed').update(seed).digest();
-  let key = bytesToNumberBE(master.subarray(0, 32));
-  let chainCode = master.subarray(32);
-  const segments = path.split('/');
-  if (segments[0] !== 'm') throw new Error(`invalid derivation path ${path}`);
-  for (const segment of segments.slice(1)) {
-    const hardened = segment.endsWith("'");
-    const index = Number(hardened ? segment.slice(0, -1) : segment);
-    if (!Number.isInteger(index) || index < 0 || index >= HARDENED) throw new Error(`invalid path segment ${segment}`);
-    const indexBytes = Buffer.alloc(4);
-    indexBytes.writeUInt32BE(hardened ? index + HARDENED : index);
-    const keyBytes = numberToBytesBE(key, SECP256K1_PRIVATE_KEY_LENGTH);
-    const data = hardened
-      ? Buffer.concat([Buffer.from([0]), keyBytes, indexBytes])
-      : Buffer.concat([secp256k1PublicKey(keyBytes), indexBytes]);
-    const digest = createHmac('sha512', chainCode).update(data).digest();
-    const tweak = bytesToNumberBE(digest.subarray(0, 32));
-    if (tweak >= N) throw new Error('invalid BIP-32 child (tweak out of range)');
-    key = (key + tweak) % N;
-    if (key === 0n) throw new Error('invalid BIP-32 child (zero key)');
-    chainCode = digest.subarray(32);
-  }
-  return numberToBytesBE(key, SECP256K1_PRIVATE_KEY_LENGTH);
+  return derivePath(mnemonicToSeed(normalised), path).privateKey;
 }

@@ -18,7 +18,7 @@ import {aminoSignBytes, directSignBytes, NativeWallet, type AminoSignDoc, type D
 import {signingClient} from '../../src/lib/chain/signing-client.js';
 import {BUILTIN_PROFILES} from '../../src/lib/config/index.js';
 import {UsageError} from '../../src/lib/errors.js';
-import {isLowSCompact} from '../../src/lib/keys/secp256k1.js';
+import {isLowSCompactSignature as isLowSCompact} from '../../contracts/common/crypto.js';
 import {DEV_ACCOUNTS} from '../../src/devnet/genesis.js';
 import {nodeApi, testAddress} from '../contracts/harness.js';
 import {repoRoot} from '../helpers/shared.js';

@@ -24,15 +24,8 @@ import {
 } from '../../contracts/common/usage.js';
 import {livenessSignature} from '../../src/lib/worker/gateway/epoch.js';
 import {countersign} from '../../src/lib/chat/record.js';
-import {
-  bigIntToBytes32,
-  compressedPublicKey,
-  isLowSCompact,
-  Secp256k1Key,
-  Secp256k1KeyError,
-  SECP256K1_ORDER,
-  toLowS,
-} from '../../src/lib/keys/secp256k1.js';
+import {isLowSCompactSignature as isLowSCompact, SECP256K1_ORDER} from '../../contracts/common/crypto.js';
+import {bigIntToBytes32, compressedPublicKey, Secp256k1Key, Secp256k1KeyError, toLowS} from '../../src/lib/keys/secp256k1.js';
 import {nodeApi} from '../contracts/harness.js';
 import {SAMPLE_USAGE_RECORD} from '../helpers/usage-record.js';
 

@@ -13,7 +13,8 @@
  */
 import {nodeCrypto} from '../../common/node-crypto.js';
 import {encodeBech32, SECRET_HRP} from '../../../contracts/common/encoding.js';
-import {bigIntToBytes32, bytesToBigInt, compressedPublicKey, SECP256K1_ORDER} from './secp256k1.js';
+import {bytesToBigInt, SECP256K1_ORDER} from '../../../contracts/common/crypto.js';
+import {bigIntToBytes32, compressedPublicKey} from './secp256k1.js';
 
 const {createHash, createHmac, pbkdf2Sync} = nodeCrypto;
 

@@ -10,28 +10,21 @@
  *   transactions and permits (its signatures are random too).
  *
  * The point multiplications run in OpenSSL (constant time); the few scalar operations left are BigInt arithmetic
- * modulo n, with the nonce inversion blinded by a random factor. Loading this module loads nothing but `node:crypto`.
+ * modulo n, with the nonce inversion blinded by a random factor. Loading this module loads nothing but `node:crypto`
+ * and the shared secp256k1 constants and checks of `contracts/common/crypto.ts`.
  */
 import {nodeCrypto} from '../../common/node-crypto.js';
 import type {ECDH, KeyObject} from 'node:crypto';
+import {bytesToBigInt, compressSecp256k1Pubkey, SECP256K1_ORDER, SECP256K1_SIGNATURE_BYTES} from '../../../contracts/common/crypto.js';
 
 const {createECDH, createHash, createHmac, createPrivateKey, randomBytes, sign: nodeSign} = nodeCrypto;
 
-/** Order n of the secp256k1 group. */
-export const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 /** n / 2: a signature's S must not exceed it (low S). */
 const HALF_ORDER = SECP256K1_ORDER >> 1n;
 /** Bytes of a private key, of a scalar, of SHA-256. */
 const SCALAR_BYTES = 32;
-/** Bytes of a compact signature `r ‖ s`. */
-export const COMPACT_SIGNATURE_BYTES = 64;
-/** Bytes of a compressed public key. */
-export const COMPRESSED_PUBKEY_BYTES = 33;
 /** RFC 6979 gives up after this many rejected nonces (each happens with probability ~2^-128). */
 const MAX_NONCE_TRIES = 1000;
-
-/** Bytes of an uncompressed public key `0x04 ‖ x ‖ y`. */
-const UNCOMPRESSED_PUBKEY_BYTES = 65;
 
 /** One ECDH context for every `k·G` of the process (JavaScript runs one call at a time; reusing it saves a third). */
 let ecdh: ECDH | undefined;
@@ -42,11 +35,6 @@ export class Secp256k1KeyError extends Error {
     super(message);
     this.name = 'Secp256k1KeyError';
   }
-}
-
-/** Big-endian unsigned integer of `bytes`. */
-export function bytesToBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'));
 }
 
 /** `value` (0 ≤ value < 2^256) as 32 big-endian bytes. */
@@ -65,7 +53,7 @@ export function checkPrivateKey(key: Uint8Array): bigint {
 /** The 33-byte compressed public key `d·G` of a 32-byte private key. */
 export function compressedPublicKey(privateKey: Uint8Array): Uint8Array {
   checkPrivateKey(privateKey);
-  return compress(basePointMultiple(privateKey));
+  return compressSecp256k1Pubkey(basePointMultiple(privateKey))!;
 }
 
 /** `k·G` as `0x04 ‖ x ‖ y` (OpenSSL's constant-time multiplication), for a scalar `k` in `[1, n)`. */
@@ -75,27 +63,11 @@ function basePointMultiple(k: Uint8Array): Uint8Array {
   return new Uint8Array(ecdh.getPublicKey(null, 'uncompressed'));
 }
 
-/** `0x02 | parity(y) ‖ x` of an uncompressed point. */
-function compress(point: Uint8Array): Uint8Array {
-  const out = new Uint8Array(COMPRESSED_PUBKEY_BYTES);
-  out[0] = 0x02 | (point[UNCOMPRESSED_PUBKEY_BYTES - 1]! & 1);
-  out.set(point.subarray(1, 1 + SCALAR_BYTES), 1);
-  return out;
-}
-
-/** True when a 64-byte `r ‖ s` has `0 < r < n` and `0 < s ≤ n/2`. */
-export function isLowSCompact(signature: Uint8Array): boolean {
-  if (signature.length !== COMPACT_SIGNATURE_BYTES) return false;
-  const r = bytesToBigInt(signature.subarray(0, SCALAR_BYTES));
-  const s = bytesToBigInt(signature.subarray(SCALAR_BYTES));
-  return r > 0n && r < SECP256K1_ORDER && s > 0n && s <= HALF_ORDER;
-}
-
 /** `r ‖ s` with S replaced by `n − s` when it is above n/2 (both verify; only the low one is valid on Cosmos). */
 export function toLowS(signature: Uint8Array): Uint8Array {
-  const s = bytesToBigInt(signature.subarray(SCALAR_BYTES, COMPACT_SIGNATURE_BYTES));
+  const s = bytesToBigInt(signature.subarray(SCALAR_BYTES, SECP256K1_SIGNATURE_BYTES));
   if (s <= HALF_ORDER) return signature;
-  const out = new Uint8Array(COMPACT_SIGNATURE_BYTES);
+  const out = new Uint8Array(SECP256K1_SIGNATURE_BYTES);
   out.set(signature.subarray(0, SCALAR_BYTES));
   out.set(bigIntToBytes32(SECP256K1_ORDER - s), SCALAR_BYTES);
   return out;
@@ -147,7 +119,7 @@ export class Secp256k1Key {
     this.#d = checkPrivateKey(privateKey);
     this.#key = Uint8Array.from(privateKey);
     this.#point = basePointMultiple(this.#key);
-    this.publicKey = compress(this.#point);
+    this.publicKey = compressSecp256k1Pubkey(this.#point)!;
   }
 
   /**
@@ -195,7 +167,7 @@ export class Secp256k1Key {
     const s0 = (invertModN((b * k) % n) * (((b * m) % n) + ((((b * r) % n) * this.#d) % n))) % n;
     if (s0 === 0n) return undefined;
     const s = s0 > HALF_ORDER ? n - s0 : s0;
-    const out = new Uint8Array(COMPACT_SIGNATURE_BYTES);
+    const out = new Uint8Array(SECP256K1_SIGNATURE_BYTES);
     out.set(bigIntToBytes32(r));
     out.set(bigIntToBytes32(s), SCALAR_BYTES);
     return out;
