@@ -14,7 +14,7 @@
  * Loading this module does not load secretjs: only its types are used.
  */
 import type {Wallet} from 'secretjs';
-import {toBase64} from '../../../contracts/common/encoding.js';
+import {canonicalJson, toBase64} from '../../../contracts/common/encoding.js';
 import {pubkeyAddress} from '../keys/hd.js';
 import {Secp256k1Key} from '../keys/secp256k1.js';
 
@@ -73,18 +73,9 @@ export class NativeWallet {
   }
 }
 
-/** A copy of a JSON value with every object's keys in sorted order (arrays keep their order). */
-function sortKeys(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(sortKeys);
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-  return out;
-}
-
 /** The bytes an amino signature is over (see the module comment). */
 export function aminoSignBytes(signDoc: AminoSignDoc): Uint8Array {
-  const json = JSON.stringify(sortKeys(signDoc)).replace(/&/g, '\\u0026').replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+  const json = canonicalJson(signDoc).replace(/&/g, '\\u0026').replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
   return new TextEncoder().encode(json);
 }
 
