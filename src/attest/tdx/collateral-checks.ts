@@ -78,11 +78,7 @@ export function checkCollateral(
   now: number,
 ): void {
   // TCB info.
-  const tcbChainOk = checkChain(list, 'tdx.collateral.tcbInfo.chain', 'tdx.collateral.tcbInfo.chain.validity', c.tcbChain!, SIGNER_CHAIN_LENGTH, rootAccepted, now);
-  const tcbSigner = c.tcbChain![0];
-  let tsig = c.tcbInfoSigOk.get(tcbSigner);
-  if (tsig === undefined) c.tcbInfoSigOk.set(tcbSigner, (tsig = verifyP256(Buffer.from(c.raw.tcbInfo, 'utf8'), c.raw.tcbInfoSignature, tcbSigner.publicKey)));
-  list.check('tdx.collateral.tcbInfo.signature', tcbChainOk && tsig, `signed by ${tcbSigner.subject.split(',')[0]}`, tsig ? 'signer chain not trusted' : 'TCB info signature does not verify');
+  const tcbSigner = checkSignedDocument(list, 'tcbInfo', 'TCB info', c.tcbChain!, c.raw.tcbInfo, c.raw.tcbInfoSignature, c.tcbInfoSigOk, rootAccepted, now);
   const ti = c.tcbInfo!;
   list.check(
     'tdx.collateral.tcbInfo.format',
@@ -90,18 +86,9 @@ export function checkCollateral(
     `id ${ti.id}, version ${ti.version}, tcbEvaluationDataNumber ${ti.tcbEvaluationDataNumber}`,
     `expected id "TDX", version ≥ 3, tcbType 0; got id "${ti.id}", version ${ti.version}, tcbType ${ti.tcbType}`,
   );
-  list.check(
-    'tdx.collateral.tcbInfo.validity',
-    ti.issueDate <= now && now <= ti.nextUpdate,
-    `${isoTime(ti.issueDate)} .. ${isoTime(ti.nextUpdate)}`,
-    now > ti.nextUpdate ? `TCB info expired (nextUpdate ${isoTime(ti.nextUpdate)} < now ${isoTime(now)})` : `TCB info not yet valid (issueDate ${isoTime(ti.issueDate)} > now ${isoTime(now)})`,
-  );
+  checkValidityWindow(list, 'tcbInfo', 'TCB info', ti, now);
   // QE identity.
-  const qeChainOk = checkChain(list, 'tdx.collateral.qeIdentity.chain', 'tdx.collateral.qeIdentity.chain.validity', c.qeChain!, SIGNER_CHAIN_LENGTH, rootAccepted, now);
-  const qeSigner = c.qeChain![0];
-  let qsig = c.qeIdentitySigOk.get(qeSigner);
-  if (qsig === undefined) c.qeIdentitySigOk.set(qeSigner, (qsig = verifyP256(Buffer.from(c.raw.qeIdentity, 'utf8'), c.raw.qeIdentitySignature, qeSigner.publicKey)));
-  list.check('tdx.collateral.qeIdentity.signature', qeChainOk && qsig, `signed by ${qeSigner.subject.split(',')[0]}`, qsig ? 'signer chain not trusted' : 'QE identity signature does not verify');
+  const qeSigner = checkSignedDocument(list, 'qeIdentity', 'QE identity', c.qeChain!, c.raw.qeIdentity, c.raw.qeIdentitySignature, c.qeIdentitySigOk, rootAccepted, now);
   const qi = c.qeIdentity!;
   list.check(
     'tdx.collateral.qeIdentity.format',
@@ -109,12 +96,7 @@ export function checkCollateral(
     `id ${qi.id}, version ${qi.version}`,
     `expected id "TD_QE", version 2; got id "${qi.id}", version ${qi.version}`,
   );
-  list.check(
-    'tdx.collateral.qeIdentity.validity',
-    qi.issueDate <= now && now <= qi.nextUpdate,
-    `${isoTime(qi.issueDate)} .. ${isoTime(qi.nextUpdate)}`,
-    now > qi.nextUpdate ? `QE identity expired (nextUpdate ${isoTime(qi.nextUpdate)} < now ${isoTime(now)})` : `QE identity not yet valid (issueDate ${isoTime(qi.issueDate)} > now ${isoTime(now)})`,
-  );
+  checkValidityWindow(list, 'qeIdentity', 'QE identity', qi, now);
   // CRLs. The Root CA CRL is checked against the pinned root; the PCK CRL against the CA that issued the leaf.
   const crlRoot = pinnedRoot ?? c.tcbChain![c.tcbChain!.length - 1];
   checkCrl(list, 'tdx.crl.root', c.rootCrl!, crlRoot, now, {verifySignature: crlSignedBy});
@@ -127,5 +109,38 @@ export function checkCollateral(
     !revokedSigner,
     'no collateral signer revoked by the Root CA CRL',
     `${revokedSigner?.subject} (serial ${revokedSigner?.serial.toString(16)}) is revoked by the Root CA CRL`,
+  );
+}
+
+/**
+ * One signed collateral document (TCB info, QE identity): its signer chain (`tdx.collateral.<id>.chain`, `.validity`)
+ * and its signature by the chain's leaf (`.signature`), memoized per signer in `sigOk`. Returns the signer.
+ */
+function checkSignedDocument(
+  list: CheckList,
+  id: 'tcbInfo' | 'qeIdentity',
+  what: string,
+  chain: ParsedCert[],
+  body: string,
+  signature: Uint8Array,
+  sigOk: WeakMap<ParsedCert, boolean>,
+  rootAccepted: (root: ParsedCert) => boolean,
+  now: number,
+): ParsedCert {
+  const chainOk = checkChain(list, `tdx.collateral.${id}.chain`, `tdx.collateral.${id}.chain.validity`, chain, SIGNER_CHAIN_LENGTH, rootAccepted, now);
+  const signer = chain[0]!;
+  let sig = sigOk.get(signer);
+  if (sig === undefined) sigOk.set(signer, (sig = verifyP256(Buffer.from(body, 'utf8'), signature, signer.publicKey)));
+  list.check(`tdx.collateral.${id}.signature`, chainOk && sig, `signed by ${signer.subject.split(',')[0]}`, sig ? 'signer chain not trusted' : `${what} signature does not verify`);
+  return signer;
+}
+
+/** `tdx.collateral.<id>.validity`: `now` within the document's issueDate .. nextUpdate. */
+function checkValidityWindow(list: CheckList, id: 'tcbInfo' | 'qeIdentity', what: string, doc: {issueDate: number; nextUpdate: number}, now: number): void {
+  list.check(
+    `tdx.collateral.${id}.validity`,
+    doc.issueDate <= now && now <= doc.nextUpdate,
+    `${isoTime(doc.issueDate)} .. ${isoTime(doc.nextUpdate)}`,
+    now > doc.nextUpdate ? `${what} expired (nextUpdate ${isoTime(doc.nextUpdate)} < now ${isoTime(now)})` : `${what} not yet valid (issueDate ${isoTime(doc.issueDate)} > now ${isoTime(now)})`,
   );
 }

@@ -27,23 +27,21 @@ class BoundedCache<V> {
   }
 }
 
+/** `check` memoized per pair of (cached, immutable) objects, both held weakly. */
+function memoizedPair<A extends object, B extends object>(check: (a: A, b: B) => boolean): (a: A, b: B) => boolean {
+  const memo = new WeakMap<A, WeakMap<B, boolean>>();
+  return (a, b) => {
+    let m = memo.get(a);
+    if (!m) memo.set(a, (m = new WeakMap()));
+    let r = m.get(b);
+    if (r === undefined) m.set(b, (r = check(a, b)));
+    return r;
+  };
+}
+
 /** Memoized `verifyIssuedBy` / `verifyCrlSignature` on parsed (cached, immutable) objects. */
-const issuedMemo = new WeakMap<ParsedCert, WeakMap<ParsedCert, boolean>>();
-export function issuedBy(cert: ParsedCert, issuer: ParsedCert): boolean {
-  let m = issuedMemo.get(cert);
-  if (!m) issuedMemo.set(cert, (m = new WeakMap()));
-  let r = m.get(issuer);
-  if (r === undefined) m.set(issuer, (r = verifyIssuedBy(cert, issuer)));
-  return r;
-}
-const crlMemo = new WeakMap<ParsedCrl, WeakMap<ParsedCert, boolean>>();
-export function crlSignedBy(crl: ParsedCrl, issuer: ParsedCert): boolean {
-  let m = crlMemo.get(crl);
-  if (!m) crlMemo.set(crl, (m = new WeakMap()));
-  let r = m.get(issuer);
-  if (r === undefined) m.set(issuer, (r = verifyCrlSignature(crl, issuer)));
-  return r;
-}
+export const issuedBy: (cert: ParsedCert, issuer: ParsedCert) => boolean = memoizedPair(verifyIssuedBy);
+export const crlSignedBy: (crl: ParsedCrl, issuer: ParsedCert) => boolean = memoizedPair(verifyCrlSignature);
 
 const PART_END = new Uint8Array([0]);
 
