@@ -7,7 +7,7 @@
  * is missing or was built for another @oclif/core version. Run by `npm run build`, after tsc.
  */
 import {build, type Plugin} from 'esbuild';
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -136,20 +136,37 @@ function lazyLoadPlugin(): Plugin {
   };
 }
 
+/**
+ * `source` with every character outside ASCII written as a `\\uXXXX` escape. esbuild escapes them in strings, but
+ * not in regular expression literals (one of oclif's packages has a raw U+009B in one): a single such character
+ * makes Node decode the whole file as UTF-8 into a two-byte string, about 10 ms for the pack at every start,
+ * against about 1 ms for ASCII. An escape means the same character in a string, a template, a regular expression
+ * or an identifier; in a comment it is only text.
+ */
+export function escapeNonAscii(source: string): string {
+  return source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 async function main(): Promise<void> {
   const require = createRequire(path.join(root, 'package.json'));
   const pjson = JSON.parse(readFileSync(require.resolve('@oclif/core/package.json'), 'utf8')) as {version: string; exports: Record<string, unknown>};
-  await build({
+  const result = await build({
     stdin: {contents: packEntrySource(pjson.version, oclifEntries(pjson.exports)), resolveDir: root, sourcefile: 'oclif-pack-entry.cjs', loader: 'js'},
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node22',
-    // Not minified: measured, it loads no faster, and oclif's stack traces stay readable.
+    // Whitespace and syntax minified (738 → 471 kB): reading the file costs about 13 µs per kB here at every start,
+    // its compiled code coming from Node's compile cache. Names are kept: oclif's stack traces stay readable, and
+    // shorter names measured no faster.
+    minifyWhitespace: true,
+    minifySyntax: true,
     outfile: PACK_FILE,
     plugins: [lazyLoadPlugin()],
     logLevel: 'warning',
+    write: false,
   });
+  writeFileSync(PACK_FILE, escapeNonAscii(result.outputFiles[0]!.text));
   process.stdout.write(`wrote ${path.relative(root, PACK_FILE)} (@oclif/core ${pjson.version})\n`);
 }
 
