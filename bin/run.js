@@ -76,8 +76,12 @@ function useOclifPack() {
   let entries;
   try {
     pack = require('../dist/oclif-pack.cjs');
-    if (pack.version !== require('@oclif/core/package.json').version) return;
-    files = pack.specifiers.map((s) => require.resolve(s));
+    // One resolution (the package's own package.json); each entry's file is recorded in the pack, relative to the
+    // package, which that version's `exports` fixes.
+    const pjsonFile = require.resolve('@oclif/core/package.json');
+    if (pack.version !== JSON.parse(readFileSync(pjsonFile, 'utf8')).version || pack.files?.length !== pack.specifiers.length) return;
+    const dir = path.dirname(pjsonFile);
+    files = pack.files.map((f) => path.join(dir, f));
     entries = pack.load();
   } catch {
     return;

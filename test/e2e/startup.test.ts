@@ -53,9 +53,12 @@ afterAll(() => {
 describe('oclif pack', () => {
   it('holds every public entry of the installed @oclif/core, for its version', () => {
     const pjson = JSON.parse(readFileSync(requireHere.resolve('@oclif/core/package.json'), 'utf8')) as {version: string; exports: Record<string, unknown>};
-    const pack = requireHere(path.join(repoRoot, 'dist', 'oclif-pack.cjs')) as {version: string; specifiers: string[]};
+    const pack = requireHere(path.join(repoRoot, 'dist', 'oclif-pack.cjs')) as {version: string; specifiers: string[]; files: string[]};
     expect(pack.version).toBe(pjson.version);
     expect(pack.specifiers).toEqual(oclifEntries(pjson.exports));
+    // The file each entry resolves to, recorded relative to the package (bin/run.js resolves only package.json).
+    const dir = path.dirname(requireHere.resolve('@oclif/core/package.json'));
+    expect(pack.files.map((f) => path.join(dir, f))).toEqual(pack.specifiers.map((s) => requireHere.resolve(s)));
     expect(pack.specifiers).toEqual(expect.arrayContaining(['@oclif/core', '@oclif/core/command', '@oclif/core/execute', '@oclif/core/help']));
   });
 
