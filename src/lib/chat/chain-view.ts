@@ -44,7 +44,6 @@ export interface ServedFetch {
   candidate: Candidate;
   agent: PinnedAgent;
   served: Promise<Served>;
-  startedAt: number;
 }
 
 export type Served = {status: number; text: string; peerCertDer?: Uint8Array};
@@ -54,14 +53,20 @@ export type Served = {status: number; text: string; peerCertDer?: Uint8Array};
  * `prefetch`, the first next worker for that model as soon as the permit is known — sent ahead of the policy and
  * challenge queries, so it is answered first (a query: it changes nothing, so asking it before the subscription
  * check answers sends nothing to any worker). Once that worker is known and `prefetch.gate` (the API key's check)
- * has passed, its `/attestation` is fetched while the other queries finish: a GET that carries nothing private.
+ * has passed, `prefetch.fetchServed` (the worker side's, `worker.ts`) starts its `/attestation` fetch while the other
+ * queries finish: a GET that carries nothing private.
  */
-export async function chainView(ctx: Context, subscriber: {permit(contract: string): Promise<import('../chain/index.js').Permit>}, prefetch?: {model: string; gate?: Promise<unknown>}): Promise<ChainView> {
+export async function chainView(
+  ctx: Context,
+  subscriber: {permit(contract: string): Promise<import('../chain/index.js').Permit>},
+  prefetch?: {model: string; gate?: Promise<unknown>; fetchServed?: (c: Candidate) => ServedFetch},
+): Promise<ChainView> {
   const {contractsFor} = await import('../chain/index.js');
   const wm = contractsFor(ctx).workerManager;
   const permitP = subscriber.permit(wm.address);
   const first = prefetch ? permitP.then((permit) => nextCandidate({wm, permit, policy: null, challenges: []}, prefetch.model, [])) : undefined;
-  const served = first && prefetch?.gate ? Promise.all([first, prefetch.gate, import('./worker.js')]).then(([c, , w]) => w.prefetchServed(c)) : undefined;
+  const fetchServed = prefetch?.fetchServed;
+  const served = first && prefetch?.gate && fetchServed ? Promise.all([first, prefetch.gate]).then(([c]) => fetchServed(c)) : undefined;
   // Consumed later (or never, when an earlier step fails): not an unhandled rejection.
   first?.catch(() => undefined);
   served?.catch(() => undefined);

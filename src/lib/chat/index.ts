@@ -17,7 +17,7 @@ import {PinMismatchError} from './pinned.js';
 import {chainView, dropServed, namedCandidate, nextCandidate, takeFirstCandidate, takeServed, WorkerRefusal, type ChainView} from './chain-view.js';
 // Loaded with this module, before any query is sent: loading the worker's side (TLS, verification, streaming)
 // later would compete for the CPU with the devnet answering and the worker handshaking.
-import {verifyCandidate, type AttestationSummary, type Timings, type VerifiedWorker} from './worker.js';
+import {prefetchServed, verifyCandidate, type AttestationSummary, type Timings, type VerifiedWorker} from './worker.js';
 import {MODEL_NAME_RE} from '../worker/registry.js';
 
 export type {ChatMessage};
@@ -136,7 +136,7 @@ export class ChatSession<R extends ChatResult | LegacyChatResult = ChatResult> {
     t.credentials = performance.now() - t0;
     t0 = performance.now();
     const active = requireActiveKey(ctx, key, keyName);
-    const [, view] = await Promise.all([active, chainView(ctx, subscriber, opts.worker === undefined ? {model: opts.model, gate: active} : undefined)]);
+    const [, view] = await Promise.all([active, chainView(ctx, subscriber, opts.worker === undefined ? {model: opts.model, gate: active, fetchServed: prefetchServed} : undefined)]);
     t.chain = performance.now() - t0;
     const s = new ChatSession<ChatResult>(ctx, opts, subscriber, key, view);
     Object.assign(s.timings, t);

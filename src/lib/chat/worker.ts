@@ -1,9 +1,9 @@
 /**
  * Getting to a verified worker, once the chain named it (`chain-view.ts`): the bundle it serves on `/attestation`
- * (must be the registered one), the verdict of the attestation service with the network's policy and the current / previous registration challenges
- * (or a cached `valid` verdict for exactly this bundle and certificate), and a {@link PinnedAgent} on the attested
- * TLS key. Everything that makes a worker unusable before a prompt is sent is a {@link WorkerRefusal}, so the
- * caller can fail over to the next worker.
+ * (must be the registered one), the verdict of the attestation service with the network's policy and the current /
+ * previous registration challenges (or a cached `valid` verdict for exactly this bundle and certificate), and a
+ * {@link PinnedAgent} on the attested TLS key. Everything that makes a worker unusable before a prompt is sent is a
+ * {@link WorkerRefusal}, so the caller can fail over to the next worker.
  */
 import type {TLSSocket} from 'node:tls';
 import {canonicalJson} from '../../../contracts/common/encoding.js';
@@ -46,7 +46,6 @@ export interface Timings {
   [phase: string]: number;
 }
 
-
 const ms = (t0: number) => performance.now() - t0;
 
 /** Starts fetching `c`'s `/attestation` on a new agent (the chain view's prefetch of the first candidate). */
@@ -54,7 +53,7 @@ export function prefetchServed(c: Candidate): ServedFetch {
   const agent = new PinnedAgent();
   const served = fetchServedBundle(agent, c);
   served.catch(() => undefined);
-  return {candidate: c, agent, served, startedAt: performance.now()};
+  return {candidate: c, agent, served};
 }
 
 /** The worker's `/attestation` over `agent` (not pinned yet: the request carries nothing private), with the certificate its connection presented. */
