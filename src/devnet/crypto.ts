@@ -13,7 +13,7 @@
  */
 import {createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, verify as nodeVerify, type KeyObject} from 'node:crypto';
 import {secp256k1} from '@noble/curves/secp256k1.js';
-import {isLowSCompactSignature} from '../../contracts/common/crypto.js';
+import {isLowSCompactSignature, SECP256K1_COMPRESSED_PUBKEY_BYTES, SECP256K1_SIGNATURE_BYTES} from '../../contracts/common/crypto.js';
 import {derivePath, mnemonicToSeed, pubkeyAddress} from '../lib/keys/hd.js';
 import {compressedPublicKey, Secp256k1Key} from '../lib/keys/secp256k1.js';
 import {
@@ -210,9 +210,9 @@ export function encryptContractInput(
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Length of a compressed secp256k1 public key, bytes. */
-export const SECP256K1_PUBKEY_LENGTH = 33;
+export const SECP256K1_PUBKEY_LENGTH = SECP256K1_COMPRESSED_PUBKEY_BYTES;
 /** Length of a compact `r ‖ s` signature, bytes. */
-export const SECP256K1_SIGNATURE_LENGTH = 64;
+export const SECP256K1_SIGNATURE_LENGTH = SECP256K1_SIGNATURE_BYTES;
 /** Length of a secp256k1 private key, bytes. */
 const SECP256K1_PRIVATE_KEY_LENGTH = 32;
 /** DER prefix of an SPKI secp256k1 public key with a compressed point; followed by the 33 key bytes. */
