@@ -39,7 +39,7 @@ let ready: ServersReady;
 /** BACKEND: `synthetic` (the default), `embedded` (stories260K from $SECRETAI_MODEL_DIR) or `openai=URL`. */
 async function backendFor(arg: string | undefined): Promise<InferenceBackend> {
   if (!arg || arg === 'synthetic') return synthetic;
-  return createBackend(arg, {...(process.env.SECRETAI_MODEL_DIR ? {modelDir: process.env.SECRETAI_MODEL_DIR} : {})});
+  return createBackend(arg);
 }
 
 if (role === 'upstream') {
